@@ -1,0 +1,37 @@
+use accord_domain::FieldErrors;
+
+/// Everything a use case can answer besides success. The web layer renders each as an HTML
+/// page or a JSON body with a fitting status.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// The record changed since the caller read it. `current` is the record as stored now;
+    /// `changed` names the fields that differ from what the caller last saw.
+    #[error("the record was changed by someone else")]
+    Conflict { current: serde_json::Value, changed: Vec<String> },
+    #[error("too many attempts")]
+    RateLimited,
+    #[error("database error: {0}")]
+    Db(#[from] accord_db::DbErr),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, code: &str, value: Option<&str>) -> Self {
+        AppError::Invalid(FieldErrors::single(field, code, value))
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(e: FieldErrors) -> Self {
+        AppError::Invalid(e)
+    }
+}

@@ -1,0 +1,79 @@
+//! Use cases. Each takes the [`App`] and the [`Actor`] who asks, checks permission, does the
+//! work in one transaction and appends to the audit log in that same transaction.
+
+pub mod actor;
+pub mod audit;
+pub mod auth;
+pub mod demo;
+pub mod districts;
+pub mod error;
+pub mod users;
+
+pub use accord_db::Db;
+pub use actor::{Actor, DistrictRef, Permission};
+pub use error::AppError;
+
+use std::time::Duration;
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// A session unused this long ends (30 minutes).
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, however busy (12 hours).
+    pub session_absolute: Duration,
+    /// Failed sign-ins allowed per account and per address within [`Self::rate_window`].
+    pub max_failures: u64,
+    pub rate_window: Duration,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(12 * 60 * 60),
+            max_failures: 10,
+            rate_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// The application: a database and its settings. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub db: Db,
+    pub config: AppConfig,
+}
+
+impl App {
+    pub fn new(db: Db, config: AppConfig) -> Self {
+        Self { db, config }
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Page numbers and sizes as the API and the pages accept them: page ≥ 1, 1 ≤ per_page ≤ 200.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl Paging {
+    pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
+        Self { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(50).clamp(1, 200) }
+    }
+
+    pub fn pages(&self, total: u64) -> u64 {
+        total.div_ceil(self.per_page).max(1)
+    }
+}
+
+/// One page of a list and the total count behind it.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub paging: Paging,
+}

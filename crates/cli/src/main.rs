@@ -1,0 +1,251 @@
+//! `accord`: the one binary — web server, migrations, administration, backup.
+
+use accord_app::{Actor, App, AppConfig, AppError};
+use accord_db::{Db, DbOptions};
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use std::io::Read;
+
+#[derive(Parser)]
+#[command(name = "accord", version, about = "Partnerships between a public employment service and employers")]
+struct Cli {
+    /// Database: sqlite://PATH?mode=rwc (embedded) or postgres://USER@HOST/DB.
+    #[arg(long, env = "ACCORD_DATABASE_URL", default_value = "sqlite://data/accord.db?mode=rwc", global = true)]
+    database_url: String,
+    /// Most database connections this process opens.
+    #[arg(long, env = "ACCORD_DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
+    db_max_connections: u32,
+    /// Log format: text or json.
+    #[arg(long, env = "ACCORD_LOG_FORMAT", default_value = "text", global = true)]
+    log_format: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages and the API.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage districts.
+    #[command(subcommand)]
+    District(DistrictCmd),
+    /// Manage staff users.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// Write a consistent copy of the database (SQLite) to FILE, also while Accord runs.
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        file: String,
+    },
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "ACCORD_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// Load the demo data set into an empty database first, and print the demo logins.
+    #[arg(long)]
+    demo: bool,
+    /// Served over HTTPS by a TLS-terminating proxy: secure cookies, HSTS, and the proxy's
+    /// X-Forwarded-For is trusted for the client address.
+    #[arg(long, env = "ACCORD_TLS_PROXY")]
+    tls_proxy: bool,
+}
+
+#[derive(Subcommand)]
+enum DistrictCmd {
+    /// Create a district (a jobcentre district, municipality or national unit).
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List the districts.
+    List,
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Create a staff user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, manager, secretariat, account_manager, adviser, partner or committee; repeat for several.
+        #[arg(long, required = true)]
+        role: Vec<String>,
+        /// A district code; repeat for several. Only administrators may have none.
+        #[arg(long)]
+        district: Vec<String>,
+        /// Read the password from standard input (its first line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Create an API token for a user; prints only the token.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "Command line")]
+        name: String,
+    },
+}
+
+fn init_tracing(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// Explains an application error to a person at a terminal.
+fn explain(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(errors) => {
+            let lines: Vec<String> = errors
+                .0
+                .iter()
+                .map(|f| format!("{}: {}", f.field, accord_web::i18n::field_error(accord_domain::Lang::En, f)))
+                .collect();
+            anyhow!(lines.join("\n"))
+        }
+        other => anyhow!(other),
+    }
+}
+
+async fn open(cli: &Cli) -> Result<App> {
+    let db = Db::connect(&cli.database_url, &DbOptions { max_connections: cli.db_max_connections })
+        .await
+        .with_context(|| format!("cannot open the database {}", accord_db::redact_url(&cli.database_url)))?;
+    db.migrate().await.context("cannot apply the database migrations")?;
+    Ok(App::new(db, AppConfig::default()))
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    init_tracing(&cli.log_format);
+    if let Err(e) = run(cli).await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let app = open(&cli).await?;
+    let system = Actor::system();
+    match cli.command {
+        Command::Migrate => {
+            println!("migrations applied");
+        }
+        Command::Serve(args) => {
+            let listener = tokio::net::TcpListener::bind(&args.bind)
+                .await
+                .with_context(|| format!("cannot listen on {}", args.bind))?;
+            let addr = listener.local_addr()?;
+            if args.demo {
+                match accord_app::demo::load(&app).await.map_err(explain)? {
+                    Some(logins) => {
+                        println!(
+                            "Demo data loaded. Sign in with any of these (password: {}):",
+                            accord_app::demo::DEMO_PASSWORD
+                        );
+                        for l in logins {
+                            println!("  {:<34} {}", l.email, l.role);
+                        }
+                    }
+                    None => println!(
+                        "The database already has users; demo data not loaded. Demo logins, if it was made with --demo, use the password {}.",
+                        accord_app::demo::DEMO_PASSWORD
+                    ),
+                }
+            } else if accord_app::users::count(&app).await.map_err(explain)? == 0 {
+                println!(
+                    "The database has no users yet: create one with `accord user add --email … --name … --role admin --password-stdin`."
+                );
+            }
+            println!("Accord is listening on http://{addr}/");
+            let state = accord_web::AppState::new(app, accord_web::WebConfig { tls_proxy: args.tls_proxy });
+            accord_web::serve(state, listener).await?;
+        }
+        Command::District(DistrictCmd::Add { code, name }) => {
+            let d = accord_app::districts::create(&app, &system, &code, &name).await.map_err(explain)?;
+            println!("district {} created ({})", d.code, d.name);
+        }
+        Command::District(DistrictCmd::List) => {
+            for d in accord_app::districts::list(&app, &system).await.map_err(explain)? {
+                println!("{}\t{}", d.code, d.name);
+            }
+        }
+        Command::User(UserCmd::Add { email, name, role, district, password_stdin }) => {
+            if !password_stdin {
+                bail!("give the password on standard input with --password-stdin");
+            }
+            let mut input = String::new();
+            std::io::stdin().read_to_string(&mut input).context("cannot read the password from standard input")?;
+            let password = input.lines().next().unwrap_or("").to_owned();
+            let u = accord_app::users::create(
+                &app,
+                &system,
+                &accord_app::users::UserInput {
+                    email,
+                    name,
+                    roles: role,
+                    districts: district,
+                    password: Some(password),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(explain)?;
+            eprintln!("user {} created", u.email);
+        }
+        Command::Token(TokenCmd::Add { email, name }) => {
+            let user = accord_app::users::find_by_email(&app, &email)
+                .await
+                .map_err(explain)?
+                .ok_or_else(|| anyhow!("there is no user with the e-mail address {email}"))?;
+            let (token, _) = accord_app::auth::create_token(&app, &system, user.id, &name).await.map_err(explain)?;
+            println!("{token}");
+        }
+        Command::Backup { file } => {
+            if std::path::Path::new(&file).exists() {
+                bail!("{file} exists already; choose a new file name");
+            }
+            if app.db.is_sqlite() {
+                app.db.backup_sqlite(&file).await.context("backup failed")?;
+                eprintln!("backup written to {file}");
+            } else {
+                let status = tokio::process::Command::new("pg_dump")
+                    .arg("--format=custom")
+                    .arg("--file")
+                    .arg(&file)
+                    .arg(&cli.database_url)
+                    .status()
+                    .await
+                    .context("cannot run pg_dump (install the PostgreSQL client tools)")?;
+                if !status.success() {
+                    bail!("pg_dump failed ({status})");
+                }
+                eprintln!("backup written to {file} (pg_dump custom format; restore with pg_restore)");
+            }
+        }
+    }
+    Ok(())
+}

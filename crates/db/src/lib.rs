@@ -1,0 +1,141 @@
+//! Persistence: SeaORM entities, migrations and the repository functions.
+//!
+//! This is the only crate that knows SQL. Every query that touches district-owned records goes
+//! through [`scope::Scope`], so no caller can forget which districts the asking user may see.
+
+pub mod audit;
+pub mod entities;
+pub mod migration;
+pub mod scope;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+
+pub use scope::Scope;
+pub use sea_orm::{self, DbErr};
+
+/// Pool settings that operators may want to change.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    pub max_connections: u32,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self { max_connections: 16 }
+    }
+}
+
+/// A handle on the database: cheap to clone, shared by every request.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub conn: DatabaseConnection,
+}
+
+impl Db {
+    /// Connects to `sqlite://…` or `postgres://…`. SQLite runs in WAL mode with
+    /// `synchronous=FULL` (an acknowledged write survives a power cut), foreign keys on, and a
+    /// busy timeout so that concurrent writers wait instead of failing.
+    pub async fn connect(url: &str, options: &DbOptions) -> Result<Db, DbErr> {
+        let mut opts = ConnectOptions::new(url.to_owned());
+        // Statement logging would write personal data into the logs.
+        opts.sqlx_logging(false)
+            .max_connections(options.max_connections)
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
+        if url.starts_with("sqlite:") {
+            if let Some(path) = sqlite_path(url)
+                && let Some(parent) = std::path::Path::new(&path).parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| DbErr::Custom(format!("cannot create the folder {}: {e}", parent.display())))?;
+            }
+            opts.map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(Duration::from_secs(15))
+                    .foreign_keys(true)
+                    .create_if_missing(true)
+            });
+        } else if !url.starts_with("postgres:") && !url.starts_with("postgresql:") {
+            return Err(DbErr::Custom(format!(
+                "unsupported database URL (expected sqlite:// or postgres://): {}",
+                redact_url(url)
+            )));
+        }
+        let conn = Database::connect(opts).await?;
+        Ok(Db { conn })
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.backend() == DbBackend::Sqlite
+    }
+
+    /// Applies pending migrations. Safe to call on every start.
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        migration::Migrator::up(&self.conn, None).await
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of one of them
+    /// failing with "database is locked" when it upgrades a read lock.
+    pub async fn write(&self) -> Result<DatabaseTransaction, DbErr> {
+        let mut options = TransactionOptions::default();
+        if self.is_sqlite() {
+            options.sqlite_transaction_mode = Some(SqliteTransactionMode::Immediate);
+        }
+        self.conn.begin_with_options(options).await
+    }
+
+    /// Answers when the database does.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.conn.execute_unprepared("SELECT 1").await.map(|_| ())
+    }
+
+    /// A consistent copy of the whole database in `target` (SQLite only; PostgreSQL is
+    /// backed up with `pg_dump`, see the operations guide).
+    pub async fn backup_sqlite(&self, target: &str) -> Result<(), DbErr> {
+        if !self.is_sqlite() {
+            return Err(DbErr::Custom("backup_sqlite needs a SQLite database".into()));
+        }
+        let quoted = target.replace('\'', "''");
+        self.conn.execute_unprepared(&format!("VACUUM INTO '{quoted}'")).await.map(|_| ())
+    }
+}
+
+/// The file path inside a `sqlite://PATH?params` URL, when it names a file.
+pub fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or("");
+    if path.is_empty() || path == ":memory:" { None } else { Some(path.to_owned()) }
+}
+
+/// The URL without its password, for messages.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// True when the error is a unique-constraint violation (both backends).
+pub fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+}

@@ -1,0 +1,43 @@
+//! Migrations, append-only, one set for SQLite and PostgreSQL.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}
+
+/// Makes `table` append-only: UPDATE and DELETE fail with an error on both backends.
+pub(crate) async fn append_only(manager: &SchemaManager<'_>, table: &str) -> Result<(), DbErr> {
+    let conn = manager.get_connection();
+    match manager.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            conn.execute_unprepared(&format!(
+                "CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ \
+                 BEGIN RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql; \
+                 CREATE TRIGGER {table}_no_update BEFORE UPDATE OR DELETE ON {table} \
+                 FOR EACH ROW EXECUTE FUNCTION {table}_append_only(); \
+                 CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} \
+                 FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only();"
+            ))
+            .await?;
+        }
+        _ => {
+            for op in ["UPDATE", "DELETE"] {
+                conn.execute_unprepared(&format!(
+                    "CREATE TRIGGER {table}_no_{lower} BEFORE {op} ON {table} \
+                     BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;",
+                    lower = op.to_lowercase()
+                ))
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! Accord's domain: types and rules, no I/O.
+//!
+//! Values arrive as text from forms, files and the API; each type here parses that text once
+//! and can then be trusted (parse, don't validate).
+
+pub mod errors;
+pub mod format;
+pub mod lang;
+pub mod role;
+pub mod values;
+
+pub use errors::{FieldError, FieldErrors};
+pub use lang::Lang;
+pub use role::Role;
+pub use values::{DistrictCode, Email, NewPassword, PersonName};

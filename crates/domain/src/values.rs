@@ -1,0 +1,160 @@
+//! Small values that arrive as text and must be checked once.
+
+use serde::Serialize;
+
+/// A district's short code: 2–32 characters, lower-case letters, digits and hyphens,
+/// starting with a letter (`slagelse`, `birmingham-solihull`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct DistrictCode(String);
+
+impl DistrictCode {
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err("field.required");
+        }
+        let ok_chars = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let starts = s.chars().next().is_some_and(|c| c.is_ascii_lowercase());
+        if !(2..=32).contains(&s.len()) || !ok_chars || !starts {
+            return Err("district.code_invalid");
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An e-mail address, trimmed and lower-cased. Only the shape is checked: one `@`, a dot
+/// in the domain, no spaces; delivery is what proves an address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        let s = s.trim().to_lowercase();
+        if s.is_empty() {
+            return Err("field.required");
+        }
+        let Some((local, domain)) = s.split_once('@') else {
+            return Err("email.invalid");
+        };
+        let bad = local.is_empty()
+            || domain.len() < 3
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || domain.contains('@')
+            || s.len() > 254
+            || s.chars().any(|c| c.is_whitespace() || c.is_control());
+        if bad {
+            return Err("email.invalid");
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A person's or a record's display name: trimmed, 1–200 characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err("field.required");
+        }
+        if s.chars().count() > 200 {
+            return Err("field.too_long");
+        }
+        if s.chars().any(char::is_control) {
+            return Err("field.control_chars");
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password chosen by a person: at least 12 and at most 128 characters (ASVS 2.1.1,
+/// 2.1.2); any characters, spaces included, are allowed (ASVS 2.1.4).
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewPassword(String);
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+impl NewPassword {
+    pub const MIN: usize = 12;
+    pub const MAX: usize = 128;
+
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        let n = s.chars().count();
+        if n == 0 {
+            return Err("field.required");
+        }
+        if n < Self::MIN {
+            return Err("password.too_short");
+        }
+        if n > Self::MAX {
+            return Err("password.too_long");
+        }
+        Ok(Self(s.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn district_codes() {
+        assert!(DistrictCode::parse("slagelse").is_ok());
+        assert!(DistrictCode::parse(" birmingham-solihull ").is_ok());
+        assert_eq!(DistrictCode::parse(""), Err("field.required"));
+        assert_eq!(DistrictCode::parse("Slagelse"), Err("district.code_invalid"));
+        assert_eq!(DistrictCode::parse("1abc"), Err("district.code_invalid"));
+        assert_eq!(DistrictCode::parse("a"), Err("district.code_invalid"));
+        assert_eq!(DistrictCode::parse("a b"), Err("district.code_invalid"));
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(Email::parse(" Anna@Slagelse.DK ").unwrap().as_str(), "anna@slagelse.dk");
+        for bad in ["anna", "anna@", "@x.dk", "a b@x.dk", "a@x", "a@.dk", "a@x.dk."] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords() {
+        assert_eq!(NewPassword::parse("short").unwrap_err(), "password.too_short");
+        assert!(NewPassword::parse("correct horse battery").is_ok());
+        assert_eq!(NewPassword::parse(&"x".repeat(129)).unwrap_err(), "password.too_long");
+        assert!(!format!("{:?}", NewPassword::parse("secret-secret-1").unwrap()).contains("secret"));
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(PersonName::parse("  Mette  ").unwrap().as_str(), "Mette");
+        assert_eq!(PersonName::parse("a\u{7}b").unwrap_err(), "field.control_chars");
+        assert_eq!(PersonName::parse(&"x".repeat(201)).unwrap_err(), "field.too_long");
+    }
+}

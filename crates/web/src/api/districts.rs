@@ -1,0 +1,137 @@
+use super::{ErrorBody, PageParams};
+use crate::ctx::ApiActor;
+use crate::error::WebResult;
+use crate::state::AppState;
+use accord_app::districts::DistrictView;
+use accord_app::{AppError, Paging};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Serialize, ToSchema)]
+pub struct District {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    /// The district the record belongs to: for a district, its own code.
+    pub district: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i32,
+}
+
+impl From<DistrictView> for District {
+    fn from(d: DistrictView) -> Self {
+        District {
+            id: d.id,
+            district: d.code.clone(),
+            code: d.code,
+            name: d.name,
+            created_at: d.created_at,
+            updated_at: d.updated_at,
+            version: d.version,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DistrictList {
+    pub items: Vec<District>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ListParams {
+    /// Finds by code or name (any part).
+    pub q: Option<String>,
+    /// `name`, `code`, `created_at` or `-created_at` (default: newest first).
+    pub sort: Option<String>,
+}
+
+/// The districts the caller works in.
+#[utoipa::path(get, path = "/districts", tag = "districts", params(ListParams, PageParams),
+    responses((status = 200, body = DistrictList), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(p): Query<ListParams>,
+    Query(pp): Query<PageParams>,
+) -> WebResult<Json<DistrictList>> {
+    let mut all = accord_app::districts::list(&state.app, &actor).await?;
+    if let Some(q) = p.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let q = q.to_lowercase();
+        all.retain(|d| d.code.contains(&q) || d.name.to_lowercase().contains(&q));
+    }
+    match p.sort.as_deref().unwrap_or("-created_at") {
+        "name" => all.sort_by(|a, b| a.name.cmp(&b.name)),
+        "code" => all.sort_by(|a, b| a.code.cmp(&b.code)),
+        "created_at" => all.sort_by_key(|d| (d.created_at, d.id)),
+        "-created_at" => all.sort_by_key(|d| std::cmp::Reverse((d.created_at, d.id))),
+        other => return Err(AppError::field("sort", "sort.unknown", Some(other)).into()),
+    }
+    let paging = Paging::new(pp.page, pp.per_page);
+    let total = all.len() as u64;
+    let items = all
+        .into_iter()
+        .skip(((paging.page - 1) * paging.per_page) as usize)
+        .take(paging.per_page as usize)
+        .map(District::from)
+        .collect();
+    Ok(Json(DistrictList { items, total, page: paging.page, per_page: paging.per_page }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewDistrict {
+    /// 2–32 lower-case letters, digits and hyphens, starting with a letter.
+    pub code: String,
+    pub name: String,
+}
+
+/// Creates a district (administrators).
+#[utoipa::path(post, path = "/districts", tag = "districts", request_body = NewDistrict,
+    responses((status = 201, body = District), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Json(body): Json<NewDistrict>,
+) -> WebResult<(StatusCode, Json<District>)> {
+    let d = accord_app::districts::create(&state.app, &actor, &body.code, &body.name).await?;
+    Ok((StatusCode::CREATED, Json(d.into())))
+}
+
+/// One district; another district's id is 404.
+#[utoipa::path(get, path = "/districts/{id}", tag = "districts", params(("id" = i64, Path)),
+    responses((status = 200, body = District), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<i64>,
+) -> WebResult<Json<District>> {
+    Ok(Json(accord_app::districts::get(&state.app, &actor, id).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DistrictPatch {
+    pub name: Option<String>,
+    /// The version read; a stale one is refused with 409.
+    pub version: i32,
+}
+
+/// Renames a district (administrators). The code does not change.
+#[utoipa::path(patch, path = "/districts/{id}", tag = "districts", params(("id" = i64, Path)), request_body = DistrictPatch,
+    responses((status = 200, body = District), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<i64>,
+    Json(body): Json<DistrictPatch>,
+) -> WebResult<Json<District>> {
+    let current = accord_app::districts::get(&state.app, &actor, id).await?;
+    let name = body.name.unwrap_or(current.name);
+    Ok(Json(accord_app::districts::update(&state.app, &actor, id, body.version, &name).await?.into()))
+}

@@ -1,0 +1,93 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at
+//! `/api/v1/openapi.json`. Callers authenticate with `Authorization: Bearer TOKEN`.
+
+pub mod audit;
+pub mod districts;
+pub mod me;
+pub mod users;
+
+use crate::state::AppState;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use std::sync::Arc;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Accord API", version = "1", description = "Partnerships between a public employment service and employers."),
+    servers((url = "/api/v1")),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(ErrorBody, ErrorDetail)),
+    tags(
+        (name = "me", description = "The caller"),
+        (name = "districts", description = "Districts: jobcentre districts, municipalities, national units"),
+        (name = "users", description = "Staff users (administrators)"),
+        (name = "audit", description = "The audit trail (administrators and managers)"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+/// Every error the API answers.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// `unauthenticated`, `forbidden`, `not_found`, `invalid`, `conflict`, `rate_limited`, `internal`.
+    pub code: String,
+    pub message: String,
+    /// For `invalid`: a message per field, named as in the request.
+    #[schema(value_type = Object)]
+    pub fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The routes and their OpenAPI description, built together so they cannot drift apart.
+pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(me::me))
+        .routes(routes!(districts::list, districts::create))
+        .routes(routes!(districts::get, districts::update))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::get, users::update))
+        .routes(routes!(audit::list))
+        .split_for_parts()
+}
+
+/// The OpenAPI document as served.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().1
+}
+
+pub fn router() -> Router<AppState> {
+    let (router, doc) = routes();
+    let doc = Arc::new(doc);
+    router.route("/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+}
+
+/// `?page=&per_page=` as the API takes them.
+#[derive(serde::Deserialize, utoipa::IntoParams, Default)]
+pub struct PageParams {
+    /// Page number, from 1.
+    pub page: Option<u64>,
+    /// Records per page, 1–200 (default 50).
+    pub per_page: Option<u64>,
+}

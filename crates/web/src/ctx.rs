@@ -1,0 +1,211 @@
+//! What every request carries: language, the signed-in user, CSRF token; and the [`Page`]
+//! that every template extends.
+
+use crate::i18n;
+use accord_app::auth::SessionInfo;
+use accord_app::{Actor, AppError, Permission};
+use accord_domain::{Lang, format};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// Set by [`crate::middleware::session`] on every request.
+#[derive(Clone, Debug)]
+pub struct ReqCtx {
+    pub lang: Lang,
+    pub session: Option<SessionInfo>,
+    /// The caller of an API request, from its bearer token.
+    pub api_actor: Option<Actor>,
+    /// The CSRF token for forms shown before sign-in (double-submit cookie).
+    pub anon_csrf: String,
+    /// Path and query of this request, for "back to where you were".
+    pub path: String,
+    pub flash: Option<String>,
+    pub ip: String,
+    pub secure: bool,
+}
+
+impl ReqCtx {
+    /// The token forms must carry: the session's, or the pre-sign-in cookie's.
+    pub fn csrf(&self) -> &str {
+        self.session.as_ref().map(|s| s.csrf.as_str()).unwrap_or(&self.anon_csrf)
+    }
+
+    pub fn actor(&self) -> Option<&Actor> {
+        self.session.as_ref().map(|s| &s.actor)
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key)
+    }
+
+    /// The frame of a page: header, navigation, language switch.
+    pub fn page(&self, title: impl Into<String>) -> Page {
+        let nav = self.actor().map(|a| nav_for(a, self.lang, &self.path)).unwrap_or_default();
+        Page {
+            lang: self.lang,
+            title: title.into(),
+            user: self.actor().cloned(),
+            csrf: self.csrf().to_owned(),
+            nav,
+            path: self.path.clone(),
+            flash: self.flash.as_ref().map(|k| i18n::t(self.lang, &format!("flash.{k}"))),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqCtx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<ReqCtx>()
+            .cloned()
+            .ok_or_else(|| crate::error::WebError(AppError::Internal("no request context".into())).into_response())
+    }
+}
+
+/// A signed-in staff member; pages that need one redirect to the sign-in page without.
+pub struct Staff {
+    pub ctx: ReqCtx,
+    pub actor: Actor,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let ctx = ReqCtx::from_request_parts(parts, s).await?;
+        match ctx.actor().cloned() {
+            Some(actor) => Ok(Staff { ctx, actor }),
+            None => {
+                let next = url::form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect::<String>();
+                Err(Redirect::to(&format!("/login?next={next}")).into_response())
+            }
+        }
+    }
+}
+
+/// The caller of an API request (bearer token); 401 without one.
+pub struct ApiActor(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiActor {
+    type Rejection = crate::error::WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<ReqCtx>()
+            .and_then(|c| c.api_actor.clone())
+            .map(ApiActor)
+            .ok_or(crate::error::WebError(AppError::Unauthenticated))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// The navigation a user sees: only what they may use.
+pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
+    let path = path.split('?').next().unwrap_or("");
+    let mut items: Vec<(&'static str, &'static str)> = vec![("/", "nav.home"), ("/districts", "nav.districts")];
+    if actor.can(Permission::ManageUsers) {
+        items.push(("/users", "nav.users"));
+    }
+    if actor.can(Permission::ViewAudit) {
+        items.push(("/audit", "nav.audit"));
+    }
+    items
+        .into_iter()
+        .map(|(href, key)| NavItem {
+            href,
+            label: i18n::t(lang, key),
+            current: if href == "/" { path == "/" } else { path == href || path.starts_with(&format!("{href}/")) },
+        })
+        .collect()
+}
+
+/// The frame every page template receives as `page`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub lang: Lang,
+    pub title: String,
+    pub user: Option<Actor>,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    pub path: String,
+    pub flash: Option<String>,
+}
+
+impl Page {
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key)
+    }
+
+    pub fn tv(&self, key: &str, value: &str) -> String {
+        i18n::t_value(self.lang, key, value)
+    }
+
+    pub fn num(&self, n: &i64) -> String {
+        format::number(self.lang, *n)
+    }
+
+    pub fn unum(&self, n: &u64) -> String {
+        format::number(self.lang, i64::try_from(*n).unwrap_or(i64::MAX))
+    }
+
+    pub fn date(&self, d: &NaiveDate) -> String {
+        format::date(self.lang, *d)
+    }
+
+    pub fn datetime(&self, t: &DateTime<Utc>) -> String {
+        format::datetime(self.lang, *t)
+    }
+
+    pub fn opt_datetime(&self, t: &Option<DateTime<Utc>>) -> String {
+        t.map(|t| format::datetime(self.lang, t)).unwrap_or_else(|| self.t("common.never"))
+    }
+
+    pub fn role(&self, r: &accord_domain::Role) -> String {
+        i18n::role(self.lang, *r)
+    }
+
+    pub fn roles(&self, rs: &[accord_domain::Role]) -> String {
+        rs.iter().map(|r| i18n::role(self.lang, *r)).collect::<Vec<_>>().join(", ")
+    }
+
+    pub fn user_districts(&self) -> String {
+        match &self.user {
+            Some(u) if u.is_admin() && u.districts.is_empty() => self.t("header.all_districts"),
+            Some(u) => u.districts.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", "),
+            None => String::new(),
+        }
+    }
+
+    /// The link that shows this page in the other language.
+    pub fn other_lang_href(&self) -> String {
+        let next = url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect::<String>();
+        format!("/language/{}?next={next}", self.lang.other().code())
+    }
+
+    pub fn other_lang_name(&self) -> &'static str {
+        match self.lang.other() {
+            Lang::En => "English",
+            Lang::Da => "Dansk",
+        }
+    }
+
+    pub fn other_lang_code(&self) -> &'static str {
+        self.lang.other().code()
+    }
+
+    pub fn asset_version(&self) -> &'static str {
+        crate::views::assets::VERSION.as_str()
+    }
+}

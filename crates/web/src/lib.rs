@@ -1,0 +1,81 @@
+//! The web layer: HTML pages under `/`, the JSON API under `/api/v1`, both thin over
+//! `accord-app`. One error type is rendered as a page or as a JSON body by
+//! [`middleware::render_errors`].
+
+rust_i18n::i18n!("locales", fallback = "en");
+
+pub mod api;
+pub mod cookies;
+pub mod ctx;
+pub mod error;
+pub mod forms;
+pub mod i18n;
+pub mod metrics;
+pub mod middleware;
+pub mod state;
+pub mod views;
+
+pub use state::{AppState, WebConfig};
+
+use axum::Router;
+use axum::routing::get;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// The whole application as one router.
+pub fn router(state: AppState) -> Router {
+    let api = api::router();
+    Router::new()
+        .merge(views::router())
+        .nest("/api/v1", api)
+        .route("/healthz", get(views::health::healthz))
+        .route("/metrics", get(metrics::render))
+        .fallback(views::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::session))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::origin_check))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(CompressionLayer::new())
+        .layer(middleware::trace_layer())
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM. Also starts the housekeeping task that removes ended
+/// sessions (idempotent, so several nodes may all run it).
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app_for_purge = Arc::clone(&state.app);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            if let Err(e) = accord_app::auth::purge_expired(&app_for_purge).await {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+        }
+    });
+    let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

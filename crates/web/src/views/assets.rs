@@ -1,0 +1,28 @@
+//! The stylesheet and icon, compiled into the binary so one file is the whole deployment.
+
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use std::sync::LazyLock;
+
+const CSS: &str = include_str!("../../static/accord.css");
+const FAVICON: &str = include_str!("../../static/favicon.svg");
+
+/// Changes whenever an asset does, so browsers may cache them for a year.
+pub static VERSION: LazyLock<String> = LazyLock::new(|| {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    CSS.hash(&mut h);
+    FAVICON.hash(&mut h);
+    format!("{:x}", h.finish())
+});
+
+pub async fn serve(Path(file): Path<String>) -> Response {
+    let (body, ctype) = match file.as_str() {
+        "accord.css" => (CSS, "text/css; charset=utf-8"),
+        "favicon.svg" => (FAVICON, "image/svg+xml"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    ([(header::CONTENT_TYPE, ctype), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], body)
+        .into_response()
+}

@@ -1,0 +1,56 @@
+//! The home page: who you are, where you work, where to go.
+
+use crate::ctx::{Page, Staff};
+use crate::error::WebResult;
+use crate::state::AppState;
+use accord_app::Permission;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+
+pub struct Card {
+    pub href: &'static str,
+    pub title: String,
+    pub body: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomeTemplate {
+    page: Page,
+    name: String,
+    roles: String,
+    districts: String,
+    last_sign_in: String,
+    cards: Vec<Card>,
+}
+
+pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) -> WebResult<Response> {
+    let page = ctx.page(ctx.t("home.title"));
+    let user = match actor.user_id {
+        Some(id) => accord_db::users::get(&state.app.db.conn, id).await?,
+        None => None,
+    };
+    let card = |href: &'static str, key: &str| Card {
+        href,
+        title: ctx.t(&format!("nav.{key}")),
+        body: ctx.t(&format!("home.card.{key}")),
+    };
+    let mut cards = vec![card("/districts", "districts")];
+    if actor.can(Permission::ManageUsers) {
+        cards.push(card("/users", "users"));
+    }
+    if actor.can(Permission::ViewAudit) {
+        cards.push(card("/audit", "audit"));
+    }
+    cards.push(card("/account", "account"));
+    let t = HomeTemplate {
+        name: actor.name.clone(),
+        roles: page.roles(&actor.roles),
+        districts: page.user_districts(),
+        last_sign_in: page.opt_datetime(&user.and_then(|u| u.user.last_sign_in_at)),
+        cards,
+        page,
+    };
+    Ok(super::render(&t))
+}

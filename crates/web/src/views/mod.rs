@@ -1,0 +1,150 @@
+//! HTML pages. Handlers parse, call a use case, render.
+
+pub mod account;
+pub mod assets;
+pub mod audit;
+pub mod auth;
+pub mod districts;
+pub mod health;
+pub mod home;
+pub mod users;
+
+use crate::ctx::{Page, ReqCtx};
+use crate::error::{WebError, status_of};
+use crate::state::AppState;
+use accord_app::AppError;
+use accord_domain::Lang;
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/login", get(auth::form).post(auth::submit))
+        .route("/logout", post(auth::logout))
+        .route("/language/{code}", get(auth::language))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::password))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/new", get(users::new))
+        .route("/users/{id}", get(users::show).post(users::update))
+        .route("/users/{id}/edit", get(users::edit))
+        .route("/users/{id}/password", post(users::reset_password))
+        .route("/districts", get(districts::list).post(districts::create))
+        .route("/districts/new", get(districts::new))
+        .route("/districts/{id}", get(districts::show).post(districts::update))
+        .route("/districts/{id}/edit", get(districts::edit))
+        .route("/audit", get(audit::list))
+        .route("/static/{*file}", get(assets::serve))
+}
+
+/// Renders a template into a response.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+/// `303 See Other` to `to`, with a one-time message shown on the next page.
+pub fn redirect_with_flash(ctx: &ReqCtx, to: &str, flash: &str) -> Response {
+    let mut res = Redirect::to(to).into_response();
+    let cookie =
+        crate::cookies::set(&crate::cookies::name(crate::cookies::FLASH, ctx.secure), flash, ctx.secure, true, None);
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// A local path to return to after an action; anything else (another site) becomes `/`.
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.contains(['\r', '\n']) {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    page: Page,
+    heading: String,
+    body: String,
+}
+
+/// The friendly, translated page for an error.
+pub fn error_page(ctx: Option<&ReqCtx>, lang: Lang, e: &AppError) -> Response {
+    let code = crate::error::code_of(e);
+    let heading = crate::i18n::t(lang, &format!("error_page.{code}.title"));
+    let body = crate::i18n::t(lang, &format!("error_page.{code}.body"));
+    let page = match ctx {
+        Some(c) => c.page(heading.clone()),
+        None => Page {
+            lang,
+            title: heading.clone(),
+            user: None,
+            csrf: String::new(),
+            nav: vec![],
+            path: "/".into(),
+            flash: None,
+        },
+    };
+    let mut res = render(&ErrorTemplate { page, heading, body });
+    *res.status_mut() = status_of(e);
+    res
+}
+
+pub async fn not_found() -> WebError {
+    WebError(AppError::NotFound)
+}
+
+/// Pagination links that keep the rest of the query.
+pub struct Pager {
+    pub pages: u64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub status: String,
+}
+
+impl Pager {
+    pub fn new(lang: Lang, base: &str, query: &[(&str, &str)], paging: accord_app::Paging, total: u64) -> Pager {
+        let pages = paging.pages(total);
+        let link = |p: u64| {
+            let mut ser = url::form_urlencoded::Serializer::new(String::new());
+            for (k, v) in query {
+                if !v.is_empty() {
+                    ser.append_pair(k, v);
+                }
+            }
+            ser.append_pair("page", &p.to_string());
+            format!("{base}?{}", ser.finish())
+        };
+        Pager {
+            pages,
+            prev: (paging.page > 1).then(|| link(paging.page - 1)),
+            next: (paging.page < pages).then(|| link(paging.page + 1)),
+            status: crate::i18n::t_args(
+                lang,
+                "pager.status",
+                &[("page", &paging.page.to_string()), ("pages", &pages.to_string())],
+            ),
+        }
+    }
+}
+
+/// A checkbox or radio option for templates.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
