@@ -85,6 +85,7 @@ async function crawl(t, user, lang) {
   assert.equal(await page.getAttribute('html', 'lang'), lang, `the language is now ${lang}`);
 
   const pages = [];
+  const beyond = new Map(); // links found on the deepest pages: path → page it was found on
   const seen = new Set(['/']);
   const queue = [{ path: '/', depth: 0, from: null }];
   while (queue.length && pages.length < MAX_PAGES) {
@@ -93,19 +94,22 @@ async function crawl(t, user, lang) {
     if (status >= 400 && status < 500) problems.push(`answered HTTP ${status}: a link the user is shown leads nowhere`);
     if (finalPath && finalPath.startsWith('/login')) problems.push('sent to the sign-in page: the session was lost');
     pages.push({ ...item, status, finalPath, problems });
-    if (item.depth >= MAX_DEPTH) continue;
     const hrefs = await page.$$eval('a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')));
     for (const href of hrefs) {
       const p = normalise(href);
-      if (p && !seen.has(p)) {
-        seen.add(p);
-        queue.push({ path: p, depth: item.depth + 1, from: item.path });
+      if (!p || seen.has(p)) continue;
+      if (item.depth >= MAX_DEPTH) {
+        if (!beyond.has(p)) beyond.set(p, item.path);
+        continue;
       }
+      seen.add(p);
+      queue.push({ path: p, depth: item.depth + 1, from: item.path });
     }
   }
-  t.diagnostic(`${user.role}/${lang}: crawled ${pages.length} pages (${queue.length} more found but not visited): ` +
-    pages.map((p) => p.path).join(' '));
-  return { context, page, pages };
+  for (const p of seen) beyond.delete(p);
+  t.diagnostic(`${user.role}/${lang}: crawled ${pages.length} pages (${queue.length} more queued, ` +
+    `${beyond.size} beyond depth ${MAX_DEPTH}): ${pages.map((p) => p.path).join(' ')}`);
+  return { context, page, pages, beyond };
 }
 
 describe('axe crawl', { concurrency: 2 }, () => {
@@ -131,8 +135,16 @@ describe('axe crawl', { concurrency: 2 }, () => {
 
     for (const user of DEMO_USERS) {
       test(`${user.role} (${lang})`, { timeout: 240_000 }, async (t) => {
-        const { page, pages } = await crawl(t, user, lang);
+        const { page, pages, beyond } = await crawl(t, user, lang);
         if (user.role === 'admin') {
+          // The edit forms and the filtered audit log lie beyond depth 2: check one of each.
+          for (const re of [/^\/users\/\d+\/edit$/, /^\/districts\/\d+\/edit$/, /^\/audit\?/]) {
+            const found = [...beyond.keys()].find((p) => re.test(p));
+            if (!found) continue;
+            const r = await visitAndCheck(page, found, lang);
+            if (r.status >= 400) r.problems.push(`answered HTTP ${r.status}: a link the user is shown leads nowhere`);
+            pages.push({ path: found, depth: MAX_DEPTH + 1, from: beyond.get(found), ...r });
+          }
           await page.goto(`${server.url}/`);
           await page.screenshot({ path: path.join(SCREENSHOTS, `home-${lang}.png`), fullPage: true });
           // A form with its error summary showing.

@@ -26,7 +26,11 @@ impl From<users::UserRecord> for UserView {
             id: r.user.id,
             email: r.user.email,
             name: r.user.name,
-            roles: r.roles.iter().filter_map(|s| Role::parse(s).ok()).collect(),
+            roles: {
+                let mut roles: Vec<Role> = r.roles.iter().filter_map(|s| Role::parse(s).ok()).collect();
+                roles.sort();
+                roles
+            },
             districts: r.districts.into_iter().map(|d| DistrictRef { id: d.id, code: d.code, name: d.name }).collect(),
             disabled: r.user.disabled,
             last_sign_in_at: r.user.last_sign_in_at,

@@ -30,3 +30,96 @@ pub fn role(lang: Lang, role: accord_domain::Role) -> String {
 pub fn field_error(lang: Lang, e: &accord_domain::FieldError) -> String {
     t_value(lang, &format!("error.{}", e.code), e.value.as_deref().unwrap_or(""))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    const CATALOGUE: &str = include_str!("../locales/app.yml");
+
+    /// key → languages present, read from the catalogue's plain layout.
+    fn catalogue() -> BTreeMap<String, BTreeSet<String>> {
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut current = None;
+        for line in CATALOGUE.lines() {
+            if line.starts_with('#') || line.starts_with("_version") || line.trim().is_empty() {
+                continue;
+            }
+            if !line.starts_with(' ') {
+                let key = line.trim_end_matches(':').to_owned();
+                out.entry(key.clone()).or_default();
+                current = Some(key);
+            } else if let (Some(k), Some((lang, text))) = (&current, line.trim().split_once(':')) {
+                assert!(!text.trim().is_empty(), "{k}.{lang} is empty");
+                out.get_mut(k).unwrap().insert(lang.to_owned());
+            }
+        }
+        out
+    }
+
+    /// Every literal key passed to a translation call in the templates and the code.
+    fn used_keys() -> BTreeSet<String> {
+        let mut keys = BTreeSet::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["templates", "src"] {
+            let mut stack = vec![root.join(dir)];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(d).unwrap() {
+                    let p = e.unwrap().path();
+                    if p.is_dir() { stack.push(p) } else { files.push(p) }
+                }
+            }
+        }
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for call in ["t(\"", "tv(\"", "t_value(ctx.lang, \"", "t_value(lang, \"", "t_args(lang, \"", "t(lang, \""] {
+                for (i, _) in text.match_indices(call) {
+                    let rest = &text[i + call.len()..];
+                    let key = &rest[..rest.find('"').unwrap()];
+                    if key.contains('.') && !key.contains('{') {
+                        keys.insert(key.to_owned());
+                    }
+                }
+            }
+            // The flash message is the last string on a `redirect_with_flash(` line.
+            for line in text.lines().filter(|l| l.contains("redirect_with_flash(&ctx")) {
+                let literals: Vec<&str> = line.split('"').skip(1).step_by(2).collect();
+                if let Some(last) = literals.last().filter(|l| l.chars().all(|c| c.is_ascii_lowercase() || c == '_')) {
+                    keys.insert(format!("flash.{last}"));
+                }
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn every_key_is_in_english_and_danish() {
+        for (key, langs) in catalogue() {
+            assert!(langs.contains("en") && langs.contains("da"), "{key} has {langs:?}");
+        }
+    }
+
+    #[test]
+    fn every_key_used_exists() {
+        let cat = catalogue();
+        let mut missing: Vec<String> = used_keys().into_iter().filter(|k| !cat.contains_key(k)).collect();
+        for r in accord_domain::Role::ALL {
+            missing.extend(Some(format!("role.{}", r.as_str())).filter(|k| !cat.contains_key(k)));
+        }
+        for code in ["unauthenticated", "forbidden", "not_found", "invalid", "conflict", "rate_limited", "internal"] {
+            for part in ["title", "body"] {
+                missing.extend(Some(format!("error_page.{code}.{part}")).filter(|k| !cat.contains_key(k)));
+            }
+        }
+        assert!(missing.is_empty(), "missing translations: {missing:?}");
+    }
+
+    #[test]
+    fn both_languages_render() {
+        use accord_domain::Lang;
+        assert_eq!(super::t(Lang::En, "login.title"), "Sign in to Accord");
+        assert_eq!(super::t(Lang::Da, "login.title"), "Log ind i Accord");
+        assert_eq!(super::t_value(Lang::Da, "home.welcome", "Mette"), "Velkommen, Mette");
+    }
+}

@@ -1,0 +1,87 @@
+//! The `accord` binary, as an operator uses it.
+
+use crate::both;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn accord(url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .env("ACCORD_DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+both! {
+    async fn operator_sets_up_accord_from_the_command_line(app) {
+        let url = app.database_url.clone();
+        let run = move |args: Vec<&'static str>, stdin: Option<&'static str>| {
+            let url = url.clone();
+            async move { tokio::task::spawn_blocking(move || accord(&url, &args, stdin)).await.unwrap() }
+        };
+        let (ok, out, _) = run(vec!["migrate"], None).await;
+        assert!(ok && out.contains("migrations applied"));
+        let (ok, _, _) = run(vec!["district", "add", "--code", "slagelse", "--name", "Jobcenter Slagelse"], None).await;
+        assert!(ok);
+        let (ok, _, err) = run(vec!["district", "add", "--code", "Bad Code", "--name", "X"], None).await;
+        assert!(!ok && err.contains("code") && err.contains("Bad Code"), "{err}");
+        let (ok, _, err) = run(
+            vec!["user", "add", "--email", "mette@slagelse.example", "--name", "Mette Jensen", "--role", "secretariat", "--district", "slagelse", "--password-stdin"],
+            Some("a long enough password\n"),
+        )
+        .await;
+        assert!(ok, "{err}");
+        let (ok, _, err) = run(
+            vec!["user", "add", "--email", "x@slagelse.example", "--name", "X", "--role", "secretariat", "--district", "slagelse", "--password-stdin"],
+            Some("short\n"),
+        )
+        .await;
+        assert!(!ok && err.contains("password"), "{err}");
+        let (ok, token, err) = run(vec!["token", "add", "--email", "mette@slagelse.example"], None).await;
+        assert!(ok, "{err}");
+        let token = token.trim().to_owned();
+        assert!(token.starts_with("acc_") && !token.contains(' '), "only the token on stdout");
+        let (s, me) = app.api(&token).get("/me").await;
+        assert_eq!(s, reqwest::StatusCode::OK);
+        assert_eq!(me["districts"], serde_json::json!(["slagelse"]));
+        let (ok, _, err) = run(vec!["token", "add", "--email", "nobody@slagelse.example"], None).await;
+        assert!(!ok && err.contains("nobody@slagelse.example"));
+        let (ok, out, _) = run(vec!["district", "list"], None).await;
+        assert!(ok && out.contains("slagelse\tJobcenter Slagelse"));
+    }
+}
+
+/// `accord backup` writes a copy that opens as an Accord database with the same data.
+#[tokio::test]
+async fn backup_of_sqlite() {
+    let app = crate::support::TestApp::sqlite().await;
+    app.seed().await;
+    let dir = std::env::temp_dir().join(format!("accord_backup_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("copy.db");
+    let url = app.database_url.clone();
+    let f = file.to_str().unwrap().to_owned();
+    let (ok, _, err) = tokio::task::spawn_blocking(move || accord(&url, &["backup", &f], None)).await.unwrap();
+    assert!(ok, "{err}");
+    let copy_url = format!("sqlite://{}?mode=rw", file.display());
+    let (ok, out, err) = tokio::task::spawn_blocking(move || accord(&copy_url, &["district", "list"], None)).await.unwrap();
+    assert!(ok, "{err}");
+    assert!(out.contains("north") && out.contains("south"));
+    let url = app.database_url.clone();
+    let f = file.to_str().unwrap().to_owned();
+    let (ok, _, err) = tokio::task::spawn_blocking(move || accord(&url, &["backup", &f], None)).await.unwrap();
+    assert!(!ok && err.contains("exists"), "never overwrites");
+    std::fs::remove_dir_all(&dir).ok();
+    app.finish().await;
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the real server on port 0 with a fresh database, each test run on
+//! SQLite and on PostgreSQL. One test binary for the whole workspace keeps link times down.
+
+mod support;
+
+mod api;
+mod audit;
+mod auth;
+mod cli;
+mod concurrency;
+mod districts;
+mod pages;
+mod users;

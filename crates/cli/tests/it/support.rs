@@ -1,0 +1,295 @@
+//! `TestApp`: Accord started on 127.0.0.1:0 over a new database, and helpers to drive it as a
+//! browser or an API client would.
+
+use accord_app::{Actor, App, AppConfig};
+use accord_db::sea_orm::ConnectionTrait;
+use accord_db::{Db, DbOptions};
+use rand::Rng;
+use reqwest::redirect::Policy;
+use reqwest::{Client, Response, StatusCode};
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "test-password-123";
+
+/// Runs the body once on SQLite and once on PostgreSQL, each with its own fresh database.
+#[macro_export]
+macro_rules! both {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                async fn run($app: &$crate::support::TestApp) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::support::TestApp::sqlite().await;
+                    run(&app).await;
+                    app.finish().await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let app = $crate::support::TestApp::postgres().await;
+                    run(&app).await;
+                    app.finish().await;
+                }
+            }
+        )*
+    };
+}
+
+pub enum Backend {
+    Sqlite { dir: std::path::PathBuf },
+    Postgres { admin_url: String, name: String },
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub app: Arc<App>,
+    pub database_url: String,
+    backend: Backend,
+    server: tokio::task::JoinHandle<()>,
+}
+
+fn unique(prefix: &str) -> String {
+    let n: u64 = rand::rng().random();
+    format!("{prefix}_{}_{n:x}", std::process::id())
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        let dir = std::env::temp_dir().join(unique("accord_test"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/accord.db?mode=rwc", dir.display());
+        Self::start(url, Backend::Sqlite { dir }).await
+    }
+
+    pub async fn postgres() -> TestApp {
+        let admin_url = std::env::var("ACCORD_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let admin = Db::connect(&admin_url, &DbOptions { max_connections: 1 })
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL is needed for this test and did not answer at {admin_url}: {e}"));
+        let name = unique("accord_test");
+        admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+        admin.conn.close_by_ref().await.ok();
+        let mut url = url::Url::parse(&admin_url).unwrap();
+        url.set_path(&format!("/{name}"));
+        Self::start(url.to_string(), Backend::Postgres { admin_url, name }).await
+    }
+
+    pub async fn start(database_url: String, backend: Backend) -> TestApp {
+        let db = Db::connect(&database_url, &DbOptions { max_connections: 8 }).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        // Migrating again changes nothing.
+        db.migrate().await.expect("migrate twice");
+        let app = App::new(db, AppConfig::default());
+        let state = accord_web::AppState::new(app, accord_web::WebConfig::default());
+        let app = Arc::clone(&state.app);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            accord_web::serve(state, listener).await.unwrap();
+        });
+        TestApp { url, app, database_url, backend, server }
+    }
+
+    pub async fn finish(self) {
+        self.server.abort();
+        let _ = self.server.await;
+        self.app.db.conn.close_by_ref().await.ok();
+        match &self.backend {
+            Backend::Sqlite { dir } => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Backend::Postgres { admin_url, name } => {
+                if let Ok(admin) = Db::connect(admin_url, &DbOptions { max_connections: 1 }).await {
+                    let _ = admin.conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                }
+            }
+        }
+    }
+
+    /// Two districts, `north` and `south`, and users: an admin, one user per other role in
+    /// north, and an account manager in south.
+    pub async fn seed(&self) {
+        let system = Actor::system();
+        accord_app::districts::create(&self.app, &system, "north", "North District").await.unwrap();
+        accord_app::districts::create(&self.app, &system, "south", "South District").await.unwrap();
+        for (email, role, district) in [
+            ("admin@test.example", "admin", None),
+            ("manager@test.example", "manager", Some("north")),
+            ("secretariat@test.example", "secretariat", Some("north")),
+            ("am@test.example", "account_manager", Some("north")),
+            ("adviser@test.example", "adviser", Some("north")),
+            ("partner@test.example", "partner", Some("north")),
+            ("committee@test.example", "committee", Some("north")),
+            ("south@test.example", "account_manager", Some("south")),
+        ] {
+            self.add_user(email, role, district).await;
+        }
+    }
+
+    pub async fn add_user(&self, email: &str, role: &str, district: Option<&str>) -> i64 {
+        accord_app::users::create(
+            &self.app,
+            &Actor::system(),
+            &accord_app::users::UserInput {
+                email: email.into(),
+                name: format!("Name of {email}"),
+                roles: vec![role.into()],
+                districts: district.map(|d| vec![d.to_owned()]).unwrap_or_default(),
+                password: Some(PASSWORD.into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id
+    }
+
+    pub async fn user_id(&self, email: &str) -> i64 {
+        accord_app::users::find_by_email(&self.app, email).await.unwrap().unwrap().id
+    }
+
+    pub async fn district_id(&self, code: &str) -> i64 {
+        accord_app::districts::by_code(&self.app, &Actor::system(), code).await.unwrap().id
+    }
+
+    /// An API token for the user.
+    pub async fn token(&self, email: &str) -> String {
+        let id = self.user_id(email).await;
+        accord_app::auth::create_token(&self.app, &Actor::system(), id, "test").await.unwrap().0
+    }
+
+    /// A browser: keeps cookies, does not follow redirects.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.url.clone(),
+            client: Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap(),
+            csrf: std::sync::Mutex::new(String::new()),
+        }
+    }
+
+    /// A browser signed in as `email`.
+    pub async fn signed_in(&self, email: &str) -> Browser {
+        let b = self.browser();
+        let res = b.sign_in(email, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign-in of {email} failed");
+        b.get("/").await;
+        b
+    }
+
+    pub fn api(&self, token: &str) -> Api {
+        Api { base: format!("{}/api/v1", self.url), token: token.to_owned(), client: Client::new() }
+    }
+
+    /// Runs SQL directly (for tests that move time or check raw storage).
+    pub async fn sql(&self, sql: &str) -> Result<(), accord_db::DbErr> {
+        self.app.db.conn.execute_unprepared(sql).await.map(|_| ())
+    }
+}
+
+pub struct Browser {
+    pub base: String,
+    pub client: Client,
+    /// The CSRF token of the last page that had a form.
+    pub csrf: std::sync::Mutex<String>,
+}
+
+/// The value of the first hidden `_csrf` field in a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub body: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> Page {
+        let res = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        self.page(res).await
+    }
+
+    async fn page(&self, res: Response) -> Page {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.text().await.unwrap();
+        if let Some(t) = csrf_in(&body) {
+            *self.csrf.lock().unwrap() = t;
+        }
+        Page { status, body, headers }
+    }
+
+    pub fn token(&self) -> String {
+        self.csrf.lock().unwrap().clone()
+    }
+
+    /// Posts a form with the CSRF token of the last page seen.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all = vec![("_csrf", self.token())];
+        all.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+        self.post_raw(path, &all, None).await
+    }
+
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, String)], origin: Option<&str>) -> Page {
+        let mut req = self.client.post(format!("{}{path}", self.base)).form(fields);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        let res = req.send().await.unwrap();
+        self.page(res).await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Response {
+        self.get("/login").await;
+        let fields = [("_csrf", self.token()), ("email", email.to_owned()), ("password", password.to_owned())];
+        self.client.post(format!("{}/login", self.base)).form(&fields).send().await.unwrap()
+    }
+
+    /// The session cookie's value, if any.
+    pub fn session_cookie(res: &Response) -> Option<String> {
+        res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+            c.strip_prefix("accord_session=").map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+        })
+    }
+}
+
+pub struct Api {
+    pub base: String,
+    pub token: String,
+    pub client: Client,
+}
+
+impl Api {
+    pub async fn get(&self, path: &str) -> (StatusCode, serde_json::Value) {
+        let res = self.client.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap();
+        Self::json(res).await
+    }
+
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
+        let res = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        Self::json(res).await
+    }
+
+    async fn json(res: Response) -> (StatusCode, serde_json::Value) {
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        let v = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+        (status, v)
+    }
+}
