@@ -144,6 +144,7 @@ describe('axe crawl', { concurrency: 2 }, () => {
             const r = await visitAndCheck(page, found, lang);
             if (r.status >= 400) r.problems.push(`answered HTTP ${r.status}: a link the user is shown leads nowhere`);
             pages.push({ path: found, depth: MAX_DEPTH + 1, from: beyond.get(found), ...r });
+            t.diagnostic(`also checked ${found} (linked from ${beyond.get(found)})`);
           }
           await page.goto(`${server.url}/`);
           await page.screenshot({ path: path.join(SCREENSHOTS, `home-${lang}.png`), fullPage: true });

@@ -5,8 +5,11 @@ pub mod actor;
 pub mod audit;
 pub mod auth;
 pub mod demo;
+pub mod directory;
 pub mod districts;
 pub mod error;
+pub mod files;
+pub mod import;
 pub mod users;
 
 pub use accord_db::Db;

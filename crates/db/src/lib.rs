@@ -4,6 +4,7 @@
 //! through [`scope::Scope`], so no caller can forget which districts the asking user may see.
 
 pub mod audit;
+pub mod directory;
 pub mod entities;
 pub mod migration;
 pub mod scope;

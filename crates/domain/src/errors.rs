@@ -7,6 +7,9 @@ pub struct FieldError {
     pub field: String,
     pub code: String,
     pub value: Option<String>,
+    /// Where the record the message is about can be seen (a duplicate's page).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 /// Every problem found in one submission, in the order the fields were checked.
@@ -20,7 +23,15 @@ impl FieldErrors {
     }
 
     pub fn add(&mut self, field: &str, code: &str, value: Option<&str>) {
-        self.0.push(FieldError { field: field.to_owned(), code: code.to_owned(), value: value.map(str::to_owned) });
+        self.0.push(FieldError { field: field.to_owned(), code: code.to_owned(), value: value.map(str::to_owned), link: None });
+    }
+
+    /// Adds an error that points at another record.
+    pub fn add_link(&mut self, field: &str, code: &str, value: Option<&str>, link: String) {
+        self.add(field, code, value);
+        if let Some(last) = self.0.last_mut() {
+            last.link = Some(link);
+        }
     }
 
     /// Records the error of a parse and returns the parsed value, if any.

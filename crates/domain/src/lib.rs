@@ -5,11 +5,14 @@
 
 pub mod errors;
 pub mod format;
+pub mod identifiers;
 pub mod lang;
 pub mod role;
+pub mod sector;
 pub mod values;
 
 pub use errors::{FieldError, FieldErrors};
+pub use identifiers::{CompaniesHouse, Cvr, InteractionKind, OrgKind, OrgLevel, OrgStatus, PNumber, SizeBand};
 pub use lang::Lang;
 pub use role::Role;
 pub use values::{DistrictCode, Email, NewPassword, PersonName};

@@ -8,3 +8,8 @@ pub mod session;
 pub mod user;
 pub mod user_district;
 pub mod user_role;
+pub mod account_manager_period;
+pub mod contact;
+pub mod interaction;
+pub mod organisation;
+pub mod organisation_alias;

@@ -1,0 +1,230 @@
+//! Tables in and out: CSV (UTF-8, with or without BOM, `,` or `;`) and XLSX (first sheet) in;
+//! CSV, JSON and XLSX out.
+
+use std::io::Cursor;
+
+/// A table read from a file: the header and each data row with its line number (the header
+/// is line 1).
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+impl Table {
+    /// The position of column `name`, if present.
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+}
+
+/// Output formats of exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Json,
+    Xlsx,
+}
+
+impl Format {
+    pub fn parse(s: &str) -> Result<Format, &'static str> {
+        match s {
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            "xlsx" => Ok(Format::Xlsx),
+            _ => Err("format.unknown"),
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Json => "application/json",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// Reads a CSV or XLSX file (told apart by content, not name).
+pub fn read_table(bytes: &[u8]) -> Result<Table, String> {
+    if bytes.starts_with(b"PK\x03\x04") { read_xlsx(bytes) } else { read_csv(bytes) }
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Table, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 text (byte {})", e.valid_up_to()))?;
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut table = Table::default();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("the file could not be read as CSV: {e}"))?;
+        // The line the record starts on, counted from its byte offset (the csv crate's own
+        // line count does not follow CRLF files).
+        let line = record
+            .position()
+            .map(|p| {
+                let bytes = text.as_bytes();
+                let mut b = p.byte() as usize;
+                while b < bytes.len() && (bytes[b] == b'\n' || bytes[b] == b'\r') {
+                    b += 1;
+                }
+                bytes[..b].iter().filter(|c| **c == b'\n').count() + 1
+            })
+            .unwrap_or(i + 1);
+        let cells: Vec<String> = record.iter().map(|c| c.to_owned()).collect();
+        if i == 0 {
+            table.header = cells.iter().map(|h| h.trim().to_lowercase()).collect();
+        } else if cells.iter().any(|c| !c.trim().is_empty()) {
+            table.rows.push((line, cells));
+        }
+    }
+    Ok(table)
+}
+
+fn cell_text(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(t) if t.time() == chrono::NaiveTime::MIN => t.date().format("%Y-%m-%d").to_string(),
+            Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            None => dt.to_string(),
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| format!("the file could not be read as XLSX: {e}"))?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(|| "the workbook has no sheet".to_owned())?
+        .map_err(|e| format!("the first sheet could not be read: {e}"))?;
+    let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    let mut table = Table::default();
+    for (i, row) in range.rows().enumerate() {
+        let cells: Vec<String> = row.iter().map(cell_text).collect();
+        if i == 0 {
+            table.header = cells.iter().map(|h| h.trim().to_lowercase()).collect();
+        } else if cells.iter().any(|c| !c.trim().is_empty()) {
+            table.rows.push((start_row + i + 1, cells));
+        }
+    }
+    Ok(table)
+}
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return at
+/// the start) is written with a leading apostrophe; import removes it again.
+pub fn neutralise(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
+}
+
+/// Undoes [`neutralise`].
+pub fn unneutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
+}
+
+/// Writes a table in the chosen format. Empty cells are empty (CSV, XLSX) or null (JSON).
+pub fn write_table(format: Format, sheet: &str, header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
+    match format {
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record(header).map_err(|e| e.to_string())?;
+            for r in rows {
+                w.write_record(r.iter().map(|c| neutralise(c))).map_err(|e| e.to_string())?;
+            }
+            w.into_inner().map_err(|e| e.to_string())
+        }
+        Format::Json => {
+            let items: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    let mut o = serde_json::Map::new();
+                    for (h, c) in header.iter().zip(r) {
+                        o.insert((*h).to_owned(), if c.is_empty() { serde_json::Value::Null } else { c.clone().into() });
+                    }
+                    serde_json::Value::Object(o)
+                })
+                .collect();
+            serde_json::to_vec_pretty(&items).map_err(|e| e.to_string())
+        }
+        Format::Xlsx => {
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let ws = wb.add_worksheet();
+            ws.set_name(sheet).map_err(|e| e.to_string())?;
+            let bold = rust_xlsxwriter::Format::new().set_bold();
+            for (c, h) in header.iter().enumerate() {
+                ws.write_string_with_format(0, c as u16, *h, &bold).map_err(|e| e.to_string())?;
+            }
+            for (r, row) in rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    if !cell.is_empty() {
+                        // Strings throughout: identifiers keep their leading zeros.
+                        ws.write_string((r + 1) as u32, c as u16, cell).map_err(|e| e.to_string())?;
+                    }
+                }
+            }
+            ws.set_freeze_panes(1, 0).map_err(|e| e.to_string())?;
+            wb.save_to_buffer().map_err(|e| e.to_string())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_with_bom_and_semicolons() {
+        let t = read_table("\u{feff}ref;name\r\nA1;\"Jensen; Søn\"\r\n\r\nA2;Brdr. Holm\r\n".as_bytes()).unwrap();
+        assert_eq!(t.header, vec!["ref", "name"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0], (2, vec!["A1".to_owned(), "Jensen; Søn".to_owned()]));
+        assert_eq!(t.rows[1].0, 4, "line numbers count blank lines");
+    }
+
+    #[test]
+    fn xlsx_round_trip() {
+        let bytes = write_table(Format::Xlsx, "organisations", &["ref", "cvr"], &[vec!["A1".into(), "03595471".into()]]).unwrap();
+        let t = read_table(&bytes).unwrap();
+        assert_eq!(t.header, vec!["ref", "cvr"]);
+        assert_eq!(t.rows, vec![(2, vec!["A1".to_owned(), "03595471".to_owned()])]);
+    }
+
+    #[test]
+    fn formulas_are_neutralised_and_restored() {
+        let bytes = write_table(Format::Csv, "x", &["name"], &[vec!["=HYPERLINK(\"x\")".into()], vec!["-5".into()]]).unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("'=HYPERLINK"));
+        let t = read_table(&bytes).unwrap();
+        assert_eq!(unneutralise(&t.rows[0].1[0]), "=HYPERLINK(\"x\")");
+        assert_eq!(unneutralise(&t.rows[1].1[0]), "-5");
+        assert_eq!(unneutralise("'plain"), "'plain");
+    }
+
+    #[test]
+    fn not_utf8_is_named() {
+        assert!(read_table(b"ref,name\nA,\xff\xfe").unwrap_err().contains("UTF-8"));
+    }
+}

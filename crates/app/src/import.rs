@@ -1,0 +1,441 @@
+//! Importing and exporting the directory in the columns of the outside contract. All or
+//! nothing: a file with one bad line writes nothing and every bad line is listed.
+
+use crate::directory::{self as dir, ContactInput, OrgInput};
+use crate::files::{self, Format, Table};
+use crate::{Actor, App, AppError, Result};
+use accord_db::directory as q;
+use accord_db::entities::{contact, organisation, user};
+use accord_db::sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use accord_domain::{FieldError, FieldErrors};
+use chrono::Utc;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Organisations,
+    Contacts,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> std::result::Result<Kind, &'static str> {
+        match s {
+            "organisations" => Ok(Kind::Organisations),
+            "contacts" => Ok(Kind::Contacts),
+            _ => Err("import.kind_unknown"),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Organisations => "organisations",
+            Kind::Contacts => "contacts",
+        }
+    }
+
+    /// Every column, required ones first.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Kind::Organisations => &[
+                "ref", "name", "kind", "level", "parent_ref", "cvr", "p_number", "companies_house", "sector", "size_band",
+                "address", "postcode", "ward", "website", "status", "notes", "account_manager_email",
+            ],
+            Kind::Contacts => &["ref", "organisation_ref", "name", "role", "email", "phone", "consent", "is_primary"],
+        }
+    }
+
+    pub fn required(self) -> &'static [&'static str] {
+        match self {
+            Kind::Organisations => &["ref", "name"],
+            Kind::Contacts => &["ref", "organisation_ref", "name"],
+        }
+    }
+}
+
+/// One problem: a line (0 for the file as a whole) and a column.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineError {
+    pub line: usize,
+    pub error: FieldError,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub errors: Vec<LineError>,
+    pub dry_run: bool,
+}
+
+impl ImportReport {
+    fn fail(line: usize, field: &str, code: &str, value: Option<&str>) -> ImportReport {
+        let mut r = ImportReport::default();
+        r.push(line, FieldErrors::single(field, code, value));
+        r
+    }
+
+    fn push(&mut self, line: usize, errors: FieldErrors) {
+        self.errors.extend(errors.0.into_iter().map(|error| LineError { line, error }));
+    }
+}
+
+fn check_header(kind: Kind, table: &Table) -> Option<ImportReport> {
+    let mut report = ImportReport::default();
+    let mut errors = FieldErrors::new();
+    let unknown: Vec<&str> =
+        table.header.iter().map(String::as_str).filter(|h| !h.is_empty() && !kind.columns().contains(h)).collect();
+    if !unknown.is_empty() {
+        errors.add("header", "import.unknown_columns", Some(&unknown.join(", ")));
+    }
+    for r in kind.required() {
+        if table.col(r).is_none() {
+            errors.add(r, "import.missing_column", Some(r));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for h in &table.header {
+        if !h.is_empty() && !seen.insert(h) {
+            errors.add(h, "import.repeated_column", Some(h));
+        }
+    }
+    if table.rows.is_empty() && errors.is_empty() {
+        errors.add("file", "import.empty", None);
+    }
+    if errors.is_empty() {
+        return None;
+    }
+    report.push(1, errors);
+    Some(report)
+}
+
+/// The cell of `column` in `row`, trimmed, `None` when the file has no such column.
+fn cell<'a>(table: &Table, row: &'a [String], column: &str) -> Option<&'a str> {
+    table.col(column).map(|i| files::unneutralise(row.get(i).map(|s| s.trim()).unwrap_or("")))
+}
+
+fn flag(errors: &mut FieldErrors, field: &str, v: Option<&str>) -> Option<bool> {
+    match v.map(|s| s.to_lowercase()) {
+        None => None,
+        Some(s) => match s.as_str() {
+            "" | "false" | "no" | "nej" | "0" => Some(false),
+            "true" | "yes" | "ja" | "1" => Some(true),
+            _ => {
+                errors.add(field, "import.flag", Some(&s));
+                None
+            }
+        },
+    }
+}
+
+/// Imports a file. `Err` only for what stops the import as a whole (permission, district,
+/// database); bad rows come back in the report, and then nothing has been written.
+pub async fn import(
+    app: &App,
+    actor: &Actor,
+    kind: Kind,
+    district: Option<&str>,
+    bytes: &[u8],
+    dry_run: bool,
+) -> Result<ImportReport> {
+    actor.require_write()?;
+    if !dir::can_edit(actor) {
+        return Err(AppError::Forbidden);
+    }
+    let district = dir::pick_district(app, actor, district).await?;
+    let table = match files::read_table(bytes) {
+        Ok(t) => t,
+        Err(msg) => return Ok(ImportReport::fail(0, "file", "import.unreadable", Some(&msg))),
+    };
+    if let Some(report) = check_header(kind, &table) {
+        return Ok(report);
+    }
+    let txn = app.db.write().await?;
+    let mut report = match kind {
+        Kind::Organisations => import_organisations(app, &txn, actor, district.id, &table).await?,
+        Kind::Contacts => import_contacts(&txn, actor, district.id, &table).await?,
+    };
+    report.rows = table.rows.len();
+    report.dry_run = dry_run;
+    if report.errors.is_empty() && !dry_run {
+        let mut e = actor.audit("import", kind.as_str(), None);
+        e.district_id = Some(district.id);
+        e.summary = Some(format!("{} rows: {} added, {} updated, {} unchanged", report.rows, report.added, report.updated, report.unchanged));
+        accord_db::audit::append(&txn, e, Utc::now()).await?;
+        txn.commit().await?;
+    } else {
+        txn.rollback().await?;
+    }
+    Ok(report)
+}
+
+/// Puts rows after the rows of the parents they name, so a file may list a group, its
+/// companies and their sites in any order.
+fn parent_order(table: &Table) -> Vec<usize> {
+    let refs: Vec<String> = table.rows.iter().map(|(_, r)| cell(table, r, "ref").unwrap_or("").to_owned()).collect();
+    let parents: Vec<String> = table.rows.iter().map(|(_, r)| cell(table, r, "parent_ref").unwrap_or("").to_owned()).collect();
+    let mut done = vec![false; table.rows.len()];
+    let mut order = Vec::with_capacity(table.rows.len());
+    loop {
+        let before = order.len();
+        for i in 0..table.rows.len() {
+            if done[i] {
+                continue;
+            }
+            let waits = !parents[i].is_empty()
+                && refs.iter().enumerate().any(|(j, r)| j != i && !done[j] && *r == parents[i]);
+            if !waits {
+                done[i] = true;
+                order.push(i);
+            }
+        }
+        if order.len() == table.rows.len() || order.len() == before {
+            break;
+        }
+    }
+    // Rows in a cycle of parents come last; their parent check reports them.
+    order.extend((0..table.rows.len()).filter(|i| !done[*i]));
+    order
+}
+
+fn same_org(o: &organisation::Model, c: &dir::CheckedOrg) -> bool {
+    o.name == c.name
+        && o.kind == c.kind.as_str()
+        && o.level == c.level.as_str()
+        && o.parent_id == c.parent_id
+        && o.cvr == c.cvr
+        && o.p_number == c.p_number
+        && o.companies_house == c.companies_house
+        && o.sector == c.sector
+        && o.size_band == c.size_band
+        && o.address == c.address
+        && o.postcode == c.postcode
+        && o.ward == c.ward
+        && o.website == c.website
+        && o.status == c.status.as_str()
+        && o.notes == c.notes
+        && o.account_manager_id == c.account_manager_id
+}
+
+async fn import_organisations<C: ConnectionTrait>(
+    app: &App,
+    txn: &C,
+    actor: &Actor,
+    district_id: i64,
+    table: &Table,
+) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    let mut seen_refs = std::collections::HashMap::new();
+    for i in parent_order(table) {
+        let (line, row) = &table.rows[i];
+        let get = |c: &str| cell(table, row, c);
+        let r = get("ref").unwrap_or("").to_owned();
+        if r.is_empty() {
+            report.push(*line, FieldErrors::single("ref", "field.required", None));
+            continue;
+        }
+        if let Some(first) = seen_refs.insert(r.clone(), *line) {
+            report.push(*line, FieldErrors::single("ref", "import.ref_repeated", Some(&format!("{r} (line {first})"))));
+            continue;
+        }
+        let existing = organisation::Entity::find()
+            .filter(organisation::Column::DistrictId.eq(district_id))
+            .filter(organisation::Column::Ref.eq(r.as_str()))
+            .one(txn)
+            .await?;
+        // Columns the file does not have keep the stored value.
+        let base = match &existing {
+            Some(o) => OrgInput::from_view(&dir::views(app, vec![o.clone()]).await?.remove(0)),
+            None => OrgInput::default(),
+        };
+        let pick = |c: &str, b: &str| get(c).map(str::to_owned).unwrap_or_else(|| b.to_owned());
+        let input = OrgInput {
+            district: None,
+            r#ref: r.clone(),
+            name: pick("name", &base.name),
+            kind: pick("kind", &base.kind),
+            level: pick("level", &base.level),
+            parent_ref: pick("parent_ref", &base.parent_ref),
+            cvr: pick("cvr", &base.cvr),
+            p_number: pick("p_number", &base.p_number),
+            companies_house: pick("companies_house", &base.companies_house),
+            sector: pick("sector", &base.sector),
+            size_band: pick("size_band", &base.size_band),
+            address: pick("address", &base.address),
+            postcode: pick("postcode", &base.postcode),
+            ward: pick("ward", &base.ward),
+            website: pick("website", &base.website),
+            status: pick("status", &base.status),
+            notes: pick("notes", &base.notes),
+            account_manager_email: pick("account_manager_email", &base.account_manager_email),
+            version: None,
+            confirm_similar: true,
+        };
+        let mut errors = FieldErrors::new();
+        let checked = dir::check_org(txn, district_id, &input, existing.as_ref().map(|o| o.id), &mut errors).await?;
+        if !errors.is_empty() {
+            report.push(*line, errors);
+            continue;
+        }
+        let checked = checked.expect("checked");
+        let now = Utc::now();
+        match &existing {
+            Some(o) if same_org(o, &checked) => report.unchanged += 1,
+            Some(o) => {
+                dir::save_checked(txn, actor, district_id, &checked, Some((o, o.version)), now).await?;
+                let mut e = actor.audit("update", "organisation", Some(o.id.to_string()));
+                e.district_id = Some(district_id);
+                e.summary = Some("import".into());
+                accord_db::audit::append(txn, e, now).await?;
+                report.updated += 1;
+            }
+            None => match dir::save_checked(txn, actor, district_id, &checked, None, now).await {
+                Ok(_) => report.added += 1,
+                Err(AppError::Invalid(errs)) => report.push(*line, errs),
+                Err(e) => return Err(e),
+            },
+        }
+    }
+    report.errors.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
+async fn import_contacts<C: ConnectionTrait>(txn: &C, actor: &Actor, district_id: i64, table: &Table) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    let mut seen_refs = std::collections::HashMap::new();
+    for (line, row) in &table.rows {
+        let get = |c: &str| cell(table, row, c);
+        let r = get("ref").unwrap_or("").to_owned();
+        if r.is_empty() {
+            report.push(*line, FieldErrors::single("ref", "field.required", None));
+            continue;
+        }
+        if let Some(first) = seen_refs.insert(r.clone(), *line) {
+            report.push(*line, FieldErrors::single("ref", "import.ref_repeated", Some(&format!("{r} (line {first})"))));
+            continue;
+        }
+        let existing = q::contact_by_ref(txn, district_id, &r).await?;
+        let keep = |c: &str, stored: Option<&String>| get(c).map(str::to_owned).unwrap_or_else(|| stored.cloned().unwrap_or_default());
+        let mut errors = FieldErrors::new();
+        let consent = flag(&mut errors, "consent", get("consent")).or(existing.as_ref().map(|e| e.consent)).unwrap_or(false);
+        let is_primary =
+            flag(&mut errors, "is_primary", get("is_primary")).or(existing.as_ref().map(|e| e.is_primary)).unwrap_or(false);
+        let input = ContactInput {
+            r#ref: r.clone(),
+            organisation_ref: get("organisation_ref").unwrap_or("").to_owned(),
+            name: get("name").unwrap_or("").to_owned(),
+            role: keep("role", existing.as_ref().and_then(|e| e.role.as_ref())),
+            email: keep("email", existing.as_ref().and_then(|e| e.email.as_ref())),
+            phone: keep("phone", existing.as_ref().and_then(|e| e.phone.as_ref())),
+            consent,
+            is_primary,
+            version: None,
+        };
+        let checked = dir::check_contact(txn, district_id, &input, None, &mut errors).await?;
+        if !errors.is_empty() {
+            report.push(*line, errors);
+            continue;
+        }
+        let ck = checked.expect("checked");
+        let now = Utc::now();
+        match &existing {
+            Some(e)
+                if e.organisation_id == ck.organisation_id
+                    && e.name == ck.name
+                    && e.role == ck.role
+                    && e.email == ck.email
+                    && e.phone == ck.phone
+                    && e.consent == consent
+                    && e.is_primary == is_primary =>
+            {
+                report.unchanged += 1
+            }
+            Some(e) => {
+                dir::save_contact(txn, actor, district_id, &ck, &input, Some((e, e.version)), now).await?;
+                report.updated += 1;
+            }
+            None => match dir::save_contact(txn, actor, district_id, &ck, &input, None, now).await {
+                Ok(_) => report.added += 1,
+                Err(AppError::Invalid(errs)) => report.push(*line, errs),
+                Err(e) => return Err(e),
+            },
+        }
+    }
+    Ok(report)
+}
+
+/// The rows of an export, in the import's own columns.
+pub async fn export(app: &App, actor: &Actor, kind: Kind, format: Format) -> Result<Vec<u8>> {
+    if !dir::can_view(actor) {
+        return Err(AppError::Forbidden);
+    }
+    let c = &app.db.conn;
+    let scope = actor.scope();
+    let rows: Vec<Vec<String>> = match kind {
+        Kind::Organisations => {
+            let all = q::all_organisations(c, &scope, &Default::default()).await?;
+            let ams: Vec<user::Model> = user::Entity::find().all(c).await?;
+            let by_id: std::collections::HashMap<i64, &organisation::Model> = all.iter().map(|o| (o.id, o)).collect();
+            let mut parents_missing = Vec::new();
+            for o in &all {
+                if let Some(p) = o.parent_id
+                    && !by_id.contains_key(&p)
+                {
+                    parents_missing.push(p);
+                }
+            }
+            let extra = q::organisations_by_ids(c, parents_missing).await?;
+            let parent_ref = |id: i64| {
+                by_id.get(&id).map(|o| o.r#ref.clone()).or_else(|| extra.iter().find(|o| o.id == id).map(|o| o.r#ref.clone()))
+            };
+            let s = |v: &Option<String>| v.clone().unwrap_or_default();
+            all.iter()
+                .map(|o| {
+                    vec![
+                        o.r#ref.clone(),
+                        o.name.clone(),
+                        o.kind.clone(),
+                        o.level.clone(),
+                        o.parent_id.and_then(parent_ref).unwrap_or_default(),
+                        s(&o.cvr),
+                        s(&o.p_number),
+                        s(&o.companies_house),
+                        s(&o.sector),
+                        s(&o.size_band),
+                        s(&o.address),
+                        s(&o.postcode),
+                        s(&o.ward),
+                        s(&o.website),
+                        o.status.clone(),
+                        s(&o.notes),
+                        o.account_manager_id
+                            .and_then(|id| ams.iter().find(|u| u.id == id))
+                            .map(|u| u.email.clone())
+                            .unwrap_or_default(),
+                    ]
+                })
+                .collect()
+        }
+        Kind::Contacts => {
+            let all: Vec<contact::Model> = q::all_contacts(c, &scope).await?;
+            let orgs = q::organisations_by_ids(c, all.iter().map(|x| x.organisation_id).collect()).await?;
+            let s = |v: &Option<String>| v.clone().unwrap_or_default();
+            all.iter()
+                .map(|x| {
+                    vec![
+                        x.r#ref.clone(),
+                        orgs.iter().find(|o| o.id == x.organisation_id).map(|o| o.r#ref.clone()).unwrap_or_default(),
+                        x.name.clone(),
+                        s(&x.role),
+                        s(&x.email),
+                        s(&x.phone),
+                        x.consent.to_string(),
+                        x.is_primary.to_string(),
+                    ]
+                })
+                .collect()
+        }
+    };
+    files::write_table(format, kind.as_str(), kind.columns(), &rows).map_err(AppError::Internal)
+}

@@ -1,0 +1,572 @@
+//! Queries of the employer directory. Every read takes the caller's [`Scope`].
+
+use crate::entities::{account_manager_period, contact, interaction, organisation, organisation_alias};
+use crate::scope::{self, Scope};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+/// What the organisation list can be narrowed by. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct OrgFilter {
+    /// Part of a name, an identifier (ref, CVR, P-number, Companies House, or a merged record's),
+    /// or a contact person's name or e-mail.
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub level: Option<String>,
+    pub sector: Option<String>,
+    pub ward: Option<String>,
+    pub status: Option<String>,
+    pub account_manager_id: Option<i64>,
+    /// Only organisations without an account manager.
+    pub no_account_manager: bool,
+    pub parent_id: Option<i64>,
+    /// Only the top of each hierarchy (groups, and companies without a group): sites and
+    /// subsidiaries are rolled up into them.
+    pub top_level_only: bool,
+    pub district_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrgSort {
+    #[default]
+    Newest,
+    Oldest,
+    Name,
+    NameDesc,
+}
+
+impl OrgSort {
+    pub fn parse(s: &str) -> Result<Self, &'static str> {
+        match s {
+            "" | "-created_at" => Ok(OrgSort::Newest),
+            "created_at" => Ok(OrgSort::Oldest),
+            "name" => Ok(OrgSort::Name),
+            "-name" => Ok(OrgSort::NameDesc),
+            _ => Err("sort.unknown"),
+        }
+    }
+}
+
+/// `%text%` for LIKE, with the wildcard characters of the text itself removed.
+pub fn like_pattern(text: &str) -> String {
+    format!("%{}%", text.trim().to_lowercase().replace(['%', '_', '\\'], ""))
+}
+
+fn search_condition(scope: &Scope, q: &str) -> Condition {
+    let q = q.trim();
+    let pattern = like_pattern(q);
+    let lower = q.to_lowercase();
+    let compact: String = q.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let contact_ids = Query::select()
+        .column(contact::Column::OrganisationId)
+        .from(contact::Entity)
+        .cond_where(
+            scope.condition(contact::Column::DistrictId).add(
+                Condition::any()
+                    .add(contact::Column::NameNorm.like(pattern.clone()))
+                    .add(contact::Column::Email.eq(lower.clone())),
+            ),
+        )
+        .to_owned();
+    let alias_ids = Query::select()
+        .column(organisation_alias::Column::OrganisationId)
+        .from(organisation_alias::Entity)
+        .cond_where(scope.condition(organisation_alias::Column::DistrictId).add(organisation_alias::Column::Value.eq(compact.clone())))
+        .to_owned();
+    Condition::any()
+        .add(organisation::Column::NameNorm.like(pattern))
+        .add(organisation::Column::Ref.eq(q))
+        .add(organisation::Column::Cvr.eq(compact.clone()))
+        .add(organisation::Column::PNumber.eq(compact.clone()))
+        .add(organisation::Column::CompaniesHouse.eq(compact))
+        .add(organisation::Column::Id.in_subquery(contact_ids))
+        .add(organisation::Column::Id.in_subquery(alias_ids))
+}
+
+fn filtered(scope: &Scope, f: &OrgFilter) -> sea_orm::Select<organisation::Entity> {
+    let mut q = scope::find::<organisation::Entity>(scope);
+    if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
+        q = q.filter(search_condition(scope, text));
+    }
+    let eq = |q: sea_orm::Select<organisation::Entity>, col: organisation::Column, v: &Option<String>| match v
+        .as_deref()
+        .filter(|v| !v.is_empty())
+    {
+        Some(v) => q.filter(col.eq(v)),
+        None => q,
+    };
+    q = eq(q, organisation::Column::Kind, &f.kind);
+    q = eq(q, organisation::Column::Level, &f.level);
+    q = eq(q, organisation::Column::Sector, &f.sector);
+    q = eq(q, organisation::Column::Ward, &f.ward);
+    q = eq(q, organisation::Column::Status, &f.status);
+    if let Some(am) = f.account_manager_id {
+        q = q.filter(organisation::Column::AccountManagerId.eq(am));
+    }
+    if f.no_account_manager {
+        q = q.filter(organisation::Column::AccountManagerId.is_null());
+    }
+    if let Some(p) = f.parent_id {
+        q = q.filter(organisation::Column::ParentId.eq(p));
+    }
+    if f.top_level_only {
+        q = q.filter(organisation::Column::ParentId.is_null());
+    }
+    if let Some(d) = f.district_id {
+        q = q.filter(organisation::Column::DistrictId.eq(d));
+    }
+    q
+}
+
+/// One page of organisations, and how many match in all.
+pub async fn list_organisations<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &OrgFilter,
+    sort: OrgSort,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<organisation::Model>, u64), DbErr> {
+    let q = filtered(scope, f);
+    let total = q.clone().count(c).await?;
+    let q = match sort {
+        OrgSort::Newest => q.order_by_desc(organisation::Column::CreatedAt).order_by_desc(organisation::Column::Id),
+        OrgSort::Oldest => q.order_by_asc(organisation::Column::CreatedAt).order_by_asc(organisation::Column::Id),
+        OrgSort::Name => q.order_by_asc(organisation::Column::NameNorm).order_by_asc(organisation::Column::Id),
+        OrgSort::NameDesc => q.order_by_desc(organisation::Column::NameNorm).order_by_desc(organisation::Column::Id),
+    };
+    let rows = q.offset(page.saturating_sub(1) * per_page).limit(per_page).all(c).await?;
+    Ok((rows, total))
+}
+
+/// Every organisation matching the filter, for export, in id order.
+pub async fn all_organisations<C: ConnectionTrait>(c: &C, scope: &Scope, f: &OrgFilter) -> Result<Vec<organisation::Model>, DbErr> {
+    filtered(scope, f).order_by_asc(organisation::Column::Id).all(c).await
+}
+
+pub async fn get_organisation<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<organisation::Model>, DbErr> {
+    scope::find::<organisation::Entity>(scope).filter(organisation::Column::Id.eq(id)).one(c).await
+}
+
+pub async fn organisations_by_ids<C: ConnectionTrait>(c: &C, ids: Vec<i64>) -> Result<Vec<organisation::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    organisation::Entity::find().filter(organisation::Column::Id.is_in(ids)).all(c).await
+}
+
+/// How many direct children each of `ids` has.
+pub async fn child_counts<C: ConnectionTrait>(c: &C, ids: Vec<i64>) -> Result<Vec<(i64, i64)>, DbErr> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    organisation::Entity::find()
+        .select_only()
+        .column(organisation::Column::ParentId)
+        .column_as(organisation::Column::Id.count(), "n")
+        .filter(organisation::Column::ParentId.is_in(ids))
+        .group_by(organisation::Column::ParentId)
+        .into_tuple()
+        .all(c)
+        .await
+}
+
+/// The chain of parents of `id`, nearest first (at most 20 levels).
+pub async fn ancestors<C: ConnectionTrait>(c: &C, id: i64) -> Result<Vec<organisation::Model>, DbErr> {
+    let mut out = Vec::new();
+    let mut next = organisation::Entity::find_by_id(id).one(c).await?.and_then(|o| o.parent_id);
+    while let Some(pid) = next {
+        if out.len() >= 20 || out.iter().any(|o: &organisation::Model| o.id == pid) {
+            break;
+        }
+        let Some(p) = organisation::Entity::find_by_id(pid).one(c).await? else { break };
+        next = p.parent_id;
+        out.push(p);
+    }
+    Ok(out)
+}
+
+/// The organisation in `district_id` known by `value` as its ref, CVR (not a site),
+/// P-number, Companies House number, or a merged record's identifier.
+pub async fn resolve_ref<C: ConnectionTrait>(c: &C, district_id: i64, value: &str) -> Result<Option<organisation::Model>, DbErr> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let in_district = organisation::Entity::find().filter(organisation::Column::DistrictId.eq(district_id));
+    if let Some(o) = in_district.clone().filter(organisation::Column::Ref.eq(v)).one(c).await? {
+        return Ok(Some(o));
+    }
+    if let Some(o) = in_district
+        .clone()
+        .filter(
+            Condition::any()
+                .add(organisation::Column::PNumber.eq(compact.clone()))
+                .add(
+                    Condition::all().add(organisation::Column::Level.ne("site")).add(
+                        Condition::any()
+                            .add(organisation::Column::Cvr.eq(compact.clone()))
+                            .add(organisation::Column::CompaniesHouse.eq(compact.clone())),
+                    ),
+                ),
+        )
+        .one(c)
+        .await?
+    {
+        return Ok(Some(o));
+    }
+    let alias = organisation_alias::Entity::find()
+        .filter(organisation_alias::Column::DistrictId.eq(district_id))
+        .filter(Condition::any().add(organisation_alias::Column::Value.eq(v)).add(organisation_alias::Column::Value.eq(compact)))
+        .one(c)
+        .await?;
+    match alias {
+        Some(a) => organisation::Entity::find_by_id(a.organisation_id).one(c).await,
+        None => Ok(None),
+    }
+}
+
+/// Another organisation in the district holding this identifier (`field` is `ref`, `cvr`,
+/// `p_number` or `companies_house`).
+pub async fn holder_of<C: ConnectionTrait>(
+    c: &C,
+    district_id: i64,
+    field: &str,
+    value: &str,
+    level: &str,
+    except: Option<i64>,
+) -> Result<Option<organisation::Model>, DbErr> {
+    let col = match field {
+        "ref" => organisation::Column::Ref,
+        "cvr" => organisation::Column::Cvr,
+        "p_number" => organisation::Column::PNumber,
+        "companies_house" => organisation::Column::CompaniesHouse,
+        _ => return Ok(None),
+    };
+    let mut q = organisation::Entity::find().filter(organisation::Column::DistrictId.eq(district_id)).filter(col.eq(value));
+    if matches!(field, "cvr" | "companies_house") {
+        // Sites carry their company's number; only groups and companies must be unique.
+        if level == "site" {
+            return Ok(None);
+        }
+        q = q.filter(organisation::Column::Level.ne("site"));
+    }
+    if let Some(id) = except {
+        q = q.filter(organisation::Column::Id.ne(id));
+    }
+    q.one(c).await
+}
+
+/// Organisations in the district at the same postcode whose name is like `name_norm`.
+pub async fn similar<C: ConnectionTrait>(
+    c: &C,
+    district_id: i64,
+    name_norm: &str,
+    postcode: &str,
+    except: Option<i64>,
+) -> Result<Vec<organisation::Model>, DbErr> {
+    let first_word = name_norm.split_whitespace().find(|w| w.len() >= 3).unwrap_or(name_norm);
+    let mut q = organisation::Entity::find()
+        .filter(organisation::Column::DistrictId.eq(district_id))
+        .filter(organisation::Column::Postcode.eq(postcode))
+        .filter(organisation::Column::NameNorm.like(like_pattern(first_word)));
+    if let Some(id) = except {
+        q = q.filter(organisation::Column::Id.ne(id));
+    }
+    q.limit(5).all(c).await
+}
+
+pub async fn insert_organisation<C: ConnectionTrait>(c: &C, am: organisation::ActiveModel) -> Result<organisation::Model, DbErr> {
+    organisation::Entity::insert(am).exec_with_returning(c).await
+}
+
+/// Saves the fields set in `am` if `version` is current; false when it is stale.
+pub async fn update_organisation<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    version: i32,
+    am: organisation::ActiveModel,
+) -> Result<bool, DbErr> {
+    let res = organisation::Entity::update_many()
+        .set(am)
+        .col_expr(organisation::Column::Version, Expr::col(organisation::Column::Version).add(1))
+        .filter(organisation::Column::Id.eq(id))
+        .filter(organisation::Column::Version.eq(version))
+        .exec(c)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Makes `user_id` the account manager from `now`, closing the current period.
+pub async fn set_account_manager<C: ConnectionTrait>(
+    c: &C,
+    org_id: i64,
+    user_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    account_manager_period::Entity::update_many()
+        .col_expr(account_manager_period::Column::ToAt, Expr::value(now))
+        .filter(account_manager_period::Column::OrganisationId.eq(org_id))
+        .filter(account_manager_period::Column::ToAt.is_null())
+        .exec(c)
+        .await?;
+    if let Some(uid) = user_id {
+        account_manager_period::Entity::insert(account_manager_period::ActiveModel {
+            organisation_id: Set(org_id),
+            user_id: Set(uid),
+            from_at: Set(now),
+            to_at: Set(None),
+            ..Default::default()
+        })
+        .exec_without_returning(c)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn account_manager_history<C: ConnectionTrait>(c: &C, org_id: i64) -> Result<Vec<account_manager_period::Model>, DbErr> {
+    account_manager_period::Entity::find()
+        .filter(account_manager_period::Column::OrganisationId.eq(org_id))
+        .order_by_desc(account_manager_period::Column::FromAt)
+        .order_by_desc(account_manager_period::Column::Id)
+        .all(c)
+        .await
+}
+
+/// The organisations (in scope) whose account manager is `user_id`.
+pub async fn portfolio<C: ConnectionTrait>(c: &C, scope: &Scope, user_id: i64) -> Result<Vec<organisation::Model>, DbErr> {
+    scope::find::<organisation::Entity>(scope)
+        .filter(organisation::Column::AccountManagerId.eq(user_id))
+        .order_by_asc(organisation::Column::NameNorm)
+        .all(c)
+        .await
+}
+
+pub async fn aliases<C: ConnectionTrait>(c: &C, org_id: i64) -> Result<Vec<organisation_alias::Model>, DbErr> {
+    organisation_alias::Entity::find()
+        .filter(organisation_alias::Column::OrganisationId.eq(org_id))
+        .order_by_asc(organisation_alias::Column::Id)
+        .all(c)
+        .await
+}
+
+/// Moves everything of `merged` to `survivor`, keeps `merged`'s identifiers as aliases of
+/// `survivor`, and deletes `merged`.
+pub async fn merge<C: ConnectionTrait>(
+    c: &C,
+    survivor: &organisation::Model,
+    merged: &organisation::Model,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    contact::Entity::update_many()
+        .col_expr(contact::Column::OrganisationId, Expr::value(survivor.id))
+        .col_expr(contact::Column::IsPrimary, Expr::value(false))
+        .filter(contact::Column::OrganisationId.eq(merged.id))
+        .exec(c)
+        .await?;
+    interaction::Entity::update_many()
+        .col_expr(interaction::Column::OrganisationId, Expr::value(survivor.id))
+        .filter(interaction::Column::OrganisationId.eq(merged.id))
+        .exec(c)
+        .await?;
+    organisation::Entity::update_many()
+        .col_expr(organisation::Column::ParentId, Expr::value(survivor.id))
+        .filter(organisation::Column::ParentId.eq(merged.id))
+        .exec(c)
+        .await?;
+    organisation_alias::Entity::update_many()
+        .col_expr(organisation_alias::Column::OrganisationId, Expr::value(survivor.id))
+        .filter(organisation_alias::Column::OrganisationId.eq(merged.id))
+        .exec(c)
+        .await?;
+    let ids = [
+        ("ref", Some(merged.r#ref.clone())),
+        ("cvr", merged.cvr.clone()),
+        ("p_number", merged.p_number.clone()),
+        ("companies_house", merged.companies_house.clone()),
+    ];
+    for (kind, value) in ids {
+        if let Some(v) = value {
+            organisation_alias::Entity::insert(organisation_alias::ActiveModel {
+                organisation_id: Set(survivor.id),
+                district_id: Set(survivor.district_id),
+                kind: Set(kind.to_owned()),
+                value: Set(v),
+                merged_name: Set(merged.name.clone()),
+                created_at: Set(now),
+                ..Default::default()
+            })
+            .exec_without_returning(c)
+            .await?;
+        }
+    }
+    account_manager_period::Entity::delete_many()
+        .filter(account_manager_period::Column::OrganisationId.eq(merged.id))
+        .exec(c)
+        .await?;
+    organisation::Entity::delete_by_id(merged.id).exec(c).await?;
+    organisation::Entity::update_many()
+        .col_expr(organisation::Column::UpdatedAt, Expr::value(now))
+        .col_expr(organisation::Column::Version, Expr::col(organisation::Column::Version).add(1))
+        .filter(organisation::Column::Id.eq(survivor.id))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+// ---- contacts ----
+
+pub async fn contacts_of<C: ConnectionTrait>(c: &C, org_id: i64) -> Result<Vec<contact::Model>, DbErr> {
+    contact::Entity::find()
+        .filter(contact::Column::OrganisationId.eq(org_id))
+        .order_by_desc(contact::Column::IsPrimary)
+        .order_by_asc(contact::Column::NameNorm)
+        .all(c)
+        .await
+}
+
+pub async fn get_contact<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<contact::Model>, DbErr> {
+    scope::find::<contact::Entity>(scope).filter(contact::Column::Id.eq(id)).one(c).await
+}
+
+pub async fn contact_by_ref<C: ConnectionTrait>(c: &C, district_id: i64, r: &str) -> Result<Option<contact::Model>, DbErr> {
+    contact::Entity::find()
+        .filter(contact::Column::DistrictId.eq(district_id))
+        .filter(contact::Column::Ref.eq(r))
+        .one(c)
+        .await
+}
+
+/// Contacts matching `q` (name or e-mail), one page, newest first unless sorted by name.
+pub async fn list_contacts<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    q: Option<&str>,
+    by_name: bool,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<contact::Model>, u64), DbErr> {
+    let mut query = scope::find::<contact::Entity>(scope);
+    if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
+        query = query.filter(
+            Condition::any()
+                .add(contact::Column::NameNorm.like(like_pattern(q)))
+                .add(contact::Column::Email.like(like_pattern(q)))
+                .add(contact::Column::Ref.eq(q.trim())),
+        );
+    }
+    let total = query.clone().count(c).await?;
+    let query = if by_name {
+        query.order_by_asc(contact::Column::NameNorm).order_by_asc(contact::Column::Id)
+    } else {
+        query.order_by_desc(contact::Column::CreatedAt).order_by_desc(contact::Column::Id)
+    };
+    let rows = query.offset(page.saturating_sub(1) * per_page).limit(per_page).all(c).await?;
+    Ok((rows, total))
+}
+
+pub async fn all_contacts<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<Vec<contact::Model>, DbErr> {
+    scope::find::<contact::Entity>(scope).order_by_asc(contact::Column::Id).all(c).await
+}
+
+pub async fn insert_contact<C: ConnectionTrait>(c: &C, am: contact::ActiveModel) -> Result<contact::Model, DbErr> {
+    contact::Entity::insert(am).exec_with_returning(c).await
+}
+
+pub async fn update_contact<C: ConnectionTrait>(c: &C, id: i64, version: i32, am: contact::ActiveModel) -> Result<bool, DbErr> {
+    let res = contact::Entity::update_many()
+        .set(am)
+        .col_expr(contact::Column::Version, Expr::col(contact::Column::Version).add(1))
+        .filter(contact::Column::Id.eq(id))
+        .filter(contact::Column::Version.eq(version))
+        .exec(c)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Makes `contact_id` the only primary contact of its organisation.
+pub async fn clear_primary<C: ConnectionTrait>(c: &C, org_id: i64, except: i64) -> Result<(), DbErr> {
+    contact::Entity::update_many()
+        .col_expr(contact::Column::IsPrimary, Expr::value(false))
+        .filter(contact::Column::OrganisationId.eq(org_id))
+        .filter(contact::Column::Id.ne(except))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+// ---- the contact log ----
+
+pub async fn interactions_of<C: ConnectionTrait>(c: &C, org_id: i64, limit: u64) -> Result<Vec<interaction::Model>, DbErr> {
+    interaction::Entity::find()
+        .filter(interaction::Column::OrganisationId.eq(org_id))
+        .order_by_desc(interaction::Column::OccurredOn)
+        .order_by_desc(interaction::Column::Id)
+        .limit(limit)
+        .all(c)
+        .await
+}
+
+pub async fn count_interactions<C: ConnectionTrait>(c: &C, org_id: i64) -> Result<u64, DbErr> {
+    interaction::Entity::find().filter(interaction::Column::OrganisationId.eq(org_id)).count(c).await
+}
+
+pub async fn get_interaction<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<interaction::Model>, DbErr> {
+    scope::find::<interaction::Entity>(scope).filter(interaction::Column::Id.eq(id)).one(c).await
+}
+
+pub async fn insert_interaction<C: ConnectionTrait>(c: &C, am: interaction::ActiveModel) -> Result<interaction::Model, DbErr> {
+    interaction::Entity::insert(am).exec_with_returning(c).await
+}
+
+pub async fn mark_follow_up_done<C: ConnectionTrait>(c: &C, id: i64, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    let res = interaction::Entity::update_many()
+        .col_expr(interaction::Column::FollowUpDoneAt, Expr::value(now))
+        .filter(interaction::Column::Id.eq(id))
+        .filter(interaction::Column::FollowUpDoneAt.is_null())
+        .filter(interaction::Column::FollowUpOn.is_not_null())
+        .exec(c)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Distinct staff who logged a contact with the organisation since `since`.
+pub async fn recent_staff<C: ConnectionTrait>(c: &C, org_id: i64, since: NaiveDate) -> Result<Vec<i64>, DbErr> {
+    interaction::Entity::find()
+        .select_only()
+        .column(interaction::Column::StaffUserId)
+        .distinct()
+        .filter(interaction::Column::OrganisationId.eq(org_id))
+        .filter(interaction::Column::OccurredOn.gte(since))
+        .into_tuple()
+        .all(c)
+        .await
+}
+
+/// Open follow-ups: of the organisation, or of one member of staff due by `due_by`.
+pub async fn open_follow_ups<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    org_id: Option<i64>,
+    staff: Option<i64>,
+    due_by: Option<NaiveDate>,
+) -> Result<Vec<interaction::Model>, DbErr> {
+    let mut q = scope::find::<interaction::Entity>(scope)
+        .filter(interaction::Column::FollowUpOn.is_not_null())
+        .filter(interaction::Column::FollowUpDoneAt.is_null());
+    if let Some(o) = org_id {
+        q = q.filter(interaction::Column::OrganisationId.eq(o));
+    }
+    if let Some(s) = staff {
+        q = q.filter(interaction::Column::StaffUserId.eq(s));
+    }
+    if let Some(d) = due_by {
+        q = q.filter(interaction::Column::FollowUpOn.lte(d));
+    }
+    q.order_by_asc(interaction::Column::FollowUpOn).limit(200).all(c).await
+}
