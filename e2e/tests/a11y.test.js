@@ -1,6 +1,6 @@
 // The accessibility crawl: every demo role, in English and Danish, signs in and follows the
-// links it is shown (breadth first, to depth 2, at most 40 pages), running axe (WCAG 2.0/2.1
-// A and AA) on every page. Also checks each page's status, its one <h1> and its <title>,
+// links it is shown (breadth first, to depth 2, at most 40 pages, and at most 2 pages of one
+// kind, such as /organisations/{id}), running axe (WCAG 2.0/2.1 A and AA) on every page. Also checks each page's status, its one <h1> and its <title>,
 // scans the signed-out sign-in page and two forms in their error state, and takes the
 // screenshots in e2e/screenshots/.
 
@@ -16,6 +16,8 @@ import {
 const LANGS = ['en', 'da'];
 const MAX_DEPTH = 2;
 const MAX_PAGES = 40;
+const MAX_PER_SHAPE = 2; // pages of one kind (same path but for ids and query values)
+const MAX_EXTRA = 10; // admin only: pages beyond depth 2, one of each kind
 const SKIP = [/^\/language\//, /^\/logout(?:[/?]|$)/, /^\/static\//];
 const SCREENSHOTS = path.join(E2E_DIR, 'screenshots');
 
@@ -51,12 +53,33 @@ async function checkPage(page, status, lang) {
   return problems;
 }
 
-/** Visits `path` and checks it; returns { problems, status, finalPath }. */
+/**
+ * Visits `path` and checks it; returns { problems, status, finalPath, kind }. A link that
+ * answers with a file (an export) is fetched instead, and only its status is checked.
+ */
 async function visitAndCheck(page, pathAndQuery, lang) {
-  const res = await page.goto(server.url + pathAndQuery, { waitUntil: 'load' });
+  let res;
+  try {
+    res = await page.goto(server.url + pathAndQuery, { waitUntil: 'load' });
+  } catch (e) {
+    if (!/Download is starting/i.test(e.message)) throw e;
+    return fetchOnly(page, pathAndQuery, 'download');
+  }
   const status = res ? res.status() : 0;
   const finalPath = localPath(page.url(), server.url);
-  return { status, finalPath, problems: await checkPage(page, status, lang) };
+  const type = res ? (await res.headerValue('content-type')) || '' : '';
+  if (res && !/text\/html/i.test(type)) {
+    return { status, finalPath, kind: type, problems: status >= 500 ? [`answered HTTP ${status}`] : [] };
+  }
+  return { status, finalPath, kind: 'html', problems: await checkPage(page, status, lang) };
+}
+
+/** Fetches a link that is not a page (with the page's cookies); checks the status only. */
+async function fetchOnly(page, pathAndQuery, kind) {
+  const res = await page.context().request.get(server.url + pathAndQuery, { maxRedirects: 5 });
+  const status = res.status();
+  await res.dispose();
+  return { status, finalPath: pathAndQuery, kind, problems: status >= 500 ? [`answered HTTP ${status}`] : [] };
 }
 
 /** Where a crawled link should go, or null when it is not to be followed. */
@@ -64,6 +87,14 @@ function normalise(href) {
   const p = localPath(href.split('#')[0] || '/', server.url);
   if (!p || SKIP.some((re) => re.test(p))) return null;
   return p;
+}
+
+/**
+ * The kind of page a path is: ids and query values left out, so that `/users/3` and
+ * `/users/8` (or `?page=2` and `?page=3`) are one kind.
+ */
+function shapeOf(p) {
+  return p.replace(/\d+/g, '{id}').replace(/=[^&]*/g, '=');
 }
 
 /** The report of one crawl, as assertion message: each page with its problems. */
@@ -85,30 +116,40 @@ async function crawl(t, user, lang) {
   assert.equal(await page.getAttribute('html', 'lang'), lang, `the language is now ${lang}`);
 
   const pages = [];
-  const beyond = new Map(); // links found on the deepest pages: path → page it was found on
   const seen = new Set(['/']);
+  const shapes = new Map([[shapeOf('/'), 1]]); // shape → pages queued of that shape
+  const beyond = new Map(); // one link per new shape found on the deepest pages → where found
+  let sameShape = 0;
   const queue = [{ path: '/', depth: 0, from: null }];
   while (queue.length && pages.length < MAX_PAGES) {
     const item = queue.shift();
-    const { status, finalPath, problems } = await visitAndCheck(page, item.path, lang);
+    const { status, finalPath, problems, kind } = await visitAndCheck(page, item.path, lang);
     if (status >= 400 && status < 500) problems.push(`answered HTTP ${status}: a link the user is shown leads nowhere`);
     if (finalPath && finalPath.startsWith('/login')) problems.push('sent to the sign-in page: the session was lost');
-    pages.push({ ...item, status, finalPath, problems });
+    pages.push({ ...item, status, finalPath, problems, kind });
+    if (kind !== 'html') continue;
     const hrefs = await page.$$eval('a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')));
     for (const href of hrefs) {
       const p = normalise(href);
       if (!p || seen.has(p)) continue;
+      seen.add(p);
+      const shape = shapeOf(p);
+      const n = shapes.get(shape) || 0;
       if (item.depth >= MAX_DEPTH) {
-        if (!beyond.has(p)) beyond.set(p, item.path);
+        if (n === 0 && ![...beyond.keys()].some((b) => shapeOf(b) === shape)) beyond.set(p, item.path);
         continue;
       }
-      seen.add(p);
+      if (n >= MAX_PER_SHAPE) {
+        sameShape++;
+        continue;
+      }
+      shapes.set(shape, n + 1);
       queue.push({ path: p, depth: item.depth + 1, from: item.path });
     }
   }
-  for (const p of seen) beyond.delete(p);
   t.diagnostic(`${user.role}/${lang}: crawled ${pages.length} pages (${queue.length} more queued, ` +
-    `${beyond.size} beyond depth ${MAX_DEPTH}): ${pages.map((p) => p.path).join(' ')}`);
+    `${sameShape} skipped as more of a kind already visited, ${beyond.size} new kinds beyond depth ${MAX_DEPTH}): ` +
+    pages.map((p) => (p.kind === 'html' ? p.path : `${p.path} (${p.kind})`)).join(' '));
   return { context, page, pages, beyond };
 }
 
@@ -137,10 +178,9 @@ describe('axe crawl', { concurrency: 2 }, () => {
       test(`${user.role} (${lang})`, { timeout: 240_000 }, async (t) => {
         const { page, pages, beyond } = await crawl(t, user, lang);
         if (user.role === 'admin') {
-          // The edit forms and the filtered audit log lie beyond depth 2: check one of each.
-          for (const re of [/^\/users\/\d+\/edit$/, /^\/districts\/\d+\/edit$/, /^\/audit\?/]) {
-            const found = [...beyond.keys()].find((p) => re.test(p));
-            if (!found) continue;
+          // Edit forms and the like lie beyond depth 2: check one link of each kind not
+          // yet visited, up to MAX_EXTRA.
+          for (const found of [...beyond.keys()].slice(0, MAX_EXTRA)) {
             const r = await visitAndCheck(page, found, lang);
             if (r.status >= 400) r.problems.push(`answered HTTP ${r.status}: a link the user is shown leads nowhere`);
             pages.push({ path: found, depth: MAX_DEPTH + 1, from: beyond.get(found), ...r });

@@ -75,11 +75,23 @@ export async function startServer() {
   child.stderr.on('data', (d) => { stderr += d; });
   child.stdout.on('data', (d) => { stdout += d; });
   let exited = null;
+  let stopping = false;
   const exitPromise = new Promise((resolve) => {
-    child.on('exit', (code, signal) => { exited = { code, signal }; resolve(); });
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      if (!stopping && ready) {
+        // The server died under a test: say why, or every later test just sees
+        // "connection refused".
+        process.stderr.write(`\n*** accord serve (${url}) exited unexpectedly (code ${code}, signal ${signal})\n` +
+          `--- its stderr ---\n${stderr}\n--- its stdout ---\n${stdout}\n`);
+      }
+      resolve();
+    });
   });
+  let ready = false;
   const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
   const stop = async () => {
+    stopping = true;
     if (!exited) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 5000);
@@ -96,7 +108,10 @@ export async function startServer() {
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
       const body = (await res.text()).trim();
-      if (res.ok && body === 'ok') return { url, stop, logs: () => ({ stdout, stderr }) };
+      if (res.ok && body === 'ok') {
+        ready = true;
+        return { url, stop, logs: () => ({ stdout, stderr, exited }) };
+      }
       last = `HTTP ${res.status}: ${body}`;
     } catch (e) {
       last = String(e.cause?.code || e.message);

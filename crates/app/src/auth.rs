@@ -65,7 +65,8 @@ static DUMMY_HASH: LazyLock<String> =
 
 /// Builds the actor for a user row: their roles and districts.
 pub async fn actor_for(app: &App, u: &user::Model, ip: Option<String>) -> Result<Actor> {
-    let mut roles: Vec<Role> = users::roles_of(&app.db.conn, u.id).await?.iter().filter_map(|r| Role::parse(r).ok()).collect();
+    let mut roles: Vec<Role> =
+        users::roles_of(&app.db.conn, u.id).await?.iter().filter_map(|r| Role::parse(r).ok()).collect();
     roles.sort();
     let districts = users::districts_of(&app.db.conn, u.id)
         .await?

@@ -276,7 +276,9 @@ pub async fn check_org<C: ConnectionTrait>(
         .and_then(|v| errors.take("companies_house", v, CompaniesHouse::parse(v)))
         .map(|v| v.as_str().to_owned());
     let sector = opt(&input.sector).and_then(|v| errors.take("sector", v, sector::parse(v))).map(|s| s.code.to_owned());
-    let size_band = opt(&input.size_band).and_then(|v| errors.take("size_band", v, SizeBand::parse(v))).map(|s| s.as_str().to_owned());
+    let size_band = opt(&input.size_band)
+        .and_then(|v| errors.take("size_band", v, SizeBand::parse(v)))
+        .map(|s| s.as_str().to_owned());
     let address = short_text(errors, "address", &input.address, 300);
     let postcode = opt(&input.postcode).and_then(|v| errors.take("postcode", v, identifiers::postcode(v)));
     let ward = short_text(errors, "ward", &input.ward, 100);
@@ -292,7 +294,8 @@ pub async fn check_org<C: ConnectionTrait>(
             Err(code) => errors.add("account_manager_email", code, Some(e)),
             Ok(email) => match accord_db::users::find_by_email(c, email.as_str()).await? {
                 Some(u) if !u.disabled => {
-                    let in_district = accord_db::users::districts_of(c, u.id).await?.iter().any(|d| d.id == district_id);
+                    let in_district =
+                        accord_db::users::districts_of(c, u.id).await?.iter().any(|d| d.id == district_id);
                     let roles = accord_db::users::roles_of(c, u.id).await?;
                     if in_district || roles.iter().any(|r| r == "admin") {
                         account_manager_id = Some(u.id);
@@ -318,11 +321,18 @@ pub async fn check_org<C: ConnectionTrait>(
     }
     // Duplicates: identifiers are unique within the district.
     let lvl = level.map(|l| l.as_str()).unwrap_or("company");
-    for (field, value) in [("ref", &r#ref), ("cvr", &cvr), ("p_number", &p_number), ("companies_house", &companies_house)] {
+    for (field, value) in
+        [("ref", &r#ref), ("cvr", &cvr), ("p_number", &p_number), ("companies_house", &companies_house)]
+    {
         if let Some(v) = value
             && let Some(holder) = q::holder_of(c, district_id, field, v, lvl, except).await?
         {
-            errors.add_link(field, "org.duplicate", Some(&format!("{} ({})", holder.name, holder.r#ref)), format!("/organisations/{}", holder.id));
+            errors.add_link(
+                field,
+                "org.duplicate",
+                Some(&format!("{} ({})", holder.name, holder.r#ref)),
+                format!("/organisations/{}", holder.id),
+            );
         }
     }
     if !errors.is_empty() {
@@ -385,7 +395,9 @@ fn active_model(o: &CheckedOrg, now: DateTime<Utc>) -> organisation::ActiveModel
 fn audit_json(v: &OrgView) -> serde_json::Value {
     let mut j = serde_json::to_value(v).unwrap_or_default();
     if let Some(o) = j.as_object_mut() {
-        for k in ["id", "created_at", "updated_at", "version", "account_manager_name", "parent_id", "account_manager_id"] {
+        for k in
+            ["id", "created_at", "updated_at", "version", "account_manager_name", "parent_id", "account_manager_id"]
+        {
             o.remove(k);
         }
     }
@@ -430,7 +442,8 @@ pub async fn save_checked<C: ConnectionTrait>(
             }
             let mut e = actor.audit("create", "organisation", Some(row.id.to_string()));
             e.district_id = Some(district_id);
-            e.after = Some(serde_json::json!({"ref": row.r#ref, "name": row.name, "kind": row.kind, "level": row.level}));
+            e.after =
+                Some(serde_json::json!({"ref": row.r#ref, "name": row.name, "kind": row.kind, "level": row.level}));
             accord_db::audit::append(txn, e, now).await?;
             Ok(row)
         }
@@ -600,8 +613,11 @@ pub struct InteractionView {
 async fn interaction_views(app: &App, rows: Vec<interaction::Model>) -> Result<Vec<InteractionView>> {
     let c = &app.db.conn;
     let staff_ids: Vec<i64> = rows.iter().map(|r| r.staff_user_id).collect();
-    let staff =
-        if staff_ids.is_empty() { vec![] } else { user::Entity::find().filter(user::Column::Id.is_in(staff_ids)).all(c).await? };
+    let staff = if staff_ids.is_empty() {
+        vec![]
+    } else {
+        user::Entity::find().filter(user::Column::Id.is_in(staff_ids)).all(c).await?
+    };
     let org_ids: Vec<i64> = rows.iter().map(|r| r.organisation_id).collect();
     let orgs = q::organisations_by_ids(c, org_ids).await?;
     Ok(rows
@@ -609,7 +625,11 @@ async fn interaction_views(app: &App, rows: Vec<interaction::Model>) -> Result<V
         .map(|r| InteractionView {
             id: r.id,
             organisation_id: r.organisation_id,
-            organisation_name: orgs.iter().find(|o| o.id == r.organisation_id).map(|o| o.name.clone()).unwrap_or_default(),
+            organisation_name: orgs
+                .iter()
+                .find(|o| o.id == r.organisation_id)
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
             kind: r.kind,
             occurred_on: r.occurred_on,
             staff_name: staff.iter().find(|u| u.id == r.staff_user_id).map(|u| u.name.clone()).unwrap_or_default(),
@@ -663,7 +683,8 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> Result<OrgDetail> {
     let aliases = q::aliases(c, id).await?;
     let periods: Vec<account_manager_period::Model> = q::account_manager_history(c, id).await?;
     let ids: Vec<i64> = periods.iter().map(|p| p.user_id).collect();
-    let people = if ids.is_empty() { vec![] } else { user::Entity::find().filter(user::Column::Id.is_in(ids)).all(c).await? };
+    let people =
+        if ids.is_empty() { vec![] } else { user::Entity::find().filter(user::Column::Id.is_in(ids)).all(c).await? };
     let managers = periods
         .iter()
         .map(|p| {
@@ -681,7 +702,13 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> Result<OrgDetail> {
     let recent_staff = if staff_ids.is_empty() {
         vec![]
     } else {
-        user::Entity::find().filter(user::Column::Id.is_in(staff_ids)).all(c).await?.into_iter().map(|u| u.name).collect()
+        user::Entity::find()
+            .filter(user::Column::Id.is_in(staff_ids))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|u| u.name)
+            .collect()
     };
     // Opening an employer's page shows named contact persons: personal data, so logged.
     let txn = app.db.write().await?;
@@ -689,7 +716,18 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> Result<OrgDetail> {
     e.district_id = contacts.first().map(|c| c.district_id);
     accord_db::audit::append(&txn, e, Utc::now()).await?;
     txn.commit().await?;
-    Ok(OrgDetail { org, ancestors, children, contacts, interactions, interactions_total, follow_ups, aliases, managers, recent_staff })
+    Ok(OrgDetail {
+        org,
+        ancestors,
+        children,
+        contacts,
+        interactions,
+        interactions_total,
+        follow_ups,
+        aliases,
+        managers,
+        recent_staff,
+    })
 }
 
 /// Merges `merged_id` into `survivor_id`: contacts, log entries and children move, the merged
@@ -777,8 +815,14 @@ pub async fn staff(app: &App, actor: &Actor) -> Result<Vec<user::Model>> {
     Ok(users
         .into_iter()
         .filter(|u| !u.user.disabled)
-        .filter(|u| u.districts.iter().any(|d| scope.allows(d.id)) || (actor.is_admin() && u.roles.iter().any(|r| r == "admin")))
-        .filter(|u| u.roles.iter().any(|r| matches!(r.as_str(), "account_manager" | "secretariat" | "manager" | "admin" | "adviser")))
+        .filter(|u| {
+            u.districts.iter().any(|d| scope.allows(d.id)) || (actor.is_admin() && u.roles.iter().any(|r| r == "admin"))
+        })
+        .filter(|u| {
+            u.roles
+                .iter()
+                .any(|r| matches!(r.as_str(), "account_manager" | "secretariat" | "manager" | "admin" | "adviser"))
+        })
         .map(|u| u.user)
         .collect())
 }
@@ -885,7 +929,9 @@ pub async fn check_contact<C: ConnectionTrait>(
     let role = short_text(errors, "role", &input.role, 100);
     let email = opt(&input.email).and_then(|e| errors.take("email", e, Email::parse(e))).map(|e| e.as_str().to_owned());
     let phone = opt(&input.phone).and_then(|p| {
-        let ok = p.len() <= 30 && p.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c)) && p.chars().any(|c| c.is_ascii_digit());
+        let ok = p.len() <= 30
+            && p.chars().all(|c| c.is_ascii_digit() || " +-()./".contains(c))
+            && p.chars().any(|c| c.is_ascii_digit());
         if ok {
             Some(p.to_owned())
         } else {
@@ -951,7 +997,8 @@ pub async fn save_contact<C: ConnectionTrait>(
             }
             let mut e = actor.audit("create", "contact", Some(row.id.to_string()));
             e.district_id = Some(district_id);
-            e.after = Some(serde_json::json!({"ref": row.r#ref, "name": row.name, "organisation_id": row.organisation_id}));
+            e.after =
+                Some(serde_json::json!({"ref": row.r#ref, "name": row.name, "organisation_id": row.organisation_id}));
             accord_db::audit::append(txn, e, now).await?;
             row
         }
@@ -963,9 +1010,7 @@ pub async fn save_contact<C: ConnectionTrait>(
                 return Err(AppError::Conflict { current: serde_json::Value::Null, changed: vec![] });
             }
             let after = contact::Entity::find_by_id(before.id).one(txn).await?.ok_or(AppError::NotFound)?;
-            let j = |m: &contact::Model| {
-                serde_json::json!({"name": m.name, "role": m.role, "email": m.email, "phone": m.phone, "consent": m.consent, "is_primary": m.is_primary, "organisation_id": m.organisation_id})
-            };
+            let j = |m: &contact::Model| serde_json::json!({"name": m.name, "role": m.role, "email": m.email, "phone": m.phone, "consent": m.consent, "is_primary": m.is_primary, "organisation_id": m.organisation_id});
             let mut e = actor.audit("update", "contact", Some(before.id.to_string()));
             e.district_id = Some(district_id);
             e.before = Some(j(before));
@@ -981,14 +1026,35 @@ pub async fn save_contact<C: ConnectionTrait>(
 }
 
 /// Adds a contact person; `org_id` when added from the organisation's page.
-pub async fn create_contact(app: &App, actor: &Actor, org_id: Option<i64>, input: &ContactInput) -> Result<ContactView> {
+pub async fn create_contact(
+    app: &App,
+    actor: &Actor,
+    org_id: Option<i64>,
+    input: &ContactInput,
+) -> Result<ContactView> {
     actor.require_write()?;
     require(can_edit(actor))?;
     let district_id = match org_id {
         Some(id) => q::get_organisation(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?.district_id,
-        None => pick_district(app, actor, None).await.or_else(|_| -> Result<DistrictRef> {
-            Err(AppError::field("organisation_ref", "district.choose", None))
-        })?.id,
+        // The district of the organisation named, among the districts the actor works in.
+        None => {
+            let mut found = None;
+            for d in accord_db::users::list_districts(&app.db.conn, &actor.scope()).await? {
+                if q::resolve_ref(&app.db.conn, d.id, &input.organisation_ref).await?.is_some() {
+                    found = Some(d.id);
+                    break;
+                }
+            }
+            match found {
+                Some(d) => d,
+                None if input.organisation_ref.trim().is_empty() => {
+                    return Err(AppError::field("organisation_ref", "field.required", None));
+                }
+                None => {
+                    return Err(AppError::field("organisation_ref", "org.unknown", Some(input.organisation_ref.trim())));
+                }
+            }
+        }
     };
     let mut errors = FieldErrors::new();
     let ck = check_contact(&app.db.conn, district_id, input, org_id, &mut errors).await?;
@@ -1055,9 +1121,16 @@ pub async fn update_contact(app: &App, actor: &Actor, id: i64, input: &ContactIn
     }
 }
 
-pub async fn list_contacts(app: &App, actor: &Actor, q_text: Option<&str>, by_name: bool, paging: Paging) -> Result<Page<ContactView>> {
+pub async fn list_contacts(
+    app: &App,
+    actor: &Actor,
+    q_text: Option<&str>,
+    by_name: bool,
+    paging: Paging,
+) -> Result<Page<ContactView>> {
     require(can_view(actor))?;
-    let (rows, total) = q::list_contacts(&app.db.conn, &actor.scope(), q_text, by_name, paging.page, paging.per_page).await?;
+    let (rows, total) =
+        q::list_contacts(&app.db.conn, &actor.scope(), q_text, by_name, paging.page, paging.per_page).await?;
     Ok(Page { items: contact_views(app, rows).await?, total, paging })
 }
 
@@ -1085,7 +1158,12 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, &'static str> {
 }
 
 /// Logs a contact with an employer; the actor is the staff member.
-pub async fn log_interaction(app: &App, actor: &Actor, org_id: i64, input: &InteractionInput) -> Result<InteractionView> {
+pub async fn log_interaction(
+    app: &App,
+    actor: &Actor,
+    org_id: i64,
+    input: &InteractionInput,
+) -> Result<InteractionView> {
     actor.require_write()?;
     require(can_log_contact(actor))?;
     let staff_id = actor.user_id.ok_or(AppError::Forbidden)?;
@@ -1172,4 +1250,23 @@ pub async fn my_follow_ups(app: &App, actor: &Actor) -> Result<Vec<InteractionVi
     let due_by = Utc::now().date_naive() + Duration::days(7);
     let rows = q::open_follow_ups(&app.db.conn, &actor.scope(), None, Some(uid), Some(due_by)).await?;
     interaction_views(app, rows).await
+}
+
+/// `ref` is a keyword in Rust; templates read it through these.
+impl OrgView {
+    pub fn reference(&self) -> &str {
+        &self.r#ref
+    }
+}
+
+impl OrgInput {
+    pub fn reference(&self) -> &str {
+        &self.r#ref
+    }
+}
+
+impl ContactInput {
+    pub fn reference(&self) -> &str {
+        &self.r#ref
+    }
 }

@@ -60,7 +60,8 @@ pub fn read_table(bytes: &[u8]) -> Result<Table, String> {
 
 fn read_csv(bytes: &[u8]) -> Result<Table, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 text (byte {})", e.valid_up_to()))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 text (byte {})", e.valid_up_to()))?;
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
     let mut reader =
@@ -112,8 +113,8 @@ fn cell_text(d: &calamine::Data) -> String {
 
 fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
     use calamine::Reader;
-    let mut wb: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| format!("the file could not be read as XLSX: {e}"))?;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| format!("the file could not be read as XLSX: {e}"))?;
     let range = wb
         .worksheet_range_at(0)
         .ok_or_else(|| "the workbook has no sheet".to_owned())?
@@ -162,7 +163,10 @@ pub fn write_table(format: Format, sheet: &str, header: &[&str], rows: &[Vec<Str
                 .map(|r| {
                     let mut o = serde_json::Map::new();
                     for (h, c) in header.iter().zip(r) {
-                        o.insert((*h).to_owned(), if c.is_empty() { serde_json::Value::Null } else { c.clone().into() });
+                        o.insert(
+                            (*h).to_owned(),
+                            if c.is_empty() { serde_json::Value::Null } else { c.clone().into() },
+                        );
                     }
                     serde_json::Value::Object(o)
                 })
@@ -206,7 +210,9 @@ mod tests {
 
     #[test]
     fn xlsx_round_trip() {
-        let bytes = write_table(Format::Xlsx, "organisations", &["ref", "cvr"], &[vec!["A1".into(), "03595471".into()]]).unwrap();
+        let bytes =
+            write_table(Format::Xlsx, "organisations", &["ref", "cvr"], &[vec!["A1".into(), "03595471".into()]])
+                .unwrap();
         let t = read_table(&bytes).unwrap();
         assert_eq!(t.header, vec!["ref", "cvr"]);
         assert_eq!(t.rows, vec![(2, vec!["A1".to_owned(), "03595471".to_owned()])]);
@@ -214,7 +220,8 @@ mod tests {
 
     #[test]
     fn formulas_are_neutralised_and_restored() {
-        let bytes = write_table(Format::Csv, "x", &["name"], &[vec!["=HYPERLINK(\"x\")".into()], vec!["-5".into()]]).unwrap();
+        let bytes =
+            write_table(Format::Csv, "x", &["name"], &[vec!["=HYPERLINK(\"x\")".into()], vec!["-5".into()]]).unwrap();
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(text.contains("'=HYPERLINK"));
         let t = read_table(&bytes).unwrap();

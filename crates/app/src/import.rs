@@ -37,8 +37,23 @@ impl Kind {
     pub fn columns(self) -> &'static [&'static str] {
         match self {
             Kind::Organisations => &[
-                "ref", "name", "kind", "level", "parent_ref", "cvr", "p_number", "companies_house", "sector", "size_band",
-                "address", "postcode", "ward", "website", "status", "notes", "account_manager_email",
+                "ref",
+                "name",
+                "kind",
+                "level",
+                "parent_ref",
+                "cvr",
+                "p_number",
+                "companies_house",
+                "sector",
+                "size_band",
+                "address",
+                "postcode",
+                "ward",
+                "website",
+                "status",
+                "notes",
+                "account_manager_email",
             ],
             Kind::Contacts => &["ref", "organisation_ref", "name", "role", "email", "phone", "consent", "is_primary"],
         }
@@ -158,10 +173,17 @@ pub async fn import(
     };
     report.rows = table.rows.len();
     report.dry_run = dry_run;
+    if !report.errors.is_empty() {
+        // Nothing is written: no row was added, changed or left alone.
+        (report.added, report.updated, report.unchanged) = (0, 0, 0);
+    }
     if report.errors.is_empty() && !dry_run {
         let mut e = actor.audit("import", kind.as_str(), None);
         e.district_id = Some(district.id);
-        e.summary = Some(format!("{} rows: {} added, {} updated, {} unchanged", report.rows, report.added, report.updated, report.unchanged));
+        e.summary = Some(format!(
+            "{} rows: {} added, {} updated, {} unchanged",
+            report.rows, report.added, report.updated, report.unchanged
+        ));
         accord_db::audit::append(&txn, e, Utc::now()).await?;
         txn.commit().await?;
     } else {
@@ -174,7 +196,8 @@ pub async fn import(
 /// companies and their sites in any order.
 fn parent_order(table: &Table) -> Vec<usize> {
     let refs: Vec<String> = table.rows.iter().map(|(_, r)| cell(table, r, "ref").unwrap_or("").to_owned()).collect();
-    let parents: Vec<String> = table.rows.iter().map(|(_, r)| cell(table, r, "parent_ref").unwrap_or("").to_owned()).collect();
+    let parents: Vec<String> =
+        table.rows.iter().map(|(_, r)| cell(table, r, "parent_ref").unwrap_or("").to_owned()).collect();
     let mut done = vec![false; table.rows.len()];
     let mut order = Vec::with_capacity(table.rows.len());
     loop {
@@ -183,8 +206,8 @@ fn parent_order(table: &Table) -> Vec<usize> {
             if done[i] {
                 continue;
             }
-            let waits = !parents[i].is_empty()
-                && refs.iter().enumerate().any(|(j, r)| j != i && !done[j] && *r == parents[i]);
+            let waits =
+                !parents[i].is_empty() && refs.iter().enumerate().any(|(j, r)| j != i && !done[j] && *r == parents[i]);
             if !waits {
                 done[i] = true;
                 order.push(i);
@@ -301,7 +324,12 @@ async fn import_organisations<C: ConnectionTrait>(
     Ok(report)
 }
 
-async fn import_contacts<C: ConnectionTrait>(txn: &C, actor: &Actor, district_id: i64, table: &Table) -> Result<ImportReport> {
+async fn import_contacts<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    district_id: i64,
+    table: &Table,
+) -> Result<ImportReport> {
     let mut report = ImportReport::default();
     let mut seen_refs = std::collections::HashMap::new();
     for (line, row) in &table.rows {
@@ -316,11 +344,15 @@ async fn import_contacts<C: ConnectionTrait>(txn: &C, actor: &Actor, district_id
             continue;
         }
         let existing = q::contact_by_ref(txn, district_id, &r).await?;
-        let keep = |c: &str, stored: Option<&String>| get(c).map(str::to_owned).unwrap_or_else(|| stored.cloned().unwrap_or_default());
+        let keep = |c: &str, stored: Option<&String>| {
+            get(c).map(str::to_owned).unwrap_or_else(|| stored.cloned().unwrap_or_default())
+        };
         let mut errors = FieldErrors::new();
-        let consent = flag(&mut errors, "consent", get("consent")).or(existing.as_ref().map(|e| e.consent)).unwrap_or(false);
-        let is_primary =
-            flag(&mut errors, "is_primary", get("is_primary")).or(existing.as_ref().map(|e| e.is_primary)).unwrap_or(false);
+        let consent =
+            flag(&mut errors, "consent", get("consent")).or(existing.as_ref().map(|e| e.consent)).unwrap_or(false);
+        let is_primary = flag(&mut errors, "is_primary", get("is_primary"))
+            .or(existing.as_ref().map(|e| e.is_primary))
+            .unwrap_or(false);
         let input = ContactInput {
             r#ref: r.clone(),
             organisation_ref: get("organisation_ref").unwrap_or("").to_owned(),
@@ -366,12 +398,16 @@ async fn import_contacts<C: ConnectionTrait>(txn: &C, actor: &Actor, district_id
 }
 
 /// The rows of an export, in the import's own columns.
-pub async fn export(app: &App, actor: &Actor, kind: Kind, format: Format) -> Result<Vec<u8>> {
+pub async fn export(app: &App, actor: &Actor, kind: Kind, format: Format, district: Option<&str>) -> Result<Vec<u8>> {
     if !dir::can_view(actor) {
         return Err(AppError::Forbidden);
     }
     let c = &app.db.conn;
-    let scope = actor.scope();
+    // One district (to import elsewhere or back), or all the actor may see.
+    let scope = match district {
+        Some(code) => accord_db::Scope::Districts(vec![dir::pick_district(app, actor, Some(code)).await?.id]),
+        None => actor.scope(),
+    };
     let rows: Vec<Vec<String>> = match kind {
         Kind::Organisations => {
             let all = q::all_organisations(c, &scope, &Default::default()).await?;
@@ -387,7 +423,10 @@ pub async fn export(app: &App, actor: &Actor, kind: Kind, format: Format) -> Res
             }
             let extra = q::organisations_by_ids(c, parents_missing).await?;
             let parent_ref = |id: i64| {
-                by_id.get(&id).map(|o| o.r#ref.clone()).or_else(|| extra.iter().find(|o| o.id == id).map(|o| o.r#ref.clone()))
+                by_id
+                    .get(&id)
+                    .map(|o| o.r#ref.clone())
+                    .or_else(|| extra.iter().find(|o| o.id == id).map(|o| o.r#ref.clone()))
             };
             let s = |v: &Option<String>| v.clone().unwrap_or_default();
             all.iter()

@@ -37,6 +37,33 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCmd),
+    /// Import a CSV or XLSX file: organisations or contacts. All or nothing.
+    Import {
+        /// organisations or contacts
+        kind: String,
+        /// The file (CSV with , or ; — UTF-8, BOM allowed — or XLSX, first sheet).
+        file: String,
+        /// District code; may be left out when exactly one district exists.
+        #[arg(long)]
+        district: Option<String>,
+        /// Check the file and report, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export organisations or contacts in the import's own columns.
+    Export {
+        /// organisations or contacts
+        kind: String,
+        /// csv, json or xlsx
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<String>,
+        /// Only this district (default: every district).
+        #[arg(long)]
+        district: Option<String>,
+    },
     /// Write a consistent copy of the database (SQLite) to FILE, also while Accord runs.
     Backup {
         /// Where to write the copy; must not exist yet.
@@ -223,6 +250,47 @@ async fn run(cli: Cli) -> Result<()> {
                 .ok_or_else(|| anyhow!("there is no user with the e-mail address {email}"))?;
             let (token, _) = accord_app::auth::create_token(&app, &system, user.id, &name).await.map_err(explain)?;
             println!("{token}");
+        }
+        Command::Import { kind, file, district, dry_run } => {
+            let k = accord_app::import::Kind::parse(&kind)
+                .map_err(|_| anyhow!("cannot import \"{kind}\": use organisations or contacts"))?;
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {file}"))?;
+            let report = accord_app::import::import(&app, &system, k, district.as_deref(), &bytes, dry_run)
+                .await
+                .map_err(explain)?;
+            if !report.errors.is_empty() {
+                for e in &report.errors {
+                    eprintln!(
+                        "line {}, column {}: {}",
+                        e.line,
+                        e.error.field,
+                        accord_web::i18n::field_error(accord_domain::Lang::En, &e.error)
+                    );
+                }
+                bail!("{file}: {} problems; nothing was written", report.errors.len());
+            }
+            println!(
+                "{}{} rows: {} added, {} updated, {} unchanged",
+                if dry_run { "dry run, nothing written: " } else { "" },
+                report.rows,
+                report.added,
+                report.updated,
+                report.unchanged
+            );
+        }
+        Command::Export { kind, format, output, district } => {
+            let k = accord_app::import::Kind::parse(&kind)
+                .map_err(|_| anyhow!("cannot export \"{kind}\": use organisations or contacts"))?;
+            let f = accord_app::files::Format::parse(&format)
+                .map_err(|_| anyhow!("unknown format \"{format}\": use csv, json or xlsx"))?;
+            let bytes = accord_app::import::export(&app, &system, k, f, district.as_deref()).await.map_err(explain)?;
+            match output {
+                Some(path) => std::fs::write(&path, bytes).with_context(|| format!("cannot write {path}"))?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
         }
         Command::Backup { file } => {
             if std::path::Path::new(&file).exists() {

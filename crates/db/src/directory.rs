@@ -75,7 +75,11 @@ fn search_condition(scope: &Scope, q: &str) -> Condition {
     let alias_ids = Query::select()
         .column(organisation_alias::Column::OrganisationId)
         .from(organisation_alias::Entity)
-        .cond_where(scope.condition(organisation_alias::Column::DistrictId).add(organisation_alias::Column::Value.eq(compact.clone())))
+        .cond_where(
+            scope
+                .condition(organisation_alias::Column::DistrictId)
+                .add(organisation_alias::Column::Value.eq(compact.clone())),
+        )
         .to_owned();
     Condition::any()
         .add(organisation::Column::NameNorm.like(pattern))
@@ -144,11 +148,19 @@ pub async fn list_organisations<C: ConnectionTrait>(
 }
 
 /// Every organisation matching the filter, for export, in id order.
-pub async fn all_organisations<C: ConnectionTrait>(c: &C, scope: &Scope, f: &OrgFilter) -> Result<Vec<organisation::Model>, DbErr> {
+pub async fn all_organisations<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &OrgFilter,
+) -> Result<Vec<organisation::Model>, DbErr> {
     filtered(scope, f).order_by_asc(organisation::Column::Id).all(c).await
 }
 
-pub async fn get_organisation<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<organisation::Model>, DbErr> {
+pub async fn get_organisation<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    id: i64,
+) -> Result<Option<organisation::Model>, DbErr> {
     scope::find::<organisation::Entity>(scope).filter(organisation::Column::Id.eq(id)).one(c).await
 }
 
@@ -192,7 +204,11 @@ pub async fn ancestors<C: ConnectionTrait>(c: &C, id: i64) -> Result<Vec<organis
 
 /// The organisation in `district_id` known by `value` as its ref, CVR (not a site),
 /// P-number, Companies House number, or a merged record's identifier.
-pub async fn resolve_ref<C: ConnectionTrait>(c: &C, district_id: i64, value: &str) -> Result<Option<organisation::Model>, DbErr> {
+pub async fn resolve_ref<C: ConnectionTrait>(
+    c: &C,
+    district_id: i64,
+    value: &str,
+) -> Result<Option<organisation::Model>, DbErr> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
@@ -205,15 +221,13 @@ pub async fn resolve_ref<C: ConnectionTrait>(c: &C, district_id: i64, value: &st
     if let Some(o) = in_district
         .clone()
         .filter(
-            Condition::any()
-                .add(organisation::Column::PNumber.eq(compact.clone()))
-                .add(
-                    Condition::all().add(organisation::Column::Level.ne("site")).add(
-                        Condition::any()
-                            .add(organisation::Column::Cvr.eq(compact.clone()))
-                            .add(organisation::Column::CompaniesHouse.eq(compact.clone())),
-                    ),
+            Condition::any().add(organisation::Column::PNumber.eq(compact.clone())).add(
+                Condition::all().add(organisation::Column::Level.ne("site")).add(
+                    Condition::any()
+                        .add(organisation::Column::Cvr.eq(compact.clone()))
+                        .add(organisation::Column::CompaniesHouse.eq(compact.clone())),
                 ),
+            ),
         )
         .one(c)
         .await?
@@ -222,7 +236,11 @@ pub async fn resolve_ref<C: ConnectionTrait>(c: &C, district_id: i64, value: &st
     }
     let alias = organisation_alias::Entity::find()
         .filter(organisation_alias::Column::DistrictId.eq(district_id))
-        .filter(Condition::any().add(organisation_alias::Column::Value.eq(v)).add(organisation_alias::Column::Value.eq(compact)))
+        .filter(
+            Condition::any()
+                .add(organisation_alias::Column::Value.eq(v))
+                .add(organisation_alias::Column::Value.eq(compact)),
+        )
         .one(c)
         .await?;
     match alias {
@@ -248,7 +266,8 @@ pub async fn holder_of<C: ConnectionTrait>(
         "companies_house" => organisation::Column::CompaniesHouse,
         _ => return Ok(None),
     };
-    let mut q = organisation::Entity::find().filter(organisation::Column::DistrictId.eq(district_id)).filter(col.eq(value));
+    let mut q =
+        organisation::Entity::find().filter(organisation::Column::DistrictId.eq(district_id)).filter(col.eq(value));
     if matches!(field, "cvr" | "companies_house") {
         // Sites carry their company's number; only groups and companies must be unique.
         if level == "site" {
@@ -281,7 +300,10 @@ pub async fn similar<C: ConnectionTrait>(
     q.limit(5).all(c).await
 }
 
-pub async fn insert_organisation<C: ConnectionTrait>(c: &C, am: organisation::ActiveModel) -> Result<organisation::Model, DbErr> {
+pub async fn insert_organisation<C: ConnectionTrait>(
+    c: &C,
+    am: organisation::ActiveModel,
+) -> Result<organisation::Model, DbErr> {
     organisation::Entity::insert(am).exec_with_returning(c).await
 }
 
@@ -329,7 +351,10 @@ pub async fn set_account_manager<C: ConnectionTrait>(
     Ok(())
 }
 
-pub async fn account_manager_history<C: ConnectionTrait>(c: &C, org_id: i64) -> Result<Vec<account_manager_period::Model>, DbErr> {
+pub async fn account_manager_history<C: ConnectionTrait>(
+    c: &C,
+    org_id: i64,
+) -> Result<Vec<account_manager_period::Model>, DbErr> {
     account_manager_period::Entity::find()
         .filter(account_manager_period::Column::OrganisationId.eq(org_id))
         .order_by_desc(account_manager_period::Column::FromAt)
@@ -339,7 +364,11 @@ pub async fn account_manager_history<C: ConnectionTrait>(c: &C, org_id: i64) -> 
 }
 
 /// The organisations (in scope) whose account manager is `user_id`.
-pub async fn portfolio<C: ConnectionTrait>(c: &C, scope: &Scope, user_id: i64) -> Result<Vec<organisation::Model>, DbErr> {
+pub async fn portfolio<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    user_id: i64,
+) -> Result<Vec<organisation::Model>, DbErr> {
     scope::find::<organisation::Entity>(scope)
         .filter(organisation::Column::AccountManagerId.eq(user_id))
         .order_by_asc(organisation::Column::NameNorm)
@@ -434,7 +463,11 @@ pub async fn get_contact<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> R
     scope::find::<contact::Entity>(scope).filter(contact::Column::Id.eq(id)).one(c).await
 }
 
-pub async fn contact_by_ref<C: ConnectionTrait>(c: &C, district_id: i64, r: &str) -> Result<Option<contact::Model>, DbErr> {
+pub async fn contact_by_ref<C: ConnectionTrait>(
+    c: &C,
+    district_id: i64,
+    r: &str,
+) -> Result<Option<contact::Model>, DbErr> {
     contact::Entity::find()
         .filter(contact::Column::DistrictId.eq(district_id))
         .filter(contact::Column::Ref.eq(r))
@@ -478,7 +511,12 @@ pub async fn insert_contact<C: ConnectionTrait>(c: &C, am: contact::ActiveModel)
     contact::Entity::insert(am).exec_with_returning(c).await
 }
 
-pub async fn update_contact<C: ConnectionTrait>(c: &C, id: i64, version: i32, am: contact::ActiveModel) -> Result<bool, DbErr> {
+pub async fn update_contact<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    version: i32,
+    am: contact::ActiveModel,
+) -> Result<bool, DbErr> {
     let res = contact::Entity::update_many()
         .set(am)
         .col_expr(contact::Column::Version, Expr::col(contact::Column::Version).add(1))
@@ -502,7 +540,11 @@ pub async fn clear_primary<C: ConnectionTrait>(c: &C, org_id: i64, except: i64) 
 
 // ---- the contact log ----
 
-pub async fn interactions_of<C: ConnectionTrait>(c: &C, org_id: i64, limit: u64) -> Result<Vec<interaction::Model>, DbErr> {
+pub async fn interactions_of<C: ConnectionTrait>(
+    c: &C,
+    org_id: i64,
+    limit: u64,
+) -> Result<Vec<interaction::Model>, DbErr> {
     interaction::Entity::find()
         .filter(interaction::Column::OrganisationId.eq(org_id))
         .order_by_desc(interaction::Column::OccurredOn)
@@ -516,11 +558,18 @@ pub async fn count_interactions<C: ConnectionTrait>(c: &C, org_id: i64) -> Resul
     interaction::Entity::find().filter(interaction::Column::OrganisationId.eq(org_id)).count(c).await
 }
 
-pub async fn get_interaction<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Option<interaction::Model>, DbErr> {
+pub async fn get_interaction<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    id: i64,
+) -> Result<Option<interaction::Model>, DbErr> {
     scope::find::<interaction::Entity>(scope).filter(interaction::Column::Id.eq(id)).one(c).await
 }
 
-pub async fn insert_interaction<C: ConnectionTrait>(c: &C, am: interaction::ActiveModel) -> Result<interaction::Model, DbErr> {
+pub async fn insert_interaction<C: ConnectionTrait>(
+    c: &C,
+    am: interaction::ActiveModel,
+) -> Result<interaction::Model, DbErr> {
     interaction::Entity::insert(am).exec_with_returning(c).await
 }
 

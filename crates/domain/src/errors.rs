@@ -23,7 +23,12 @@ impl FieldErrors {
     }
 
     pub fn add(&mut self, field: &str, code: &str, value: Option<&str>) {
-        self.0.push(FieldError { field: field.to_owned(), code: code.to_owned(), value: value.map(str::to_owned), link: None });
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            value: value.map(str::to_owned),
+            link: None,
+        });
     }
 
     /// Adds an error that points at another record.

@@ -57,11 +57,8 @@ pub struct CompaniesHouse(String);
 impl CompaniesHouse {
     pub fn parse(s: &str) -> Result<Self, &'static str> {
         let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-        let padded = if !s.is_empty() && s.len() < 8 && s.chars().all(|c| c.is_ascii_digit()) {
-            format!("{s:0>8}")
-        } else {
-            s
-        };
+        let padded =
+            if !s.is_empty() && s.len() < 8 && s.chars().all(|c| c.is_ascii_digit()) { format!("{s:0>8}") } else { s };
         let b = padded.as_bytes();
         let ok = b.len() == 8
             && (b.iter().all(u8::is_ascii_digit)
@@ -166,7 +163,8 @@ pub fn postcode(s: &str) -> Result<String, &'static str> {
 /// A web address; `example.dk` becomes `https://example.dk`.
 pub fn website(s: &str) -> Result<String, &'static str> {
     let s = s.trim();
-    let full = if s.starts_with("http://") || s.starts_with("https://") { s.to_owned() } else { format!("https://{s}") };
+    let full =
+        if s.starts_with("http://") || s.starts_with("https://") { s.to_owned() } else { format!("https://{s}") };
     let host = full.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("");
     if full.len() > 300 || !host.contains('.') || full.chars().any(|c| c.is_whitespace() || c == '"' || c == '<') {
         return Err("website.format");

@@ -114,7 +114,11 @@ pub struct NavItem {
 /// The navigation a user sees: only what they may use.
 pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
     let path = path.split('?').next().unwrap_or("");
-    let mut items: Vec<(&'static str, &'static str)> = vec![("/", "nav.home"), ("/districts", "nav.districts")];
+    let mut items: Vec<(&'static str, &'static str)> = vec![("/", "nav.home")];
+    if accord_app::directory::can_view(actor) {
+        items.push(("/organisations", "nav.organisations"));
+    }
+    items.push(("/districts", "nav.districts"));
     if actor.can(Permission::ManageUsers) {
         items.push(("/users", "nav.users"));
     }
@@ -146,6 +150,11 @@ pub struct Page {
 impl Page {
     pub fn t(&self, key: &str) -> String {
         i18n::t(self.lang, key)
+    }
+
+    /// The label of a code in a vocabulary: `label("org.levels", "site")`.
+    pub fn label(&self, prefix: &str, code: &str) -> String {
+        i18n::t(self.lang, &format!("{prefix}.{code}"))
     }
 
     pub fn tv(&self, key: &str, value: &str) -> String {

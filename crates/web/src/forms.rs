@@ -45,16 +45,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
 /// the message beside each field.
 #[derive(Debug, Clone, Default)]
 pub struct ShownErrors {
-    pub items: Vec<(String, String)>,
+    /// Field, message, and a link to the record the message is about (a duplicate).
+    pub items: Vec<(String, String, Option<String>)>,
 }
 
 impl ShownErrors {
     pub fn new(lang: Lang, errors: &FieldErrors) -> Self {
-        Self { items: errors.0.iter().map(|e| (e.field.clone(), crate::i18n::field_error(lang, e))).collect() }
+        Self {
+            items: errors
+                .0
+                .iter()
+                .map(|e| (e.field.clone(), crate::i18n::field_error(lang, e), e.link.clone()))
+                .collect(),
+        }
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.items.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.items.iter().find(|(f, _, _)| f == field).map(|(_, m, _)| m.as_str())
     }
 
     pub fn is_empty(&self) -> bool {

@@ -112,7 +112,63 @@ mod tests {
                 missing.extend(Some(format!("error_page.{code}.{part}")).filter(|k| !cat.contains_key(k)));
             }
         }
+        let families: [(&str, Vec<&str>); 5] = [
+            ("org.kinds", accord_domain::OrgKind::ALL.iter().map(|k| k.as_str()).collect()),
+            ("org.levels", accord_domain::OrgLevel::ALL.iter().map(|k| k.as_str()).collect()),
+            ("org.statuses", accord_domain::OrgStatus::ALL.iter().map(|k| k.as_str()).collect()),
+            ("org.sizes", accord_domain::SizeBand::ALL.iter().map(|k| k.as_str()).collect()),
+            ("log.kinds", accord_domain::InteractionKind::ALL.iter().map(|k| k.as_str()).collect()),
+        ];
+        for (prefix, codes) in families {
+            for c in codes {
+                missing.extend(Some(format!("{prefix}.{c}")).filter(|k| !cat.contains_key(k)));
+            }
+        }
+        let codes = error_codes();
+        assert!(codes.len() > 40 && codes.contains("cvr.check_digit"), "the scan for error codes found {codes:?}");
+        for code in codes {
+            missing.extend(Some(format!("error.{code}")).filter(|k| !cat.contains_key(k)));
+        }
         assert!(missing.is_empty(), "missing translations: {missing:?}");
+    }
+
+    /// Every error code the rules and use cases can give (string literals shaped `a.b` on the
+    /// lines that make field errors).
+    fn error_codes() -> BTreeSet<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut codes = BTreeSet::new();
+        for dir in ["domain/src", "app/src", "web/src"] {
+            let mut stack = vec![root.join(dir)];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(d).unwrap() {
+                    let p = e.unwrap().path();
+                    if p.is_dir() {
+                        stack.push(p);
+                        continue;
+                    }
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    for line in text.lines() {
+                        let makes_error = ["Err(\"", ".add(", "::field(", "single(", "add_link(", ".take("]
+                            .iter()
+                            .any(|m| line.contains(m));
+                        if !makes_error || line.trim_start().starts_with("//") || line.contains("assert") {
+                            continue;
+                        }
+                        for lit in line.split('"').skip(1).step_by(2) {
+                            let shaped = lit.split_once('.').is_some_and(|(a, b)| {
+                                !a.is_empty()
+                                    && !b.is_empty()
+                                    && lit.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+                            });
+                            if shaped {
+                                codes.insert(lit.to_owned());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        codes
     }
 
     #[test]

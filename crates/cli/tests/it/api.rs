@@ -78,7 +78,8 @@ both! {
 #[tokio::test]
 async fn openapi_snapshot() {
     let app = crate::support::TestApp::sqlite().await;
-    let served: serde_json::Value = reqwest::get(format!("{}/api/v1/openapi.json", app.url)).await.unwrap().json().await.unwrap();
+    let served: serde_json::Value =
+        reqwest::get(format!("{}/api/v1/openapi.json", app.url)).await.unwrap().json().await.unwrap();
     let generated = serde_json::to_value(accord_web::api::openapi()).unwrap();
     assert_eq!(served, generated);
     for path in ["/me", "/districts", "/districts/{id}", "/users", "/users/{id}", "/audit"] {

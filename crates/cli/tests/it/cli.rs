@@ -20,7 +20,11 @@ fn accord(url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String, Strin
         drop(child.stdin.take());
     }
     let out = child.wait_with_output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 both! {
@@ -75,7 +79,8 @@ async fn backup_of_sqlite() {
     let (ok, _, err) = tokio::task::spawn_blocking(move || accord(&url, &["backup", &f], None)).await.unwrap();
     assert!(ok, "{err}");
     let copy_url = format!("sqlite://{}?mode=rw", file.display());
-    let (ok, out, err) = tokio::task::spawn_blocking(move || accord(&copy_url, &["district", "list"], None)).await.unwrap();
+    let (ok, out, err) =
+        tokio::task::spawn_blocking(move || accord(&copy_url, &["district", "list"], None)).await.unwrap();
     assert!(ok, "{err}");
     assert!(out.contains("north") && out.contains("south"));
     let url = app.database_url.clone();

@@ -8,6 +8,8 @@ mod audit;
 mod auth;
 mod cli;
 mod concurrency;
+mod directory;
 mod districts;
+mod import;
 mod pages;
 mod users;

@@ -105,7 +105,8 @@ impl TestApp {
             }
             Backend::Postgres { admin_url, name } => {
                 if let Ok(admin) = Db::connect(admin_url, &DbOptions { max_connections: 1 }).await {
-                    let _ = admin.conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                    let _ =
+                        admin.conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
                 }
             }
         }
@@ -256,9 +257,11 @@ impl Browser {
 
     /// The session cookie's value, if any.
     pub fn session_cookie(res: &Response) -> Option<String> {
-        res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
-            c.strip_prefix("accord_session=").map(|rest| rest.split(';').next().unwrap_or("").to_owned())
-        })
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.strip_prefix("accord_session=").map(|rest| rest.split(';').next().unwrap_or("").to_owned()))
     }
 }
 
@@ -274,7 +277,12 @@ impl Api {
         Self::json(res).await
     }
 
-    pub async fn send(&self, method: reqwest::Method, path: &str, body: serde_json::Value) -> (StatusCode, serde_json::Value) {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
         let res = self
             .client
             .request(method, format!("{}{path}", self.base))

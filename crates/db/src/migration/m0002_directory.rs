@@ -78,7 +78,8 @@ impl MigrationTrait for Migration {
         .await?;
         conn.execute_unprepared("CREATE INDEX organisation_aliases_value ON organisation_aliases (district_id, value)")
             .await?;
-        conn.execute_unprepared("CREATE INDEX organisation_aliases_org ON organisation_aliases (organisation_id)").await?;
+        conn.execute_unprepared("CREATE INDEX organisation_aliases_org ON organisation_aliases (organisation_id)")
+            .await?;
         m.create_table(
             Table::create()
                 .table("account_manager_periods")
@@ -97,8 +98,10 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        conn.execute_unprepared("CREATE INDEX account_manager_periods_org ON account_manager_periods (organisation_id, from_at)")
-            .await?;
+        conn.execute_unprepared(
+            "CREATE INDEX account_manager_periods_org ON account_manager_periods (organisation_id, from_at)",
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table("contacts")

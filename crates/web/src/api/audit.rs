@@ -34,6 +34,7 @@ pub struct AuditList {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Params {
     /// Part of the actor's e-mail.
     pub actor: Option<String>,

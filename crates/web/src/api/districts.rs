@@ -46,6 +46,7 @@ pub struct DistrictList {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Finds by code or name (any part).
     pub q: Option<String>,

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod districts;
 pub mod me;
+pub mod organisations;
 pub mod users;
 
 use crate::state::AppState;
@@ -27,6 +28,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "districts", description = "Districts: jobcentre districts, municipalities, national units"),
         (name = "users", description = "Staff users (administrators)"),
         (name = "audit", description = "The audit trail (administrators and managers)"),
+        (name = "organisations", description = "Employers and other organisations, with their hierarchy"),
+        (name = "contacts", description = "Contact persons at organisations"),
     )
 )]
 pub struct ApiDoc;
@@ -69,6 +72,11 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::get, users::update))
         .routes(routes!(audit::list))
+        .routes(routes!(organisations::list, organisations::create))
+        .routes(routes!(organisations::get, organisations::update))
+        .routes(routes!(organisations::merge))
+        .routes(routes!(organisations::list_contacts, organisations::create_contact))
+        .routes(routes!(organisations::get_contact, organisations::update_contact))
         .split_for_parts()
 }
 
@@ -85,6 +93,7 @@ pub fn router() -> Router<AppState> {
 
 /// `?page=&per_page=` as the API takes them.
 #[derive(serde::Deserialize, utoipa::IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page number, from 1.
     pub page: Option<u64>,

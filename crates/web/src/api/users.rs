@@ -50,6 +50,7 @@ pub struct UserList {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Finds by name or e-mail (any part).
     pub q: Option<String>,

@@ -23,6 +23,16 @@ struct HomeTemplate {
     districts: String,
     last_sign_in: String,
     cards: Vec<Card>,
+    follow_ups: Vec<FollowUpRow>,
+    show_follow_ups: bool,
+}
+
+pub struct FollowUpRow {
+    pub org_id: i64,
+    pub org_name: String,
+    pub due: String,
+    pub overdue: bool,
+    pub summary: String,
 }
 
 pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) -> WebResult<Response> {
@@ -36,7 +46,11 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
         title: ctx.t(&format!("nav.{key}")),
         body: ctx.t(&format!("home.card.{key}")),
     };
-    let mut cards = vec![card("/districts", "districts")];
+    let mut cards = Vec::new();
+    if accord_app::directory::can_view(&actor) {
+        cards.push(card("/organisations", "organisations"));
+    }
+    cards.push(card("/districts", "districts"));
     if actor.can(Permission::ManageUsers) {
         cards.push(card("/users", "users"));
     }
@@ -44,7 +58,21 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
         cards.push(card("/audit", "audit"));
     }
     cards.push(card("/account", "account"));
+    let today = chrono::Utc::now().date_naive();
+    let follow_ups = accord_app::directory::my_follow_ups(&state.app, &actor)
+        .await?
+        .into_iter()
+        .map(|f| FollowUpRow {
+            org_id: f.organisation_id,
+            org_name: f.organisation_name,
+            due: f.follow_up_on.map(|d| accord_domain::format::date(ctx.lang, d)).unwrap_or_default(),
+            overdue: f.follow_up_on.is_some_and(|d| d < today),
+            summary: f.summary,
+        })
+        .collect();
     let t = HomeTemplate {
+        follow_ups,
+        show_follow_ups: accord_app::directory::can_log_contact(&actor),
         name: actor.name.clone(),
         roles: page.roles(&actor.roles),
         districts: page.user_districts(),

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod districts;
 pub mod health;
 pub mod home;
+pub mod organisations;
 pub mod users;
 
 use crate::ctx::{Page, ReqCtx};
@@ -40,6 +41,20 @@ pub fn router() -> Router<AppState> {
         .route("/districts/{id}", get(districts::show).post(districts::update))
         .route("/districts/{id}/edit", get(districts::edit))
         .route("/audit", get(audit::list))
+        .route("/organisations", get(organisations::list).post(organisations::create))
+        .route("/organisations/new", get(organisations::new))
+        .route("/organisations/import", get(organisations::import_form).post(organisations::import))
+        .route("/organisations/export", get(organisations::export))
+        .route("/organisations/handover", get(organisations::handover_form).post(organisations::handover))
+        .route("/organisations/{id}", get(organisations::show).post(organisations::update))
+        .route("/organisations/{id}/edit", get(organisations::edit))
+        .route("/organisations/{id}/merge", get(organisations::merge_form).post(organisations::merge))
+        .route("/organisations/{id}/contacts/new", get(organisations::new_contact))
+        .route("/organisations/{id}/contacts", post(organisations::create_contact))
+        .route("/organisations/{id}/interactions", post(organisations::log_interaction))
+        .route("/interactions/{id}/done", post(organisations::follow_up_done))
+        .route("/contacts/{id}/edit", get(organisations::edit_contact))
+        .route("/contacts/{id}", post(organisations::update_contact))
         .route("/static/{*file}", get(assets::serve))
 }
 
