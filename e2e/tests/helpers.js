@@ -169,10 +169,15 @@ export async function clickAndWait(page, selector) {
   return response;
 }
 
-/** Runs axe with the WCAG 2.0/2.1 A and AA rules; returns the violations. */
+/**
+ * Runs axe with the WCAG 2.0/2.1 A and AA rules; returns the violations. Legacy mode runs
+ * axe in the page itself instead of finishing in a new blank page: half the time per page,
+ * and the same results, since Accord's pages have no frames.
+ */
 export async function axeCheck(page) {
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .setLegacyMode(true)
     .analyze();
   return results.violations;
 }

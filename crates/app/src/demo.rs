@@ -92,19 +92,26 @@ impl Rng {
     }
 }
 
+/// The CVR number with these first seven digits (1000000–9999999), if one exists (for
+/// about one base in eleven the check digit would have to be 10, and there is none).
+pub fn cvr_with_base(base: u64) -> Option<String> {
+    let digits: Vec<u32> = format!("{base:07}").chars().map(|c| c.to_digit(10).unwrap_or(0)).collect();
+    if digits.len() != 7 || digits[0] == 0 {
+        return None;
+    }
+    let sum: u32 = digits.iter().zip([2u32, 7, 6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
+    let check = (11 - sum % 11) % 11;
+    (check < 10).then(|| format!("{base:07}{check}"))
+}
+
 /// A valid CVR number (modulus 11) made from `seed`.
 pub fn cvr_from(seed: u64) -> String {
-    let mut n = 10_000_000 + seed % 89_999_999;
+    let mut base = 1_000_000 + seed % 8_999_999;
     loop {
-        let base = n / 10;
-        let digits: Vec<u32> = format!("{base:07}").chars().map(|c| c.to_digit(10).unwrap_or(0)).collect();
-        let w = [2u32, 7, 6, 5, 4, 3, 2];
-        let sum: u32 = digits.iter().zip(w).map(|(d, w)| d * w).sum();
-        let check = (11 - sum % 11) % 11;
-        if check < 10 && digits[0] != 0 {
-            return format!("{base:07}{check}");
+        if let Some(c) = cvr_with_base(base) {
+            return c;
         }
-        n += 10;
+        base = if base >= 9_999_999 { 1_000_000 } else { base + 1 };
     }
 }
 
@@ -483,4 +490,16 @@ pub async fn load_directory(app: &App) -> Result<usize> {
     }
     txn.commit().await?;
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_cvr_numbers_pass_the_check() {
+        for seed in [0u64, 1, 2, 99, 123_456_789, u64::MAX] {
+            let c = super::cvr_from(seed);
+            assert!(accord_domain::Cvr::parse(&c).is_ok(), "{c}");
+        }
+        assert_eq!(super::cvr_with_base(3595471).as_deref(), Some("35954716"));
+    }
 }

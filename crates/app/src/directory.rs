@@ -1051,7 +1051,11 @@ pub async fn create_contact(
                     return Err(AppError::field("organisation_ref", "field.required", None));
                 }
                 None => {
-                    return Err(AppError::field("organisation_ref", "org.unknown", Some(input.organisation_ref.trim())));
+                    return Err(AppError::field(
+                        "organisation_ref",
+                        "org.unknown",
+                        Some(input.organisation_ref.trim()),
+                    ));
                 }
             }
         }

@@ -10,6 +10,7 @@ pub mod districts;
 pub mod error;
 pub mod files;
 pub mod import;
+pub mod scale;
 pub mod users;
 
 pub use accord_db::Db;

@@ -6,6 +6,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use std::io::Read;
 
+mod bench_sql;
+
 #[derive(Parser)]
 #[command(name = "accord", version, about = "Partnerships between a public employment service and employers")]
 struct Cli {
@@ -63,6 +65,34 @@ enum Command {
         /// Only this district (default: every district).
         #[arg(long)]
         district: Option<String>,
+    },
+    /// Write a large generated data set into a district (benchmarks, trials at scale).
+    Generate {
+        #[arg(long)]
+        district: String,
+        #[arg(long, default_value_t = 200_000)]
+        organisations: usize,
+        #[arg(long, default_value_t = 2)]
+        contacts_per_organisation: usize,
+        #[arg(long, default_value_t = 5)]
+        interactions_per_organisation: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Time the bare SQL behind a page, straight on the database (the baseline of the
+    /// benchmarks): prints `p50_ms p95_ms` over the iterations.
+    #[command(hide = true)]
+    BenchSql {
+        /// list, search or page
+        query: String,
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
+        /// The name fragment for `search`, the organisation id for `page`.
+        #[arg(long, default_value = "")]
+        arg: String,
+        /// The district whose records the query reads, as a user of it would.
+        #[arg(long)]
+        district: String,
     },
     /// Write a consistent copy of the database (SQLite) to FILE, also while Accord runs.
     Backup {
@@ -291,6 +321,34 @@ async fn run(cli: Cli) -> Result<()> {
                     std::io::stdout().write_all(&bytes)?;
                 }
             }
+        }
+        Command::Generate {
+            district,
+            organisations,
+            contacts_per_organisation,
+            interactions_per_organisation,
+            seed,
+        } => {
+            let spec = accord_app::scale::Spec {
+                district,
+                organisations,
+                contacts_per_org: contacts_per_organisation,
+                interactions_per_org: interactions_per_organisation,
+                seed,
+            };
+            let started = std::time::Instant::now();
+            accord_app::scale::generate(&app, &spec, |done| {
+                if done % 20_000 == 0 || done == organisations {
+                    eprintln!("{done} organisations written ({:.0} s)", started.elapsed().as_secs_f64());
+                }
+            })
+            .await
+            .map_err(explain)?;
+            println!("generated {organisations} organisations in {:.1} s", started.elapsed().as_secs_f64());
+        }
+        Command::BenchSql { query, iterations, arg, district } => {
+            let (p50, p95) = bench_sql::run(&app, &query, iterations, &arg, &district).await?;
+            println!("{p50:.3} {p95:.3}");
         }
         Command::Backup { file } => {
             if std::path::Path::new(&file).exists() {

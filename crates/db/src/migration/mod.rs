@@ -4,13 +4,18 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
 mod m0002_directory;
+mod m0003_search;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_directory::Migration)]
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_directory::Migration),
+            Box::new(m0003_search::Migration),
+        ]
     }
 }
 

@@ -436,6 +436,7 @@ struct ShowTemplate {
     can_edit: bool,
     can_merge: bool,
     can_log: bool,
+    can_audit: bool,
 }
 
 /// The detail with follow-ups in display form.
@@ -503,6 +504,7 @@ fn render_show(ctx: &ReqCtx, actor: &Actor, d: OrgDetail, log: InteractionInput,
         can_edit: dir::can_edit(actor) && !actor.is_read_only(),
         can_merge: dir::can_merge(actor),
         can_log: dir::can_log_contact(actor) && !actor.is_read_only(),
+        can_audit: actor.can(accord_app::Permission::ViewAudit),
         d: ShowData {
             follow_ups: d
                 .follow_ups

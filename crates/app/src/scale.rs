@@ -1,0 +1,203 @@
+//! A deterministic data set of any size, written in bulk: for benchmarks and for trying
+//! Accord at national scale. Not the demo: no story, just volume with a realistic shape.
+
+use crate::demo::cvr_with_base;
+use crate::{App, AppError, Result};
+use accord_db::entities::{contact, interaction, organisation};
+use accord_db::sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use chrono::{Duration, Utc};
+
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub district: String,
+    pub organisations: usize,
+    pub contacts_per_org: usize,
+    pub interactions_per_org: usize,
+    pub seed: u64,
+}
+
+const WORDS: &[&str] = &[
+    "Nord",
+    "Syd",
+    "Vest",
+    "Øst",
+    "Bygge",
+    "Data",
+    "Pleje",
+    "Transport",
+    "Handel",
+    "Service",
+    "Teknik",
+    "Energi",
+    "Fødevare",
+    "Logistik",
+    "Rengøring",
+    "Maskin",
+    "Auto",
+    "Grøn",
+    "Hav",
+    "Skov",
+    "Midland",
+    "Central",
+    "Allied",
+    "Crown",
+    "Castle",
+];
+const KINDS: &[&str] = &["ApS", "A/S", "Ltd", "Holding", "& Co", "I/S"];
+const FIRST: &[&str] =
+    &["Anne", "Lars", "Mette", "Jens", "Sarah", "Paul", "Priya", "Ole", "Helen", "Mads", "Aisha", "Peter"];
+const LAST: &[&str] = &["Jensen", "Nielsen", "Hansen", "Smith", "Khan", "Patel", "Larsen", "Jones", "Madsen", "Brown"];
+
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^ (x >> 33)
+}
+
+/// Writes `spec.organisations` organisations (one in ten a site under the company before it),
+/// their contact persons and contact-log entries, in chunks of one transaction each.
+pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(usize)) -> Result<()> {
+    let c = &app.db.conn;
+    let district = accord_db::users::district_by_code(c, &accord_db::Scope::All, &spec.district)
+        .await?
+        .ok_or_else(|| AppError::field("district", "district.unknown", Some(&spec.district)))?;
+    let staff: Vec<i64> = accord_db::users::list(c, None, 1, 10_000).await?.0.into_iter().map(|u| u.user.id).collect();
+    if staff.is_empty() {
+        return Err(AppError::Internal("create at least one user first".into()));
+    }
+    let now = Utc::now();
+    let today = now.date_naive();
+    const CHUNK: usize = 500;
+    let mut last_company: Option<i64> = None;
+    for start in (0..spec.organisations).step_by(CHUNK) {
+        let end = (start + CHUNK).min(spec.organisations);
+        let txn = app.db.write().await?;
+        let prefix = format!("GEN-{}-", spec.seed);
+        let mut rows = Vec::with_capacity(end - start);
+        for n in start..end {
+            let h = mix(spec.seed.wrapping_mul(1_000_003) ^ n as u64);
+            let name = format!(
+                "{} {} {} {}",
+                WORDS[(h % WORDS.len() as u64) as usize],
+                WORDS[((h >> 8) % WORDS.len() as u64) as usize],
+                n,
+                KINDS[((h >> 16) % KINDS.len() as u64) as usize]
+            );
+            let site = n % 10 == 9 && last_company.is_some();
+            rows.push(organisation::ActiveModel {
+                district_id: Set(district.id),
+                r#ref: Set(format!("{prefix}{n}")),
+                name_norm: Set(name.to_lowercase()),
+                name: Set(name),
+                kind: Set("employer".into()),
+                level: Set(if site { "site" } else { "company" }.into()),
+                parent_id: Set(if site { last_company } else { None }),
+                cvr: Set(if site {
+                    None
+                } else {
+                    cvr_with_base(1_000_000 + (spec.seed * 7_919 + n as u64) % 8_999_999)
+                }),
+                p_number: Set(site.then(|| format!("{:010}", 1_000_000_000 + (n as u64 % 8_999_999_999)))),
+                companies_house: Set(None),
+                sector: Set(Some(["47", "43", "86", "49", "56", "62", "10", "81"][((h >> 24) % 8) as usize].into())),
+                size_band: Set(Some(["1-9", "10-49", "50-249", "250+"][((h >> 28) % 4) as usize].into())),
+                address: Set(None),
+                postcode: Set(Some(format!("{}", 1000 + (h >> 32) % 8999))),
+                ward: Set(Some(format!("Ward {}", (h >> 40) % 40))),
+                website: Set(None),
+                status: Set("active".into()),
+                notes: Set(None),
+                account_manager_id: Set(Some(staff[((h >> 44) % staff.len() as u64) as usize])),
+                created_at: Set(now - Duration::seconds((spec.organisations - n) as i64)),
+                updated_at: Set(now),
+                version: Set(1),
+                ..Default::default()
+            });
+        }
+        // The write lock is ours: every id above the largest before the insert is this chunk's.
+        let before: Option<i64> = organisation::Entity::find()
+            .select_only()
+            .column_as(organisation::Column::Id.max(), "m")
+            .into_tuple()
+            .one(&txn)
+            .await?
+            .flatten();
+        organisation::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+        let ids: Vec<(i64, String)> = organisation::Entity::find()
+            .select_only()
+            .column(organisation::Column::Id)
+            .column(organisation::Column::Ref)
+            .filter(organisation::Column::Id.gt(before.unwrap_or(0)))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let mut chunk_ids: Vec<(usize, i64)> = ids
+            .into_iter()
+            .filter_map(|(id, r)| {
+                r[prefix.len()..].parse::<usize>().ok().filter(|n| (start..end).contains(n)).map(|n| (n, id))
+            })
+            .collect();
+        chunk_ids.sort();
+        if let Some((_, id)) = chunk_ids.iter().rev().find(|(n, _)| n % 10 != 9) {
+            last_company = Some(*id);
+        }
+        let mut contacts = Vec::new();
+        let mut log = Vec::new();
+        for (n, id) in &chunk_ids {
+            for k in 0..spec.contacts_per_org {
+                let h = mix((*n as u64) << 8 | k as u64);
+                let name = format!(
+                    "{} {}",
+                    FIRST[(h % FIRST.len() as u64) as usize],
+                    LAST[((h >> 8) % LAST.len() as u64) as usize]
+                );
+                contacts.push(contact::ActiveModel {
+                    district_id: Set(district.id),
+                    organisation_id: Set(*id),
+                    r#ref: Set(format!("{prefix}C{n}-{k}")),
+                    name_norm: Set(name.to_lowercase()),
+                    email: Set(Some(format!(
+                        "{}.{n}.{k}@example.org",
+                        name.split(' ').next().unwrap_or("x").to_lowercase()
+                    ))),
+                    name: Set(name),
+                    role: Set(Some("HR".into())),
+                    phone: Set(None),
+                    consent: Set(true),
+                    is_primary: Set(k == 0),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    version: Set(1),
+                    ..Default::default()
+                });
+            }
+            for k in 0..spec.interactions_per_org {
+                let h = mix((*n as u64) << 16 | k as u64 | 1 << 40);
+                log.push(interaction::ActiveModel {
+                    district_id: Set(district.id),
+                    organisation_id: Set(*id),
+                    kind: Set(["call", "visit", "email", "meeting"][(h % 4) as usize].into()),
+                    occurred_on: Set(today - Duration::days((h >> 8) as i64 % 1500)),
+                    staff_user_id: Set(staff[((h >> 20) % staff.len() as u64) as usize]),
+                    people: Set(None),
+                    summary: Set("Talked about recruitment and placements.".into()),
+                    follow_up_on: Set(None),
+                    follow_up_done_at: Set(None),
+                    created_at: Set(now),
+                    ..Default::default()
+                });
+            }
+        }
+        for batch in contacts.chunks(1000) {
+            contact::Entity::insert_many(batch.to_vec()).exec_without_returning(&txn).await?;
+        }
+        for batch in log.chunks(2000) {
+            interaction::Entity::insert_many(batch.to_vec()).exec_without_returning(&txn).await?;
+        }
+        txn.commit().await?;
+        progress(end);
+    }
+    Ok(())
+}
