@@ -665,16 +665,7 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> Result<OrgDetail> {
     let org = get(app, actor, id).await?;
     let c = &app.db.conn;
     let ancestors = views(app, q::ancestors(c, id).await?).await?;
-    let children_rows = q::list_organisations(
-        c,
-        &actor.scope(),
-        &OrgFilter { parent_id: Some(id), ..Default::default() },
-        OrgSort::Name,
-        1,
-        500,
-    )
-    .await?
-    .0;
+    let children_rows = q::children(c, &actor.scope(), id).await?;
     let children = views(app, children_rows).await?;
     let contacts = q::contacts_of(c, id).await?;
     let interactions = interaction_views(app, q::interactions_of(c, id, 20).await?).await?;
@@ -810,11 +801,10 @@ pub async fn hand_over(app: &App, actor: &Actor, from_email: &str, to_email: &st
 /// Staff who can hold employers: users of the actor's districts (or all, for an admin).
 pub async fn staff(app: &App, actor: &Actor) -> Result<Vec<user::Model>> {
     let c = &app.db.conn;
-    let (users, _) = accord_db::users::list(c, None, 1, 10_000).await?;
+    let users = accord_db::users::all_enabled(c).await?;
     let scope = actor.scope();
     Ok(users
         .into_iter()
-        .filter(|u| !u.user.disabled)
         .filter(|u| {
             u.districts.iter().any(|d| scope.allows(d.id)) || (actor.is_admin() && u.roles.iter().any(|r| r == "admin"))
         })

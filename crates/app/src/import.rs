@@ -186,6 +186,7 @@ pub async fn import(
         ));
         accord_db::audit::append(&txn, e, Utc::now()).await?;
         txn.commit().await?;
+        app.db.optimize().await?;
     } else {
         txn.rollback().await?;
     }

@@ -199,5 +199,6 @@ pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(usize)) -
         txn.commit().await?;
         progress(end);
     }
+    app.db.analyze().await?;
     Ok(())
 }

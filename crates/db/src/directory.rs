@@ -197,6 +197,19 @@ pub async fn organisations_by_ids<C: ConnectionTrait>(c: &C, ids: Vec<i64>) -> R
     organisation::Entity::find().filter(organisation::Column::Id.is_in(ids)).all(c).await
 }
 
+/// The organisations directly under `id` (at most 500), by name. Sorted here rather than
+/// by the database, which would otherwise walk the name index past every organisation of the
+/// district to find a few children.
+pub async fn children<C: ConnectionTrait>(c: &C, scope: &Scope, id: i64) -> Result<Vec<organisation::Model>, DbErr> {
+    let mut rows = scope::find::<organisation::Entity>(scope)
+        .filter(organisation::Column::ParentId.eq(id))
+        .limit(500)
+        .all(c)
+        .await?;
+    rows.sort_by(|a, b| a.name_norm.cmp(&b.name_norm).then(a.id.cmp(&b.id)));
+    Ok(rows)
+}
+
 /// How many direct children each of `ids` has.
 pub async fn child_counts<C: ConnectionTrait>(c: &C, ids: Vec<i64>) -> Result<Vec<(i64, i64)>, DbErr> {
     if ids.is_empty() {

@@ -102,6 +102,32 @@ impl Db {
         self.conn.begin_with_options(options).await
     }
 
+    /// Keeps the query planner's statistics current. SQLite has none until `ANALYZE` runs,
+    /// and without them it may walk the district index past every row where the parent or
+    /// organisation index would find a few; so the first call analyses everything and later
+    /// calls let `PRAGMA optimize` decide. PostgreSQL's autovacuum does this by itself.
+    pub async fn optimize(&self) -> Result<(), DbErr> {
+        if !self.is_sqlite() {
+            return Ok(());
+        }
+        let stats = self
+            .conn
+            .query_one_raw(sea_orm::Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'sqlite_stat1'",
+            ))
+            .await?
+            .and_then(|r| r.try_get::<i64>("", "n").ok())
+            .unwrap_or(0);
+        let sql = if stats == 0 { "ANALYZE" } else { "PRAGMA optimize=0x10002" };
+        self.conn.execute_unprepared(sql).await.map(|_| ())
+    }
+
+    /// Refreshes all planner statistics now (after a bulk load).
+    pub async fn analyze(&self) -> Result<(), DbErr> {
+        self.conn.execute_unprepared("ANALYZE").await.map(|_| ())
+    }
+
     /// Answers when the database does.
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.conn.execute_unprepared("SELECT 1").await.map(|_| ())

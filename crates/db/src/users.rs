@@ -46,6 +46,39 @@ pub async fn districts_of<C: ConnectionTrait>(c: &C, user_id: i64) -> Result<Vec
     district::Entity::find().filter(district::Column::Id.is_in(ids)).order_by_asc(district::Column::Name).all(c).await
 }
 
+/// Roles and districts of many users in three queries, whatever their number.
+pub async fn records<C: ConnectionTrait>(c: &C, users: Vec<user::Model>) -> Result<Vec<UserRecord>, DbErr> {
+    if users.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+    let roles = user_role::Entity::find()
+        .filter(user_role::Column::UserId.is_in(ids.clone()))
+        .order_by_asc(user_role::Column::Role)
+        .all(c)
+        .await?;
+    let links = user_district::Entity::find().filter(user_district::Column::UserId.is_in(ids)).all(c).await?;
+    let districts = district::Entity::find().order_by_asc(district::Column::Name).all(c).await?;
+    Ok(users
+        .into_iter()
+        .map(|u| {
+            let mine: Vec<i64> = links.iter().filter(|l| l.user_id == u.id).map(|l| l.district_id).collect();
+            UserRecord {
+                roles: roles.iter().filter(|r| r.user_id == u.id).map(|r| r.role.clone()).collect(),
+                districts: districts.iter().filter(|d| mine.contains(&d.id)).cloned().collect(),
+                user: u,
+            }
+        })
+        .collect())
+}
+
+/// Every user that is not disabled, with roles and districts.
+pub async fn all_enabled<C: ConnectionTrait>(c: &C) -> Result<Vec<UserRecord>, DbErr> {
+    let users =
+        user::Entity::find().filter(user::Column::Disabled.eq(false)).order_by_asc(user::Column::Name).all(c).await?;
+    records(c, users).await
+}
+
 pub async fn record<C: ConnectionTrait>(c: &C, u: user::Model) -> Result<UserRecord, DbErr> {
     let roles = roles_of(c, u.id).await?;
     let districts = districts_of(c, u.id).await?;
@@ -83,11 +116,7 @@ pub async fn list<C: ConnectionTrait>(
         .limit(per_page)
         .all(c)
         .await?;
-    let mut out = Vec::with_capacity(users.len());
-    for u in users {
-        out.push(record(c, u).await?);
-    }
-    Ok((out, total))
+    Ok((records(c, users).await?, total))
 }
 
 pub struct NewUser<'a> {

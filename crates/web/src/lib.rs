@@ -45,8 +45,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until Ctrl-C or SIGTERM. Also starts the housekeeping task that removes ended
-/// sessions (idempotent, so several nodes may all run it).
+/// Serves until Ctrl-C or SIGTERM. Also starts the housekeeping task (at once, then every
+/// five minutes) that removes ended sessions and refreshes the query planner's statistics;
+/// both are idempotent, so several nodes may all run it.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let app_for_purge = Arc::clone(&state.app);
     tokio::spawn(async move {
@@ -55,6 +56,9 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
             tick.tick().await;
             if let Err(e) = accord_app::auth::purge_expired(&app_for_purge).await {
                 tracing::warn!(error = %e, "session purge failed");
+            }
+            if let Err(e) = app_for_purge.db.optimize().await {
+                tracing::warn!(error = %e, "planner statistics not refreshed");
             }
         }
     });
