@@ -123,9 +123,12 @@ impl Db {
         self.conn.execute_unprepared(sql).await.map(|_| ())
     }
 
-    /// Refreshes all planner statistics now (after a bulk load).
+    /// Refreshes all planner statistics now (after a bulk load). On PostgreSQL also vacuums,
+    /// so that counts can be answered from the indexes (the visibility map) at once rather
+    /// than after autovacuum's next round.
     pub async fn analyze(&self) -> Result<(), DbErr> {
-        self.conn.execute_unprepared("ANALYZE").await.map(|_| ())
+        let sql = if self.is_sqlite() { "ANALYZE" } else { "VACUUM ANALYZE" };
+        self.conn.execute_unprepared(sql).await.map(|_| ())
     }
 
     /// Answers when the database does.
