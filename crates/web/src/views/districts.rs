@@ -9,7 +9,6 @@ use accord_app::{AppError, Permission};
 use accord_domain::FieldErrors;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -97,13 +96,7 @@ fn render_form(
     errors: &FieldErrors,
     changed: Vec<(String, String, String)>,
 ) -> Response {
-    let status = if !errors.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else if !changed.is_empty() {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::OK
-    };
+    let status = super::form_status(errors, !changed.is_empty());
     let title = match id {
         None => ctx.t("districts.new_title"),
         Some(_) => crate::i18n::t_value(ctx.lang, "districts.edit_title", &f.code),

@@ -80,6 +80,18 @@ pub fn redirect_with_flash(ctx: &ReqCtx, to: &str, flash: &str) -> Response {
     res
 }
 
+/// The status of a form shown again: 422 with field errors, 409 after a stale save, else 200.
+pub fn form_status(errors: &accord_domain::FieldErrors, conflict: bool) -> axum::http::StatusCode {
+    use axum::http::StatusCode;
+    if !errors.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if conflict {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    }
+}
+
 /// A local path to return to after an action; anything else (another site) becomes `/`.
 pub fn safe_next(next: &str) -> String {
     if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") && !next.contains(['\r', '\n']) {

@@ -277,13 +277,7 @@ async fn render_form(
         None => ctx.t("org.new_title"),
         Some(_) => i18n::t_value(lang, "org.edit_title", &f.name),
     };
-    let status = if !errors.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else if !changed.is_empty() {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::OK
-    };
+    let status = super::form_status(errors, !changed.is_empty());
     let t = FormTemplate {
         page: ctx.page(title),
         errors: ShownErrors::new(lang, errors),
@@ -888,13 +882,7 @@ fn render_contact(
         None => ctx.t("contact.new_title"),
         Some(_) => i18n::t_value(ctx.lang, "contact.edit_title", &f.name),
     };
-    let status = if !errors.is_empty() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else if !changed.is_empty() {
-        StatusCode::CONFLICT
-    } else {
-        StatusCode::OK
-    };
+    let status = super::form_status(errors, !changed.is_empty());
     let mut res = super::render(&ContactTemplate {
         page: ctx.page(title),
         errors: ShownErrors::new(ctx.lang, errors),

@@ -155,11 +155,7 @@ async fn render_form(
             .collect(),
     };
     let mut res = super::render(&t);
-    if !s.errors.is_empty() {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    } else if conflict {
-        *res.status_mut() = StatusCode::CONFLICT;
-    }
+    *res.status_mut() = super::form_status(s.errors, conflict);
     Ok(res)
 }
 
