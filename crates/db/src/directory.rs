@@ -1,6 +1,8 @@
 //! Queries of the employer directory. Every read takes the caller's [`Scope`].
 
-use crate::entities::{account_manager_period, contact, interaction, organisation, organisation_alias};
+use crate::entities::{
+    account_manager_period, contact, interaction, organisation, organisation_alias, organisation_count,
+};
 use crate::scope::{self, Scope};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -132,6 +134,26 @@ fn filtered(backend: DbBackend, scope: &Scope, f: &OrgFilter) -> sea_orm::Select
     q
 }
 
+/// The total of a list without filters, from the counts the triggers keep; `None` when the
+/// list is filtered and must be counted.
+async fn unfiltered_total<C: ConnectionTrait>(c: &C, scope: &Scope, f: &OrgFilter) -> Result<Option<u64>, DbErr> {
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    let unfiltered = [&f.q, &f.kind, &f.level, &f.sector, &f.ward, &f.status].into_iter().all(blank)
+        && f.account_manager_id.is_none()
+        && !f.no_account_manager
+        && f.parent_id.is_none()
+        && !f.top_level_only;
+    if !unfiltered {
+        return Ok(None);
+    }
+    let mut q = organisation_count::Entity::find().filter(scope.condition(organisation_count::Column::DistrictId));
+    if let Some(d) = f.district_id {
+        q = q.filter(organisation_count::Column::DistrictId.eq(d));
+    }
+    let rows = q.all(c).await?;
+    Ok(Some(rows.iter().map(|r| std::cmp::max(r.n, 0) as u64).sum()))
+}
+
 /// One page of organisations, and how many match in all.
 pub async fn list_organisations<C: ConnectionTrait>(
     c: &C,
@@ -142,7 +164,10 @@ pub async fn list_organisations<C: ConnectionTrait>(
     per_page: u64,
 ) -> Result<(Vec<organisation::Model>, u64), DbErr> {
     let q = filtered(c.get_database_backend(), scope, f);
-    let total = q.clone().count(c).await?;
+    let total = match unfiltered_total(c, scope, f).await? {
+        Some(n) => n,
+        None => q.clone().count(c).await?,
+    };
     let q = match sort {
         OrgSort::Newest => q.order_by_desc(organisation::Column::CreatedAt).order_by_desc(organisation::Column::Id),
         OrgSort::Oldest => q.order_by_asc(organisation::Column::CreatedAt).order_by_asc(organisation::Column::Id),

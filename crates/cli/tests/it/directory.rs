@@ -135,6 +135,10 @@ both! {
         assert!(show.body.contains("Talked about placements"), "log moved");
         assert!(show.body.contains("DUP") && show.body.contains("35954716"), "identifiers kept");
         assert_eq!(api.get(&format!("/organisations/{}", dup["id"])).await.0, StatusCode::NOT_FOUND);
+        // The list's total (kept by triggers) follows the merge's delete.
+        let (_, all) = api.get("/organisations").await;
+        assert_eq!(all["total"], 1);
+        assert_eq!(all["items"].as_array().unwrap().len(), 1);
         let (_, v) = api.get("/organisations?q=35954716").await;
         assert_eq!(v["items"][0]["ref"], "KEEP", "the old CVR finds the survivor");
         let (_, v) = app.api(&app.token("admin@test.example").await).get(&format!("/audit?entity=organisation&entity_id={}&action=merge", keep["id"])).await;

@@ -9,6 +9,7 @@ pub mod interaction;
 pub mod login_failure;
 pub mod organisation;
 pub mod organisation_alias;
+pub mod organisation_count;
 pub mod session;
 pub mod user;
 pub mod user_district;

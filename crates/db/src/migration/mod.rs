@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_directory;
 mod m0003_search;
+mod m0004_counts;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_directory::Migration),
             Box::new(m0003_search::Migration),
+            Box::new(m0004_counts::Migration),
         ]
     }
 }
