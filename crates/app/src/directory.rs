@@ -662,8 +662,11 @@ pub struct OrgDetail {
 pub const SEVERAL_STAFF: usize = 3;
 
 pub async fn detail(app: &App, actor: &Actor, id: i64) -> Result<OrgDetail> {
-    let org = get(app, actor, id).await?;
+    require(can_view(actor))?;
     let c = &app.db.conn;
+    let row = q::get_organisation(c, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
+    let district_id = row.district_id;
+    let org = views(app, vec![row]).await?.remove(0);
     let ancestors = views(app, q::ancestors(c, id).await?).await?;
     let children_rows = q::children(c, &actor.scope(), id).await?;
     let children = views(app, children_rows).await?;
@@ -704,7 +707,7 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> Result<OrgDetail> {
     // Opening an employer's page shows named contact persons: personal data, so logged.
     let txn = app.db.write().await?;
     let mut e = actor.audit("read", "organisation", Some(id.to_string()));
-    e.district_id = contacts.first().map(|c| c.district_id);
+    e.district_id = Some(district_id);
     accord_db::audit::append(&txn, e, Utc::now()).await?;
     txn.commit().await?;
     Ok(OrgDetail {
