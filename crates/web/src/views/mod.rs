@@ -21,6 +21,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
+/// The largest file the upload page takes.
+pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::show))
@@ -43,7 +46,13 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit::list))
         .route("/organisations", get(organisations::list).post(organisations::create))
         .route("/organisations/new", get(organisations::new))
-        .route("/organisations/import", get(organisations::import_form).post(organisations::import))
+        .route(
+            "/organisations/import",
+            get(organisations::import_form)
+                .post(organisations::import)
+                // Case-system exports are larger than the 2 MB other requests may be.
+                .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
+        )
         .route("/organisations/export", get(organisations::export))
         .route("/organisations/handover", get(organisations::handover_form).post(organisations::handover))
         .route("/organisations/{id}", get(organisations::show).post(organisations::update))
