@@ -33,6 +33,12 @@ pub fn can_hand_over(actor: &Actor) -> bool {
     actor.roles.iter().any(|r| matches!(r, Role::Admin | Role::Manager | Role::Secretariat))
 }
 
+/// Refuses anyone who may not change the directory (read-only roles included).
+pub fn require_edit(actor: &Actor) -> Result<()> {
+    actor.require_write()?;
+    require(can_edit(actor))
+}
+
 fn require(ok: bool) -> Result<()> {
     if ok { Ok(()) } else { Err(AppError::Forbidden) }
 }
@@ -473,8 +479,7 @@ fn dup_error(e: &accord_db::DbErr, o: &CheckedOrg) -> AppError {
 }
 
 pub async fn create(app: &App, actor: &Actor, input: &OrgInput) -> Result<OrgView> {
-    actor.require_write()?;
-    require(can_edit(actor))?;
+    require_edit(actor)?;
     let district = pick_district(app, actor, input.district.as_deref()).await?;
     let mut errors = FieldErrors::new();
     let checked = check_org(&app.db.conn, district.id, input, None, &mut errors).await?;
@@ -512,8 +517,7 @@ fn changed_fields(now: &OrgInput, sent: &OrgInput) -> Vec<String> {
 }
 
 pub async fn update(app: &App, actor: &Actor, id: i64, input: &OrgInput) -> Result<OrgView> {
-    actor.require_write()?;
-    require(can_edit(actor))?;
+    require_edit(actor)?;
     let before = q::get_organisation(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
     let before_view = views(app, vec![before.clone()]).await?.remove(0);
     let version = input.version.ok_or_else(|| AppError::field("version", "field.required", None))?;
@@ -1025,8 +1029,7 @@ pub async fn create_contact(
     org_id: Option<i64>,
     input: &ContactInput,
 ) -> Result<ContactView> {
-    actor.require_write()?;
-    require(can_edit(actor))?;
+    require_edit(actor)?;
     let district_id = match org_id {
         Some(id) => q::get_organisation(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?.district_id,
         // The district of the organisation named, among the districts the actor works in.
@@ -1076,8 +1079,7 @@ pub async fn get_contact(app: &App, actor: &Actor, id: i64) -> Result<ContactVie
 }
 
 pub async fn update_contact(app: &App, actor: &Actor, id: i64, input: &ContactInput) -> Result<ContactView> {
-    actor.require_write()?;
-    require(can_edit(actor))?;
+    require_edit(actor)?;
     let before = q::get_contact(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
     let version = input.version.ok_or_else(|| AppError::field("version", "field.required", None))?;
     let mut errors = FieldErrors::new();

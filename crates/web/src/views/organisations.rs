@@ -312,10 +312,7 @@ async fn render_form(
 }
 
 pub async fn new(State(state): State<AppState>, Staff { ctx, actor }: Staff) -> WebResult<Response> {
-    actor.require_write()?;
-    if !dir::can_edit(&actor) {
-        return Err(AppError::Forbidden.into());
-    }
+    dir::require_edit(&actor)?;
     render_form(&state, &ctx, &actor, None, OrgInput::default(), &FieldErrors::new(), vec![]).await
 }
 
@@ -336,10 +333,7 @@ pub async fn edit(
     Staff { ctx, actor }: Staff,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    actor.require_write()?;
-    if !dir::can_edit(&actor) {
-        return Err(AppError::Forbidden.into());
-    }
+    dir::require_edit(&actor)?;
     let o = dir::get(&state.app, &actor, id).await?;
     render_form(&state, &ctx, &actor, Some(id), OrgInput::from_view(&o), &FieldErrors::new(), vec![]).await
 }
@@ -777,9 +771,7 @@ async fn render_import(
 }
 
 pub async fn import_form(State(state): State<AppState>, Staff { ctx, actor }: Staff) -> WebResult<Response> {
-    if !dir::can_edit(&actor) || actor.is_read_only() {
-        return Err(AppError::Forbidden.into());
-    }
+    dir::require_edit(&actor)?;
     render_import(&state, &ctx, &actor, "organisations", None, None, &FieldErrors::new()).await
 }
 
@@ -901,10 +893,7 @@ pub async fn new_contact(
     Staff { ctx, actor }: Staff,
     Path(org_id): Path<i64>,
 ) -> WebResult<Response> {
-    actor.require_write()?;
-    if !dir::can_edit(&actor) {
-        return Err(AppError::Forbidden.into());
-    }
+    dir::require_edit(&actor)?;
     let org = dir::get(&state.app, &actor, org_id).await?;
     Ok(render_contact(&ctx, None, &org, ContactInput::default(), &FieldErrors::new(), vec![]))
 }
@@ -944,10 +933,7 @@ pub async fn edit_contact(
     Staff { ctx, actor }: Staff,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    actor.require_write()?;
-    if !dir::can_edit(&actor) {
-        return Err(AppError::Forbidden.into());
-    }
+    dir::require_edit(&actor)?;
     let c = dir::get_contact(&state.app, &actor, id).await?;
     let org = dir::get(&state.app, &actor, c.organisation_id).await?;
     Ok(render_contact(&ctx, Some(id), &org, contact_input(&c), &FieldErrors::new(), vec![]))
