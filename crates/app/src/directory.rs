@@ -410,7 +410,7 @@ fn audit_json(v: &OrgView) -> serde_json::Value {
     j
 }
 
-async fn view_of<C: ConnectionTrait>(app: &App, _c: &C, id: i64) -> Result<OrgView> {
+async fn view_of(app: &App, id: i64) -> Result<OrgView> {
     let row = organisation::Entity::find_by_id(id).one(&app.db.conn).await?.ok_or(AppError::NotFound)?;
     Ok(views(app, vec![row]).await?.remove(0))
 }
@@ -489,7 +489,7 @@ pub async fn create(app: &App, actor: &Actor, input: &OrgInput) -> Result<OrgVie
     let txn = app.db.write().await?;
     let row = save_checked(&txn, actor, district.id, &checked, None, now).await?;
     txn.commit().await?;
-    view_of(app, &app.db.conn, row.id).await
+    view_of(app, row.id).await
 }
 
 /// Fields that differ between what is stored now and what the caller sent.
@@ -534,7 +534,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: &OrgInput) -> Resu
     match save_checked(&txn, actor, before.district_id, &checked, Some((&before, version)), now).await {
         Err(AppError::Conflict { .. }) => {
             drop(txn);
-            let current = view_of(app, &app.db.conn, id).await?;
+            let current = view_of(app, id).await?;
             let changed = changed_fields(&OrgInput::from_view(&current), &input);
             return Err(AppError::Conflict { current: serde_json::to_value(&current).unwrap_or_default(), changed });
         }
@@ -556,7 +556,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: &OrgInput) -> Resu
     e.after = Some(audit_json(&after_view));
     accord_db::audit::append(&txn, e, now).await?;
     txn.commit().await?;
-    view_of(app, &app.db.conn, id).await
+    view_of(app, id).await
 }
 
 /// A row of the organisation list.
