@@ -541,15 +541,10 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: &OrgInput) -> Resu
         Err(e) => return Err(e),
         Ok(_) => {}
     }
-    let after_view = {
-        let row = organisation::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
-        let mut v = views(app, vec![row]).await?.remove(0);
-        // The account manager's e-mail from the transaction's view of the row.
-        if let Some(am) = checked.account_manager_id {
-            v.account_manager_email = user::Entity::find_by_id(am).one(&txn).await?.map(|u| u.email);
-        }
-        v
-    };
+    // The changed row as this transaction sees it; the users and parents it points to are
+    // committed rows, so `views` may look them up outside the transaction.
+    let row = organisation::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
+    let after_view = views(app, vec![row]).await?.remove(0);
     let mut e = actor.audit("update", "organisation", Some(id.to_string()));
     e.district_id = Some(before.district_id);
     e.before = Some(audit_json(&before_view));

@@ -80,9 +80,7 @@ pub async fn all_enabled<C: ConnectionTrait>(c: &C) -> Result<Vec<UserRecord>, D
 }
 
 pub async fn record<C: ConnectionTrait>(c: &C, u: user::Model) -> Result<UserRecord, DbErr> {
-    let roles = roles_of(c, u.id).await?;
-    let districts = districts_of(c, u.id).await?;
-    Ok(UserRecord { user: u, roles, districts })
+    Ok(records(c, vec![u]).await?.remove(0))
 }
 
 pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<UserRecord>, DbErr> {
