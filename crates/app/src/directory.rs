@@ -198,7 +198,7 @@ impl OrgInput {
     }
 }
 
-fn opt(s: &str) -> Option<&str> {
+pub(crate) fn opt(s: &str) -> Option<&str> {
     let t = s.trim();
     (!t.is_empty()).then_some(t)
 }
@@ -225,7 +225,7 @@ pub struct CheckedOrg {
     pub account_manager_id: Option<i64>,
 }
 
-fn short_text(errors: &mut FieldErrors, field: &str, s: &str, max: usize) -> Option<String> {
+pub(crate) fn short_text(errors: &mut FieldErrors, field: &str, s: &str, max: usize) -> Option<String> {
     let t = opt(s)?;
     if t.chars().count() > max {
         errors.add(field, "field.too_long", None);
@@ -236,6 +236,33 @@ fn short_text(errors: &mut FieldErrors, field: &str, s: &str, max: usize) -> Opt
         return None;
     }
     Some(t.to_owned())
+}
+
+/// The staff member named by e-mail as an account manager: an enabled user of the district
+/// (or an administrator). Empty text is no one.
+pub async fn check_account_manager<C: ConnectionTrait>(
+    c: &C,
+    district_id: i64,
+    field: &str,
+    email: &str,
+    errors: &mut FieldErrors,
+) -> Result<Option<i64>> {
+    let Some(e) = opt(email) else { return Ok(None) };
+    match Email::parse(e) {
+        Err(code) => errors.add(field, code, Some(e)),
+        Ok(email) => match accord_db::users::find_by_email(c, email.as_str()).await? {
+            Some(u) if !u.disabled => {
+                let in_district = accord_db::users::districts_of(c, u.id).await?.iter().any(|d| d.id == district_id);
+                let roles = accord_db::users::roles_of(c, u.id).await?;
+                if in_district || roles.iter().any(|r| r == "admin") {
+                    return Ok(Some(u.id));
+                }
+                errors.add(field, "org.account_manager_other_district", Some(e));
+            }
+            _ => errors.add(field, "org.account_manager_unknown", Some(e)),
+        },
+    }
+    Ok(None)
 }
 
 /// Checks every field of an organisation and names each problem. `except` is the record's
@@ -294,25 +321,8 @@ pub async fn check_org<C: ConnectionTrait>(
         Some(s) => errors.take("status", s, OrgStatus::parse(s)),
     };
     let notes = short_text(errors, "notes", &input.notes, 10_000);
-    let mut account_manager_id = None;
-    if let Some(e) = opt(&input.account_manager_email) {
-        match Email::parse(e) {
-            Err(code) => errors.add("account_manager_email", code, Some(e)),
-            Ok(email) => match accord_db::users::find_by_email(c, email.as_str()).await? {
-                Some(u) if !u.disabled => {
-                    let in_district =
-                        accord_db::users::districts_of(c, u.id).await?.iter().any(|d| d.id == district_id);
-                    let roles = accord_db::users::roles_of(c, u.id).await?;
-                    if in_district || roles.iter().any(|r| r == "admin") {
-                        account_manager_id = Some(u.id);
-                    } else {
-                        errors.add("account_manager_email", "org.account_manager_other_district", Some(e));
-                    }
-                }
-                _ => errors.add("account_manager_email", "org.account_manager_unknown", Some(e)),
-            },
-        }
-    }
+    let account_manager_id =
+        check_account_manager(c, district_id, "account_manager_email", &input.account_manager_email, errors).await?;
     // Hierarchy: a parent in the same district, never the record itself or a descendant.
     if let (Some(p), Some(me)) = (&parent, except) {
         let chain = q::ancestors(c, p.id).await?;

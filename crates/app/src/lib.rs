@@ -2,6 +2,7 @@
 //! work in one transaction and appends to the audit log in that same transaction.
 
 pub mod actor;
+pub mod agreements;
 pub mod audit;
 pub mod auth;
 pub mod demo;

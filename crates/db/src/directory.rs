@@ -30,6 +30,9 @@ pub struct OrgFilter {
     /// subsidiaries are rolled up into them.
     pub top_level_only: bool,
     pub district_id: Option<i64>,
+    /// Only organisations covered today by an agreement of this kind (`any` for any kind),
+    /// or by none (`none`).
+    pub agreement: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -131,13 +134,17 @@ fn filtered(backend: DbBackend, scope: &Scope, f: &OrgFilter) -> sea_orm::Select
     if let Some(d) = f.district_id {
         q = q.filter(organisation::Column::DistrictId.eq(d));
     }
+    if let Some(a) = f.agreement.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        let today = chrono::Utc::now().date_naive();
+        q = q.filter(crate::agreements::organisation_agreement_condition(a, today));
+    }
     q
 }
 
 /// True when the filter narrows nothing but, at most, the district.
 fn is_unfiltered(f: &OrgFilter) -> bool {
     let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
-    [&f.q, &f.kind, &f.level, &f.sector, &f.ward, &f.status].into_iter().all(blank)
+    [&f.q, &f.kind, &f.level, &f.sector, &f.ward, &f.status, &f.agreement].into_iter().all(blank)
         && f.account_manager_id.is_none()
         && !f.no_account_manager
         && f.parent_id.is_none()
@@ -508,6 +515,7 @@ pub async fn merge<C: ConnectionTrait>(
             .await?;
         }
     }
+    crate::agreements::merge_organisation(c, survivor.id, merged.id).await?;
     account_manager_period::Entity::delete_many()
         .filter(account_manager_period::Column::OrganisationId.eq(merged.id))
         .exec(c)

@@ -1,6 +1,6 @@
 //! National identifiers of organisations and the small vocabularies of the directory.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A Danish CVR number: 8 digits, not starting with 0, whose digits weighted 2,7,6,5,4,3,2,1
 /// sum to a multiple of 11.
@@ -69,36 +69,6 @@ impl CompaniesHouse {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-macro_rules! vocabulary {
-    ($(#[$m:meta])* $name:ident, $err:literal, { $($variant:ident => $code:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn parse(s: &str) -> Result<Self, &'static str> {
-                match s.trim() {
-                    $($code => Ok($name::$variant),)+
-                    _ => Err($err),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
 }
 
 vocabulary!(

@@ -3,6 +3,10 @@
 //! Values arrive as text from forms, files and the API; each type here parses that text once
 //! and can then be trusted (parse, don't validate).
 
+#[macro_use]
+mod macros;
+
+pub mod agreement;
 pub mod errors;
 pub mod format;
 pub mod identifiers;
@@ -11,6 +15,7 @@ pub mod role;
 pub mod sector;
 pub mod values;
 
+pub use agreement::{AgreementKind, AgreementStatus, Side, TargetMetric};
 pub use errors::{FieldError, FieldErrors};
 pub use identifiers::{CompaniesHouse, Cvr, InteractionKind, OrgKind, OrgLevel, OrgStatus, PNumber, SizeBand};
 pub use lang::Lang;

@@ -6,6 +6,7 @@ mod m0001_foundation;
 mod m0002_directory;
 mod m0003_search;
 mod m0004_counts;
+mod m0005_agreements;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_directory::Migration),
             Box::new(m0003_search::Migration),
             Box::new(m0004_counts::Migration),
+            Box::new(m0005_agreements::Migration),
         ]
     }
 }
