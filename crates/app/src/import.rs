@@ -1,11 +1,12 @@
 //! Importing and exporting the directory in the columns of the outside contract. All or
 //! nothing: a file with one bad line writes nothing and every bad line is listed.
 
+use crate::agreements::{self, AgreementInput};
 use crate::directory::{self as dir, ContactInput, OrgInput};
 use crate::files::{self, Format, Table};
 use crate::{Actor, App, AppError, Result};
 use accord_db::directory as q;
-use accord_db::entities::{contact, organisation, user};
+use accord_db::entities::{agreement, contact, organisation, user};
 use accord_db::sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use accord_domain::{FieldError, FieldErrors};
 use chrono::Utc;
@@ -15,6 +16,7 @@ use serde::Serialize;
 pub enum Kind {
     Organisations,
     Contacts,
+    Agreements,
 }
 
 impl Kind {
@@ -22,6 +24,7 @@ impl Kind {
         match s {
             "organisations" => Ok(Kind::Organisations),
             "contacts" => Ok(Kind::Contacts),
+            "agreements" => Ok(Kind::Agreements),
             _ => Err("import.kind_unknown"),
         }
     }
@@ -30,6 +33,7 @@ impl Kind {
         match self {
             Kind::Organisations => "organisations",
             Kind::Contacts => "contacts",
+            Kind::Agreements => "agreements",
         }
     }
 
@@ -56,6 +60,24 @@ impl Kind {
                 "account_manager_email",
             ],
             Kind::Contacts => &["ref", "organisation_ref", "name", "role", "email", "phone", "consent", "is_primary"],
+            Kind::Agreements => &[
+                "ref",
+                "organisation_ref",
+                "kind",
+                "start_date",
+                "end_date",
+                "status",
+                "purpose",
+                "language",
+                "signed_date",
+                "review_date",
+                "account_manager_email",
+                "contact_ref",
+                "sites",
+                "terminated_on",
+                "terminated_by",
+                "termination_reason",
+            ],
         }
     }
 
@@ -63,6 +85,7 @@ impl Kind {
         match self {
             Kind::Organisations => &["ref", "name"],
             Kind::Contacts => &["ref", "organisation_ref", "name"],
+            Kind::Agreements => &["ref", "organisation_ref", "kind", "start_date"],
         }
     }
 }
@@ -170,6 +193,7 @@ pub async fn import(
     let mut report = match kind {
         Kind::Organisations => import_organisations(app, &txn, actor, district.id, &table).await?,
         Kind::Contacts => import_contacts(&txn, actor, district.id, &table).await?,
+        Kind::Agreements => import_agreements(app, &txn, actor, district.id, &table).await?,
     };
     report.rows = table.rows.len();
     report.dry_run = dry_run;
@@ -398,6 +422,106 @@ async fn import_contacts<C: ConnectionTrait>(
     Ok(report)
 }
 
+async fn import_agreements<C: ConnectionTrait>(
+    app: &App,
+    txn: &C,
+    actor: &Actor,
+    district_id: i64,
+    table: &Table,
+) -> Result<ImportReport> {
+    let mut report = ImportReport::default();
+    let mut seen_refs = std::collections::HashMap::new();
+    for (line, row) in &table.rows {
+        let get = |c: &str| cell(table, row, c);
+        let r = get("ref").unwrap_or("").to_owned();
+        if r.is_empty() {
+            report.push(*line, FieldErrors::single("ref", "field.required", None));
+            continue;
+        }
+        if let Some(first) = seen_refs.insert(r.clone(), *line) {
+            report.push(*line, FieldErrors::single("ref", "import.ref_repeated", Some(&format!("{r} (line {first})"))));
+            continue;
+        }
+        let existing = accord_db::agreements::agreement_by_ref(txn, district_id, &r).await?;
+        // Columns the file does not have keep the stored value; commitments and targets are
+        // not in the file and stay as they are.
+        let base = match &existing {
+            Some(a) => AgreementInput::from_view(&agreements::views(app, vec![a.clone()]).await?.remove(0)),
+            None => AgreementInput::default(),
+        };
+        let pick = |c: &str, b: &str| get(c).map(str::to_owned).unwrap_or_else(|| b.to_owned());
+        let input = AgreementInput {
+            district: None,
+            r#ref: r.clone(),
+            organisation_ref: pick("organisation_ref", &base.organisation_ref),
+            kind: pick("kind", &base.kind),
+            status: pick("status", &base.status),
+            language: pick("language", &base.language),
+            purpose: pick("purpose", &base.purpose),
+            account_manager_email: pick("account_manager_email", &base.account_manager_email),
+            contact_ref: pick("contact_ref", &base.contact_ref),
+            signed_date: pick("signed_date", &base.signed_date),
+            start_date: pick("start_date", &base.start_date),
+            end_date: pick("end_date", &base.end_date),
+            review_date: pick("review_date", &base.review_date),
+            terminated_on: pick("terminated_on", &base.terminated_on),
+            terminated_by: pick("terminated_by", &base.terminated_by),
+            termination_reason: pick("termination_reason", &base.termination_reason),
+            sites: get("sites").map(|s| AgreementInput::split_sites(s)).or(base.sites),
+            commitments: None,
+            targets: None,
+            version: None,
+        };
+        let mut errors = FieldErrors::new();
+        let checked = agreements::check(txn, district_id, &input, existing.as_ref(), &mut errors).await?;
+        if !errors.is_empty() {
+            report.push(*line, errors);
+            continue;
+        }
+        let ck = checked.expect("checked");
+        let now = Utc::now();
+        match &existing {
+            Some(a) if same_agreement(txn, a, &ck).await? => report.unchanged += 1,
+            Some(a) => {
+                agreements::save_checked(txn, app, actor, district_id, &ck, Some((a, a.version)), now).await?;
+                report.updated += 1;
+            }
+            None => match agreements::save_checked(txn, app, actor, district_id, &ck, None, now).await {
+                Ok(_) => report.added += 1,
+                Err(AppError::Invalid(errs)) => report.push(*line, errs),
+                Err(e) => return Err(e),
+            },
+        }
+    }
+    Ok(report)
+}
+
+async fn same_agreement<C: ConnectionTrait>(c: &C, a: &agreement::Model, ck: &agreements::Checked) -> Result<bool> {
+    let same_fields = a.organisation_id == ck.organisation_id
+        && a.kind == ck.kind.as_str()
+        && a.status == ck.status.as_str()
+        && a.language == ck.language.code()
+        && a.purpose == ck.purpose
+        && a.account_manager_id == ck.account_manager_id
+        && a.contact_id == ck.contact_id
+        && a.signed_on == ck.signed_on
+        && a.start_date == ck.start_date
+        && a.end_date == ck.end_date
+        && a.review_on == ck.review_on
+        && a.terminated_on == ck.terminated_on
+        && a.terminated_by.as_deref() == ck.terminated_by.map(|s| s.as_str())
+        && a.termination_reason == ck.termination_reason;
+    if !same_fields {
+        return Ok(false);
+    }
+    let mut stored: Vec<i64> =
+        accord_db::agreements::sites_of(c, vec![a.id]).await?.into_iter().map(|s| s.organisation_id).collect();
+    stored.sort_unstable();
+    let mut wanted = ck.covered.clone();
+    wanted.sort_unstable();
+    Ok(stored == wanted)
+}
+
 /// The rows of an export, in the import's own columns.
 pub async fn export(app: &App, actor: &Actor, kind: Kind, format: Format, district: Option<&str>) -> Result<Vec<u8>> {
     if !dir::can_view(actor) {
@@ -472,6 +596,33 @@ pub async fn export(app: &App, actor: &Actor, kind: Kind, format: Format, distri
                         s(&x.phone),
                         x.consent.to_string(),
                         x.is_primary.to_string(),
+                    ]
+                })
+                .collect()
+        }
+        Kind::Agreements => {
+            let all = agreements::views(app, accord_db::agreements::all_agreements(c, &scope).await?).await?;
+            let s = |v: &Option<String>| v.clone().unwrap_or_default();
+            let d = |v: Option<chrono::NaiveDate>| v.map(|d| d.to_string()).unwrap_or_default();
+            all.iter()
+                .map(|a| {
+                    vec![
+                        a.r#ref.clone(),
+                        a.organisation_ref.clone(),
+                        a.kind.clone(),
+                        a.start_date.to_string(),
+                        d(a.end_date),
+                        a.status.clone(),
+                        s(&a.purpose),
+                        a.language.clone(),
+                        d(a.signed_date),
+                        d(a.review_date),
+                        s(&a.account_manager_email),
+                        s(&a.contact_ref),
+                        a.sites_text(),
+                        d(a.terminated_on),
+                        s(&a.terminated_by),
+                        s(&a.termination_reason),
                     ]
                 })
                 .collect()

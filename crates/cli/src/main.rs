@@ -39,9 +39,9 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCmd),
-    /// Import a CSV or XLSX file: organisations or contacts. All or nothing.
+    /// Import a CSV or XLSX file: organisations, contacts or agreements. All or nothing.
     Import {
-        /// organisations or contacts
+        /// organisations, contacts or agreements
         kind: String,
         /// The file (CSV with , or ; — UTF-8, BOM allowed — or XLSX, first sheet).
         file: String,
@@ -52,9 +52,9 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Export organisations or contacts in the import's own columns.
+    /// Export organisations, contacts or agreements in the import's own columns.
     Export {
-        /// organisations or contacts
+        /// organisations, contacts or agreements
         kind: String,
         /// csv, json or xlsx
         #[arg(long, default_value = "csv")]
@@ -283,7 +283,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Import { kind, file, district, dry_run } => {
             let k = accord_app::import::Kind::parse(&kind)
-                .map_err(|_| anyhow!("cannot import \"{kind}\": use organisations or contacts"))?;
+                .map_err(|_| anyhow!("cannot import \"{kind}\": use organisations, contacts or agreements"))?;
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {file}"))?;
             let report = accord_app::import::import(&app, &system, k, district.as_deref(), &bytes, dry_run)
                 .await
@@ -310,7 +310,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Export { kind, format, output, district } => {
             let k = accord_app::import::Kind::parse(&kind)
-                .map_err(|_| anyhow!("cannot export \"{kind}\": use organisations or contacts"))?;
+                .map_err(|_| anyhow!("cannot export \"{kind}\": use organisations, contacts or agreements"))?;
             let f = accord_app::files::Format::parse(&format)
                 .map_err(|_| anyhow!("unknown format \"{format}\": use csv, json or xlsx"))?;
             let bytes = accord_app::import::export(&app, &system, k, f, district.as_deref()).await.map_err(explain)?;
