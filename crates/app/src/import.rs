@@ -467,7 +467,7 @@ async fn import_agreements<C: ConnectionTrait>(
             terminated_on: pick("terminated_on", &base.terminated_on),
             terminated_by: pick("terminated_by", &base.terminated_by),
             termination_reason: pick("termination_reason", &base.termination_reason),
-            sites: get("sites").map(|s| AgreementInput::split_sites(s)).or(base.sites),
+            sites: get("sites").map(AgreementInput::split_sites).or(base.sites),
             commitments: None,
             targets: None,
             version: None,

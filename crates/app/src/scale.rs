@@ -3,9 +3,9 @@
 
 use crate::demo::cvr_with_base;
 use crate::{App, AppError, Result};
-use accord_db::entities::{contact, interaction, organisation};
-use accord_db::sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-use chrono::{Duration, Utc};
+use accord_db::entities::{agreement, agreement_site, contact, interaction, organisation};
+use accord_db::sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use chrono::{DateTime, Duration, Utc};
 
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -56,8 +56,89 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 33)
 }
 
+/// A partnership agreement for four companies in five, each covering its holder, started
+/// over the last fifteen years; one in eight has ended and one in twenty is terminated.
+async fn insert_agreements<C: ConnectionTrait>(
+    txn: &C,
+    district_id: i64,
+    prefix: &str,
+    orgs: &[(usize, i64)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let today = now.date_naive();
+    let holders: Vec<&(usize, i64)> = orgs.iter().filter(|(n, _)| n % 10 != 9 && n % 5 != 0).collect();
+    if holders.is_empty() {
+        return Ok(());
+    }
+    let before: Option<i64> = agreement::Entity::find()
+        .select_only()
+        .column_as(agreement::Column::Id.max(), "m")
+        .into_tuple()
+        .one(txn)
+        .await?
+        .flatten();
+    let rows: Vec<agreement::ActiveModel> = holders
+        .iter()
+        .map(|(n, id)| {
+            let h = mix((*n as u64) << 24 | 7);
+            let start = today - Duration::days((h % 5400) as i64);
+            let (status, end, terminated_on) = match h >> 20 & 0xff {
+                0..=11 => ("terminated", None, Some(start + Duration::days(200 + (h >> 32) as i64 % 900))),
+                12..=43 => ("active", Some(start + Duration::days(365 + (h >> 32) as i64 % 1500)), None),
+                _ => ("active", None, None),
+            };
+            agreement::ActiveModel {
+                district_id: Set(district_id),
+                r#ref: Set(format!("{prefix}A{n}")),
+                organisation_id: Set(*id),
+                kind: Set(if h.is_multiple_of(23) { "strengthened" } else { "partnership" }.into()),
+                status: Set(status.into()),
+                language: Set("da".into()),
+                purpose: Set(None),
+                account_manager_id: Set(None),
+                contact_id: Set(None),
+                signed_on: Set(Some(start)),
+                start_date: Set(start),
+                end_date: Set(end),
+                review_on: Set(Some(today + Duration::days((h >> 40) as i64 % 400 - 30))),
+                terminated_on: Set(terminated_on),
+                terminated_by: Set(terminated_on.map(|_| "employer".to_owned())),
+                termination_reason: Set(terminated_on.map(|_| "Closed.".to_owned())),
+                previous_id: Set(None),
+                created_at: Set(now - Duration::seconds((h % 100_000) as i64)),
+                updated_at: Set(now),
+                version: Set(1),
+                ..Default::default()
+            }
+        })
+        .collect();
+    for batch in rows.chunks(1000) {
+        agreement::Entity::insert_many(batch.to_vec()).exec_without_returning(txn).await?;
+    }
+    let made: Vec<(i64, i64)> = agreement::Entity::find()
+        .select_only()
+        .column(agreement::Column::Id)
+        .column(agreement::Column::OrganisationId)
+        .filter(agreement::Column::Id.gt(before.unwrap_or(0)))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let sites: Vec<agreement_site::ActiveModel> = made
+        .into_iter()
+        .map(|(a, o)| agreement_site::ActiveModel {
+            agreement_id: Set(a),
+            organisation_id: Set(o),
+            ..Default::default()
+        })
+        .collect();
+    for batch in sites.chunks(2000) {
+        agreement_site::Entity::insert_many(batch.to_vec()).exec_without_returning(txn).await?;
+    }
+    Ok(())
+}
+
 /// Writes `spec.organisations` organisations (one in ten a site under the company before it),
-/// their contact persons and contact-log entries, in chunks of one transaction each.
+/// their contact persons, contact-log entries and agreements, in chunks of one transaction each.
 pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(usize)) -> Result<()> {
     let c = &app.db.conn;
     let district = accord_db::users::district_by_code(c, &accord_db::Scope::All, &spec.district)
@@ -196,6 +277,7 @@ pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(usize)) -
         for batch in log.chunks(2000) {
             interaction::Entity::insert_many(batch.to_vec()).exec_without_returning(&txn).await?;
         }
+        insert_agreements(&txn, district.id, &prefix, &chunk_ids, now).await?;
         txn.commit().await?;
         progress(end);
     }

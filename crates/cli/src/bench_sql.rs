@@ -49,7 +49,17 @@ fn statements(
                 ),
             ]
         }
-        other => bail!("unknown query {other}: use list, search or page"),
+        "agreements" | "agreements-search" => {
+            let filter = accord_db::agreements::AgreementFilter {
+                q: (query == "agreements-search").then(|| arg.to_owned()),
+                today: chrono::Utc::now().date_naive(),
+                ..Default::default()
+            };
+            let (count, rows) = accord_db::agreements::list_statements(backend, scope, &filter, 50)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            vec![count, rows]
+        }
+        other => bail!("unknown query {other}: use list, search, page, agreements or agreements-search"),
     })
 }
 

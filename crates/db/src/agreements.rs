@@ -622,3 +622,22 @@ pub async fn merge_organisation<C: ConnectionTrait>(c: &C, survivor: i64, merged
         .await?;
     Ok(())
 }
+
+/// The two statements the agreement list runs (the total and the first page, newest first),
+/// for the benchmarks' baseline; `Err` names an unknown phase.
+pub fn list_statements(
+    backend: sea_orm::DbBackend,
+    scope: &Scope,
+    f: &AgreementFilter,
+    per_page: u64,
+) -> Result<(sea_orm::Statement, sea_orm::Statement), &'static str> {
+    use sea_orm::QueryTrait;
+    let q = filtered(scope, f)?;
+    let count = q.clone().select_only().column_as(agreement::Column::Id.count(), "n").build(backend);
+    let rows = q
+        .order_by_desc(agreement::Column::CreatedAt)
+        .order_by_desc(agreement::Column::Id)
+        .limit(per_page)
+        .build(backend);
+    Ok((count, rows))
+}

@@ -1,6 +1,10 @@
 //! The demo data set: two districts and a national unit, and one user for every role, so that
 //! a new installation can be tried at once.
 
+mod agreements;
+
+pub use agreements::load_agreements;
+
 use crate::users::UserInput;
 use crate::{Actor, App, Result, districts, users};
 
@@ -58,6 +62,7 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
         logins.push(DemoLogin { email, role });
     }
     load_directory(app).await?;
+    load_agreements(app).await?;
     Ok(Some(logins))
 }
 
@@ -71,10 +76,10 @@ use accord_domain::{OrgKind, OrgLevel, OrgStatus};
 use chrono::{Duration, Utc};
 
 /// A small deterministic generator (xorshift), so the demo is the same every time.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -83,11 +88,11 @@ impl Rng {
         x
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 
-    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
+    pub(crate) fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
         items[self.below(items.len())]
     }
 }
@@ -270,7 +275,8 @@ pub async fn load_directory(app: &App) -> Result<usize> {
     let g = dir::save_checked(&txn, &system, dk.id, &group, None, now).await?;
     count += 1;
     let mut store_no = 0;
-    for (brand, stores) in [("Netto", 9), ("føtex", 3), ("Bilka", 1)] {
+    // Netto and Bilka stores each hold a partnership; føtex has one for the company and its stores.
+    for (brand, stores) in [("Netto", 36), ("føtex", 10), ("Bilka", 3)] {
         let mut company = checked(
             format!("{brand} (Salling Group)"),
             format!("DK-SALLING-{}", brand.to_uppercase()),
@@ -285,13 +291,12 @@ pub async fn load_directory(app: &App) -> Result<usize> {
         for i in 0..stores {
             store_no += 1;
             let place = DK_PLACES[i % DK_PLACES.len()];
-            let mut site = checked(
-                format!("{brand} {place}"),
-                format!("DK-SALLING-S{store_no:02}"),
-                OrgKind::Employer,
-                OrgLevel::Site,
-                Some(co.id),
-            );
+            let name = match i / DK_PLACES.len() {
+                0 => format!("{brand} {place}"),
+                n => format!("{brand} {place} {}", ["Nord", "Syd", "Øst", "Vest"][(n - 1) % 4]),
+            };
+            let mut site =
+                checked(name, format!("DK-SALLING-S{store_no:02}"), OrgKind::Employer, OrgLevel::Site, Some(co.id));
             site.cvr = Some("35954716".into());
             site.p_number = Some(format!("10{:08}", 21_000_000 + store_no * 7_919));
             site.sector = Some("47".into());
