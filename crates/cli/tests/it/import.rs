@@ -113,4 +113,62 @@ both! {
         assert!(res.headers()["content-disposition"].to_str().unwrap().contains("organisations.xlsx"));
         assert!(res.bytes().await.unwrap().starts_with(b"PK"));
     }
+
+    async fn agreements_import_all_or_nothing_idempotent_and_round_trip(app) {
+        app.seed().await;
+        assert!(import_file(app, Kind::Organisations, ORGS.as_bytes(), false).await.errors.is_empty());
+        // The contract's columns only; dates in every accepted form; a chain agreement covers its store.
+        let file = "ref;organisation_ref;kind;start_date;end_date;status;purpose;sites\r\n\
+P1;29189749;partnership;01.03.2015;;active;Rekruttering og praktik;\r\n\
+P2;CO;strengthened;2018-01-01;31-12-2030;active;;S1\r\n\
+P3;A;partnership;2010-01-01;2014-12-31;terminated;;\r\n\
+P4;G;service_level;2024-01-01;;draft;;\r\n";
+        let first = import_file(app, Kind::Agreements, file.as_bytes(), false).await;
+        assert!(first.errors.is_empty(), "{:?}", first.errors);
+        assert_eq!((first.added, first.updated, first.unchanged), (4, 0, 0));
+        let second = import_file(app, Kind::Agreements, file.as_bytes(), false).await;
+        assert_eq!((second.added, second.updated, second.unchanged), (0, 0, 4));
+        let admin = app.api(&app.token("admin@test.example").await);
+        let (_, v) = admin.get("/agreements?q=P2").await;
+        assert_eq!(v["items"][0]["sites"][0]["ref"], "S1", "{v}");
+        // A terminated row without a termination date ended on its end date.
+        let (_, v) = admin.get("/agreements?q=P3").await;
+        assert_eq!(v["items"][0]["terminated_on"], "2014-12-31", "{v}");
+        // An export imports back as unchanged.
+        for format in [Format::Csv, Format::Xlsx] {
+            let out = accord_app::import::export(&app.app, &accord_app::Actor::system(), Kind::Agreements, format, Some("north")).await.unwrap();
+            let again = import_file(app, Kind::Agreements, &out, false).await;
+            assert!(again.errors.is_empty(), "{:?}", again.errors);
+            assert_eq!((again.added, again.updated, again.unchanged), (0, 0, 4), "{format:?}");
+        }
+        let changed = file.replace("P4;G;service_level;2024-01-01;;draft", "P4;G;service_level;2024-01-01;;active");
+        let third = import_file(app, Kind::Agreements, changed.as_bytes(), false).await;
+        assert_eq!((third.added, third.updated, third.unchanged), (0, 1, 3), "{:?}", third.errors);
+        // Every bad line is named, and nothing is written.
+        let bad = "ref,organisation_ref,kind,start_date,end_date,status\n\
+B1,29189749,partnership,2016-01-01,,active\n\
+B2,NOPE,partnership,2020-01-01,,active\n\
+B3,S1,vip,2020-01-01,,active\n\
+B4,S1,partnership,2020-05-01,2020-04-01,active\n\
+B5,G,partnership,2021-01-01,,active\n\
+P4,G,service_level,2024-01-01,,draft\n";
+        let report = import_file(app, Kind::Agreements, bad.as_bytes(), false).await;
+        let got: Vec<(usize, &str, &str)> = report.errors.iter().map(|e| (e.line, e.error.field.as_str(), e.error.code.as_str())).collect();
+        for want in [
+            (2, "organisation_ref", "agreement.overlap"),
+            (3, "organisation_ref", "org.unknown"),
+            (4, "kind", "agreement.kind_unknown"),
+            (5, "start_date", "agreement.end_before_start"),
+            (5, "end_date", "agreement.end_before_start"),
+            (7, "status", "agreement.status_backwards"),
+        ] {
+            assert!(got.contains(&want), "{want:?} missing from {got:?}");
+        }
+        assert!(!got.iter().any(|(line, _, _)| *line == 6), "B5 is fine: {got:?}");
+        assert_eq!(report.added, 0);
+        let (_, v) = admin.get("/agreements").await;
+        assert_eq!(v["total"], 4, "nothing written");
+        let missing = import_file(app, Kind::Agreements, b"ref,organisation_ref,kind\nX,A,partnership\n", false).await;
+        assert!(missing.errors.iter().any(|e| e.error.code == "import.missing_column" && e.error.field == "start_date"));
+    }
 }
