@@ -63,6 +63,28 @@ both! {
         assert!(!ok && err.contains("nobody@slagelse.example"));
         let (ok, out, _) = run(vec!["district", "list"], None).await;
         assert!(ok && out.contains("slagelse\tJobcenter Slagelse"));
+        // Agreements in and out through files; a bad line is named on stderr and nothing is written.
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let dir = std::env::temp_dir().join(format!("accord-cli-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let orgs = dir.join("orgs.csv");
+        std::fs::write(&orgs, "ref,name,cvr\nA,Jensen Tømrerfirma ApS,29189749\n").unwrap();
+        let agreements = dir.join("agreements.csv");
+        std::fs::write(&agreements, "ref,organisation_ref,kind,start_date,end_date\nP1,A,partnership,2020-01-01,2019-01-01\n").unwrap();
+        let (orgs, agreements): (&'static str, &'static str) =
+            (Box::leak(orgs.display().to_string().into_boxed_str()), Box::leak(agreements.display().to_string().into_boxed_str()));
+        let (ok, _, err) = run(vec!["import", "organisations", orgs], None).await;
+        assert!(ok, "{err}");
+        let (ok, _, err) = run(vec!["import", "agreements", agreements], None).await;
+        assert!(!ok && err.contains("line 2") && err.contains("end_date") && err.contains("start_date"), "{err}");
+        let (ok, out, _) = run(vec!["export", "agreements"], None).await;
+        assert!(ok && out.lines().count() == 1 && out.starts_with("ref,organisation_ref,kind,start_date"), "{out}");
+        std::fs::write(agreements, "ref,organisation_ref,kind,start_date\nP1,29189749,partnership,01.01.2020\n").unwrap();
+        let (ok, _, err) = run(vec!["import", "agreements", agreements], None).await;
+        assert!(ok, "{err}");
+        let (ok, out, _) = run(vec!["export", "agreements", "--format", "json"], None).await;
+        assert!(ok && out.contains("\"P1\"") && out.contains("2020-01-01"), "{out}");
+        std::fs::remove_dir_all(&dir).ok();
     }
 }
 
