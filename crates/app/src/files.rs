@@ -55,41 +55,86 @@ impl Format {
 
 /// Reads a CSV or XLSX file (told apart by content, not name).
 pub fn read_table(bytes: &[u8]) -> Result<Table, String> {
-    if bytes.starts_with(b"PK\x03\x04") { read_xlsx(bytes) } else { read_csv(bytes) }
-}
-
-fn read_csv(bytes: &[u8]) -> Result<Table, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text =
-        std::str::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 text (byte {})", e.valid_up_to()))?;
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut table = Table::default();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| format!("the file could not be read as CSV: {e}"))?;
-        // The line the record starts on, counted from its byte offset (the csv crate's own
-        // line count does not follow CRLF files).
-        let line = record
-            .position()
-            .map(|p| {
-                let bytes = text.as_bytes();
-                let mut b = p.byte() as usize;
-                while b < bytes.len() && (bytes[b] == b'\n' || bytes[b] == b'\r') {
-                    b += 1;
-                }
-                bytes[..b].iter().filter(|c| **c == b'\n').count() + 1
-            })
-            .unwrap_or(i + 1);
-        let cells: Vec<String> = record.iter().map(|c| c.to_owned()).collect();
-        if i == 0 {
-            table.header = cells.iter().map(|h| h.trim().to_lowercase()).collect();
-        } else if cells.iter().any(|c| !c.trim().is_empty()) {
-            table.rows.push((line, cells));
-        }
+    let mut reader = TableReader::open(bytes)?;
+    let mut table = Table { header: std::mem::take(&mut reader.header), rows: Vec::new() };
+    while let Some(row) = reader.next_row() {
+        table.rows.push(row?);
     }
     Ok(table)
+}
+
+/// Reads a table a row at a time, so that a CSV file of a million rows is never held as
+/// strings all at once. XLSX sheets are read whole (the format allows no less).
+pub struct TableReader<'a> {
+    pub header: Vec<String>,
+    source: Source<'a>,
+}
+
+enum Source<'a> {
+    Csv {
+        reader: csv::Reader<&'a [u8]>,
+        text: &'a [u8],
+        record: csv::StringRecord,
+        /// The byte offset and line number of the last record read, to count lines onward.
+        offset: usize,
+        line: usize,
+    },
+    Rows(std::vec::IntoIter<(usize, Vec<String>)>),
+}
+
+impl<'a> TableReader<'a> {
+    pub fn open(bytes: &'a [u8]) -> Result<TableReader<'a>, String> {
+        if bytes.starts_with(b"PK\x03\x04") {
+            let t = read_xlsx(bytes)?;
+            return Ok(TableReader { header: t.header, source: Source::Rows(t.rows.into_iter()) });
+        }
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let text =
+            std::str::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 text (byte {})", e.valid_up_to()))?;
+        let first_line = text.lines().next().unwrap_or("");
+        let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
+        let reader =
+            csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bytes);
+        let mut r = TableReader {
+            header: Vec::new(),
+            source: Source::Csv { reader, text: bytes, record: csv::StringRecord::new(), offset: 0, line: 1 },
+        };
+        if let Some(first) = r.next_any() {
+            r.header = first?.1.iter().map(|h| h.trim().to_lowercase()).collect();
+        }
+        Ok(r)
+    }
+
+    /// The next row that has any content, with its line number (the header is line 1).
+    pub fn next_row(&mut self) -> Option<Result<(usize, Vec<String>), String>> {
+        loop {
+            match self.next_any()? {
+                Ok((_, cells)) if cells.iter().all(|c| c.trim().is_empty()) => continue,
+                other => return Some(other),
+            }
+        }
+    }
+
+    fn next_any(&mut self) -> Option<Result<(usize, Vec<String>), String>> {
+        match &mut self.source {
+            Source::Rows(rows) => rows.next().map(Ok),
+            Source::Csv { reader, text, record, offset, line } => match reader.read_record(record) {
+                Err(e) => Some(Err(format!("the file could not be read as CSV: {e}"))),
+                Ok(false) => None,
+                Ok(true) => {
+                    // The line the record starts on, counted from its byte offset (the csv
+                    // crate's own line count does not follow CRLF files), onward from the last.
+                    let mut b = record.position().map(|p| p.byte() as usize).unwrap_or(*offset).max(*offset);
+                    while b < text.len() && (text[b] == b'\n' || text[b] == b'\r') {
+                        b += 1;
+                    }
+                    *line += text[*offset..b].iter().filter(|c| **c == b'\n').count();
+                    *offset = b;
+                    Some(Ok((*line, record.iter().map(str::to_owned).collect())))
+                }
+            },
+        }
+    }
 }
 
 fn cell_text(d: &calamine::Data) -> String {

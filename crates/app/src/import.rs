@@ -17,6 +17,8 @@ pub enum Kind {
     Organisations,
     Contacts,
     Agreements,
+    Activities,
+    RecruitmentRequests,
 }
 
 impl Kind {
@@ -25,6 +27,8 @@ impl Kind {
             "organisations" => Ok(Kind::Organisations),
             "contacts" => Ok(Kind::Contacts),
             "agreements" => Ok(Kind::Agreements),
+            "activities" => Ok(Kind::Activities),
+            "recruitment-requests" => Ok(Kind::RecruitmentRequests),
             _ => Err("import.kind_unknown"),
         }
     }
@@ -34,6 +38,8 @@ impl Kind {
             Kind::Organisations => "organisations",
             Kind::Contacts => "contacts",
             Kind::Agreements => "agreements",
+            Kind::Activities => "activities",
+            Kind::RecruitmentRequests => "recruitment-requests",
         }
     }
 
@@ -78,6 +84,20 @@ impl Kind {
                 "terminated_by",
                 "termination_reason",
             ],
+            Kind::Activities => {
+                &["source_id", "type", "organisation_ref", "start_date", "end_date", "citizen_ref", "outcome"]
+            }
+            Kind::RecruitmentRequests => &[
+                "source_id",
+                "organisation_ref",
+                "title",
+                "positions",
+                "received_date",
+                "status",
+                "hires",
+                "occupation",
+                "deadline",
+            ],
         }
     }
 
@@ -86,6 +106,8 @@ impl Kind {
             Kind::Organisations => &["ref", "name"],
             Kind::Contacts => &["ref", "organisation_ref", "name"],
             Kind::Agreements => &["ref", "organisation_ref", "kind", "start_date"],
+            Kind::Activities => &["source_id", "type", "organisation_ref", "start_date"],
+            Kind::RecruitmentRequests => &["source_id", "organisation_ref", "title", "received_date"],
         }
     }
 }
@@ -104,7 +126,11 @@ pub struct ImportReport {
     pub updated: usize,
     pub unchanged: usize,
     pub errors: Vec<LineError>,
+    /// Problems beyond the ones listed (a file can have a million bad lines).
+    pub more_errors: usize,
     pub dry_run: bool,
+    /// The import in the import history, for activities and recruitment requests.
+    pub import_id: Option<i64>,
 }
 
 impl ImportReport {
@@ -120,26 +146,34 @@ impl ImportReport {
 }
 
 fn check_header(kind: Kind, table: &Table) -> Option<ImportReport> {
+    if let Some(r) = check_columns(kind, &table.header) {
+        return Some(r);
+    }
+    if table.rows.is_empty() {
+        return Some(ImportReport::fail(1, "file", "import.empty", None));
+    }
+    None
+}
+
+/// Unknown, missing and repeated columns, named.
+pub fn check_columns(kind: Kind, header: &[String]) -> Option<ImportReport> {
     let mut report = ImportReport::default();
     let mut errors = FieldErrors::new();
     let unknown: Vec<&str> =
-        table.header.iter().map(String::as_str).filter(|h| !h.is_empty() && !kind.columns().contains(h)).collect();
+        header.iter().map(String::as_str).filter(|h| !h.is_empty() && !kind.columns().contains(h)).collect();
     if !unknown.is_empty() {
         errors.add("header", "import.unknown_columns", Some(&unknown.join(", ")));
     }
     for r in kind.required() {
-        if table.col(r).is_none() {
+        if !header.iter().any(|h| h == r) {
             errors.add(r, "import.missing_column", Some(r));
         }
     }
     let mut seen = std::collections::HashSet::new();
-    for h in &table.header {
+    for h in header {
         if !h.is_empty() && !seen.insert(h) {
             errors.add(h, "import.repeated_column", Some(h));
         }
-    }
-    if table.rows.is_empty() && errors.is_empty() {
-        errors.add("file", "import.empty", None);
     }
     if errors.is_empty() {
         return None;
@@ -177,11 +211,30 @@ pub async fn import(
     bytes: &[u8],
     dry_run: bool,
 ) -> Result<ImportReport> {
+    import_file(app, actor, kind, district, bytes, "upload", dry_run, |_| {}).await
+}
+
+/// [`import`] with the file's name (kept in the import history) and a progress callback that
+/// hears how many rows have been read (activities and recruitment requests).
+#[allow(clippy::too_many_arguments)]
+pub async fn import_file(
+    app: &App,
+    actor: &Actor,
+    kind: Kind,
+    district: Option<&str>,
+    bytes: &[u8],
+    filename: &str,
+    dry_run: bool,
+    progress: impl FnMut(usize),
+) -> Result<ImportReport> {
     actor.require_write()?;
     if !dir::can_edit(actor) {
         return Err(AppError::Forbidden);
     }
     let district = dir::pick_district(app, actor, district).await?;
+    if matches!(kind, Kind::Activities | Kind::RecruitmentRequests) {
+        return crate::bulk::import_records(app, actor, kind, district.id, bytes, filename, dry_run, progress).await;
+    }
     let table = match files::read_table(bytes) {
         Ok(t) => t,
         Err(msg) => return Ok(ImportReport::fail(0, "file", "import.unreadable", Some(&msg))),
@@ -194,6 +247,7 @@ pub async fn import(
         Kind::Organisations => import_organisations(app, &txn, actor, district.id, &table).await?,
         Kind::Contacts => import_contacts(&txn, actor, district.id, &table).await?,
         Kind::Agreements => import_agreements(app, &txn, actor, district.id, &table).await?,
+        Kind::Activities | Kind::RecruitmentRequests => unreachable!("imported in bulk above"),
     };
     report.rows = table.rows.len();
     report.dry_run = dry_run;
@@ -627,6 +681,7 @@ pub async fn export(app: &App, actor: &Actor, kind: Kind, format: Format, distri
                 })
                 .collect()
         }
+        Kind::Activities | Kind::RecruitmentRequests => crate::bulk::export_rows(app, &scope, kind).await?,
     };
     files::write_table(format, kind.as_str(), kind.columns(), &rows).map_err(AppError::Internal)
 }

@@ -1,10 +1,12 @@
 //! Use cases. Each takes the [`App`] and the [`Actor`] who asks, checks permission, does the
 //! work in one transaction and appends to the audit log in that same transaction.
 
+pub mod activities;
 pub mod actor;
 pub mod agreements;
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod demo;
 pub mod directory;
 pub mod districts;

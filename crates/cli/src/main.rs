@@ -7,6 +7,10 @@ use clap::{Args, Parser, Subcommand};
 use std::io::Read;
 
 mod bench_sql;
+mod progress;
+
+/// The kinds of record `import` and `export` take.
+const KINDS: &str = "organisations, contacts, agreements, activities or recruitment-requests";
 
 #[derive(Parser)]
 #[command(name = "accord", version, about = "Partnerships between a public employment service and employers")]
@@ -39,9 +43,9 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCmd),
-    /// Import a CSV or XLSX file: organisations, contacts or agreements. All or nothing.
+    /// Import a CSV or XLSX file: organisations, contacts, agreements, activities or recruitment-requests. All or nothing.
     Import {
-        /// organisations, contacts or agreements
+        /// organisations, contacts, agreements, activities or recruitment-requests
         kind: String,
         /// The file (CSV with , or ; — UTF-8, BOM allowed — or XLSX, first sheet).
         file: String,
@@ -52,9 +56,9 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Export organisations, contacts or agreements in the import's own columns.
+    /// Export organisations, contacts, agreements, activities or recruitment-requests in the import's own columns.
     Export {
-        /// organisations, contacts or agreements
+        /// organisations, contacts, agreements, activities or recruitment-requests
         kind: String,
         /// csv, json or xlsx
         #[arg(long, default_value = "csv")]
@@ -282,12 +286,24 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{token}");
         }
         Command::Import { kind, file, district, dry_run } => {
-            let k = accord_app::import::Kind::parse(&kind)
-                .map_err(|_| anyhow!("cannot import \"{kind}\": use organisations, contacts or agreements"))?;
+            let k =
+                accord_app::import::Kind::parse(&kind).map_err(|_| anyhow!("cannot import \"{kind}\": use {KINDS}"))?;
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {file}"))?;
-            let report = accord_app::import::import(&app, &system, k, district.as_deref(), &bytes, dry_run)
-                .await
-                .map_err(explain)?;
+            let name = std::path::Path::new(&file).file_name().map(|n| n.to_string_lossy().into_owned());
+            let mut bar = progress::Bar::new(&bytes);
+            let report = accord_app::import::import_file(
+                &app,
+                &system,
+                k,
+                district.as_deref(),
+                &bytes,
+                name.as_deref().unwrap_or("file"),
+                dry_run,
+                |rows| bar.show(rows),
+            )
+            .await
+            .map_err(explain)?;
+            bar.done();
             if !report.errors.is_empty() {
                 for e in &report.errors {
                     eprintln!(
@@ -297,7 +313,10 @@ async fn run(cli: Cli) -> Result<()> {
                         accord_web::i18n::field_error(accord_domain::Lang::En, &e.error)
                     );
                 }
-                bail!("{file}: {} problems; nothing was written", report.errors.len());
+                if report.more_errors > 0 {
+                    eprintln!("… and {} more problems", report.more_errors);
+                }
+                bail!("{file}: {} problems; nothing was written", report.errors.len() + report.more_errors);
             }
             println!(
                 "{}{} rows: {} added, {} updated, {} unchanged",
@@ -309,8 +328,8 @@ async fn run(cli: Cli) -> Result<()> {
             );
         }
         Command::Export { kind, format, output, district } => {
-            let k = accord_app::import::Kind::parse(&kind)
-                .map_err(|_| anyhow!("cannot export \"{kind}\": use organisations, contacts or agreements"))?;
+            let k =
+                accord_app::import::Kind::parse(&kind).map_err(|_| anyhow!("cannot export \"{kind}\": use {KINDS}"))?;
             let f = accord_app::files::Format::parse(&format)
                 .map_err(|_| anyhow!("unknown format \"{format}\": use csv, json or xlsx"))?;
             let bytes = accord_app::import::export(&app, &system, k, f, district.as_deref()).await.map_err(explain)?;

@@ -6,6 +6,7 @@
 #[macro_use]
 mod macros;
 
+pub mod activity;
 pub mod agreement;
 pub mod errors;
 pub mod format;
@@ -15,6 +16,7 @@ pub mod role;
 pub mod sector;
 pub mod values;
 
+pub use activity::{ActivityOutcome, CandidateOutcome, RequestStatus};
 pub use agreement::{AgreementKind, AgreementStatus, Side, TargetMetric};
 pub use errors::{FieldError, FieldErrors};
 pub use identifiers::{CompaniesHouse, Cvr, InteractionKind, OrgKind, OrgLevel, OrgStatus, PNumber, SizeBand};

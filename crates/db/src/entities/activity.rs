@@ -16,6 +16,11 @@ pub struct Model {
     /// The citizen's reference in the case system; never a name or a national identity number.
     pub citizen_ref: Option<String>,
     pub outcome: String,
+    pub account_manager_id: Option<i64>,
+    /// `manual` (entered on screen or through the API) or `import`.
+    pub source: String,
+    /// The import that added the activity, while it may still be rolled back.
+    pub import_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
