@@ -649,6 +649,7 @@ pub async fn check<C: ConnectionTrait>(
     // start while its predecessor still runs: activating it ends the predecessor.
     if let Some(mine) = InForce::of(status, start_date, end_date, terminated_on) {
         let predecessor = existing.and_then(|e| e.previous_id);
+        q::lock_overlap_check(c, district_id).await?;
         let others = q::covering(c, district_id, kind.as_str(), &covered, existing.map(|e| e.id)).await?;
         let clashes: Vec<&Cover> = others
             .iter()

@@ -470,6 +470,22 @@ pub async fn coverage<C: ConnectionTrait>(
     q.order_by_asc(agreement_site::Column::OrganisationId).order_by_asc(A::StartDate).into_model::<Cover>().all(c).await
 }
 
+/// Makes the overlap checks of one district take turns until the transaction ends, so that
+/// two agreements checked at the same time cannot both pass and then clash. PostgreSQL only:
+/// SQLite's write transactions already take turns.
+pub async fn lock_overlap_check<C: ConnectionTrait>(c: &C, district_id: i64) -> Result<(), DbErr> {
+    if c.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(());
+    }
+    c.execute_raw(sea_orm::Statement::from_sql_and_values(
+        sea_orm::DbBackend::Postgres,
+        "SELECT pg_advisory_xact_lock(hashtext('accord.agreement_overlap'), $1::int)",
+        [(district_id as i32).into()],
+    ))
+    .await
+    .map(|_| ())
+}
+
 /// Agreements of `kind` (not drafts) that cover any of `org_ids`: the candidates for an
 /// overlap, which the caller checks day by day.
 pub async fn covering<C: ConnectionTrait>(
