@@ -602,7 +602,8 @@ pub async fn check<C: ConnectionTrait>(
     let site_refs: Vec<String> = match (&input.sites, existing) {
         (Some(list), _) => list.iter().flat_map(|s| AgreementInput::split_sites(s)).collect(),
         (None, Some(e)) => {
-            let ids = covered_ids(c, e).await?;
+            // The stored sites, without the stored holder: a new holder takes its place.
+            let ids = covered_ids(c, e).await?.into_iter().filter(|id| *id != e.organisation_id).collect();
             dq::organisations_by_ids(c, ids).await?.into_iter().map(|o| o.r#ref).collect()
         }
         (None, None) => vec![],
