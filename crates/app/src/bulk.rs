@@ -835,10 +835,13 @@ pub async fn roll_back(app: &App, actor: &Actor, import_id: i64) -> Result<Impor
         }
         values.push(now.into());
         sets.push(format!("updated_at = {}", p(values.len())));
+        // Back to the version it had: whoever read it before the import may save again.
+        values.push((ch.version_after - 1).into());
+        sets.push(format!("version = {}", p(values.len())));
         values.push(ch.record_id.into());
         txn.execute_raw(Statement::from_sql_and_values(
             backend,
-            format!("UPDATE {table} SET {}, version = version + 1 WHERE id = {}", sets.join(", "), p(values.len())),
+            format!("UPDATE {table} SET {} WHERE id = {}", sets.join(", "), p(values.len())),
             values,
         ))
         .await?;

@@ -3,9 +3,11 @@
 
 mod support;
 
+mod agreements;
 mod api;
 mod audit;
 mod auth;
+mod bulk_import;
 mod cli;
 mod concurrency;
 mod directory;
