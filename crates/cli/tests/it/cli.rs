@@ -88,6 +88,63 @@ both! {
     }
 }
 
+both! {
+    async fn an_import_killed_halfway_leaves_the_database_as_it_was(app) {
+        app.seed().await;
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let dir = std::env::temp_dir().join(format!("accord-kill-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let orgs = dir.join("orgs.csv");
+        std::fs::write(&orgs, "ref,name\nA,Jensen Tømrerfirma ApS\n").unwrap();
+        let small = dir.join("small.csv");
+        std::fs::write(&small, "source_id,type,organisation_ref,start_date\nS1,work_placement,A,2022-01-01\nS2,wage_subsidy,A,2022-02-01\n").unwrap();
+        let big = dir.join("big.csv");
+        let mut body = String::from("source_id,type,organisation_ref,start_date,outcome\n");
+        for i in 0..400_000 {
+            body.push_str(&format!("B{i},work_placement,A,2022-03-01,ongoing\n"));
+        }
+        std::fs::write(&big, body).unwrap();
+        let url = app.database_url.clone();
+        let path = |p: &std::path::Path| p.display().to_string();
+        let (orgs, small, big) = (path(&orgs), path(&small), path(&big));
+        let (u, s) = (url.clone(), small.clone());
+        let (ok, _, err) = tokio::task::spawn_blocking(move || {
+            assert!(accord(&u, &["import", "organisations", &orgs, "--district", "north"], None).0);
+            let small = s;
+            accord(&u, &["import", "activities", &small, "--district", "north"], None)
+        })
+        .await
+        .unwrap();
+        assert!(ok, "{err}");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+            .args(["import", "activities", &big, "--district", "north"])
+            .env("ACCORD_DATABASE_URL", &url)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        assert!(child.try_wait().unwrap().is_none(), "the import must still be running when it is killed");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let u = url.clone();
+        let (ok, out, err) = tokio::task::spawn_blocking(move || {
+            accord(&u, &["import", "activities", &small, "--district", "north", "--dry-run"], None)
+        })
+        .await
+        .unwrap();
+        assert!(ok && out.contains("2 rows: 0 added, 0 updated, 2 unchanged"), "{out}{err}");
+        let (_, v) = app.api(&app.token("admin@test.example").await).get("/audit?per_page=200").await;
+        let imports = v["items"].as_array().unwrap().iter().filter(|e| e["action"] == "import" && e["entity"] == "activities").count();
+        assert_eq!(imports, 1, "only the small file's import is recorded");
+        let u = url.clone();
+        let (ok, out, _) = tokio::task::spawn_blocking(move || accord(&u, &["export", "activities"], None)).await.unwrap();
+        assert!(ok && out.lines().count() == 3, "the header and the two rows: {out}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
 /// `accord backup` writes a copy that opens as an Accord database with the same data.
 #[tokio::test]
 async fn backup_of_sqlite() {
