@@ -118,6 +118,9 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
     if accord_app::directory::can_view(actor) {
         items.push(("/organisations", "nav.organisations"));
     }
+    if accord_app::agreements::can_view(actor) {
+        items.push(("/agreements", "nav.agreements"));
+    }
     items.push(("/districts", "nav.districts"));
     if actor.can(Permission::ManageUsers) {
         items.push(("/users", "nav.users"));

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 const CSS: &str = include_str!("../../static/accord.css");
 const FAVICON: &str = include_str!("../../static/favicon.svg");
+const PRINT_JS: &str = include_str!("../../static/print.js");
 
 /// Changes whenever an asset does, so browsers may cache them for a year.
 pub static VERSION: LazyLock<String> = LazyLock::new(|| {
@@ -14,6 +15,7 @@ pub static VERSION: LazyLock<String> = LazyLock::new(|| {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     CSS.hash(&mut h);
     FAVICON.hash(&mut h);
+    PRINT_JS.hash(&mut h);
     format!("{:x}", h.finish())
 });
 
@@ -21,6 +23,7 @@ pub async fn serve(Path(file): Path<String>) -> Response {
     let (body, ctype) = match file.as_str() {
         "accord.css" => (CSS, "text/css; charset=utf-8"),
         "favicon.svg" => (FAVICON, "image/svg+xml"),
+        "print.js" => (PRINT_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     ([(header::CONTENT_TYPE, ctype), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], body)

@@ -2,6 +2,7 @@
 
 use crate::ctx::{Page, Staff};
 use crate::error::WebResult;
+use crate::i18n;
 use crate::state::AppState;
 use accord_app::Permission;
 use askama::Template;
@@ -25,6 +26,9 @@ struct HomeTemplate {
     cards: Vec<Card>,
     follow_ups: Vec<FollowUpRow>,
     show_follow_ups: bool,
+    /// Agreements due for review (the account manager's own, or all for the secretariat).
+    review_due: Option<u64>,
+    review_text: String,
 }
 
 pub struct FollowUpRow {
@@ -50,6 +54,9 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
     if accord_app::directory::can_view(&actor) {
         cards.push(card("/organisations", "organisations"));
     }
+    if accord_app::agreements::can_view(&actor) {
+        cards.push(card("/agreements", "agreements"));
+    }
     cards.push(card("/districts", "districts"));
     if actor.can(Permission::ManageUsers) {
         cards.push(card("/users", "users"));
@@ -70,7 +77,21 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
             summary: f.summary,
         })
         .collect();
+    let review_due = super::agreements::review_count(&state, &actor).await?;
+    let review_text = review_due
+        .map(|n| {
+            let key = match (n, super::agreements::mine_by_default(&actor)) {
+                (1, true) => "home.review_one_mine",
+                (_, true) => "home.review_many_mine",
+                (1, false) => "home.review_one",
+                (_, false) => "home.review_many",
+            };
+            i18n::t_value(ctx.lang, key, &accord_domain::format::number(ctx.lang, n as i64))
+        })
+        .unwrap_or_default();
     let t = HomeTemplate {
+        review_due,
+        review_text,
         follow_ups,
         show_follow_ups: accord_app::directory::can_log_contact(&actor),
         name: actor.name.clone(),

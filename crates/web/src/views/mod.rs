@@ -1,6 +1,7 @@
 //! HTML pages. Handlers parse, call a use case, render.
 
 pub mod account;
+pub mod agreements;
 pub mod assets;
 pub mod audit;
 pub mod auth;
@@ -62,6 +63,27 @@ pub fn router() -> Router<AppState> {
         .route("/organisations/{id}/contacts", post(organisations::create_contact))
         .route("/organisations/{id}/interactions", post(organisations::log_interaction))
         .route("/interactions/{id}/done", post(organisations::follow_up_done))
+        .route("/agreements", get(agreements::list).post(agreements::create))
+        .route("/agreements/new", get(agreements::new))
+        .route("/agreements/review", get(agreements::review))
+        .route("/agreements/templates", get(agreements::templates).post(agreements::create_template))
+        .route("/agreements/templates/new", get(agreements::new_template))
+        .route("/agreements/templates/{id}", post(agreements::update_template))
+        .route("/agreements/templates/{id}/edit", get(agreements::edit_template))
+        .route("/agreements/{id}", get(agreements::show).post(agreements::update))
+        .route("/agreements/{id}/edit", get(agreements::edit))
+        .route("/agreements/{id}/activate", post(agreements::activate))
+        .route("/agreements/{id}/terminate", get(agreements::terminate_form).post(agreements::terminate))
+        .route("/agreements/{id}/renew", get(agreements::renew_form).post(agreements::renew))
+        .route("/agreements/{id}/print", get(agreements::print))
+        .route(
+            "/agreements/{id}/documents",
+            post(agreements::upload)
+                // A document may be larger than the 2 MB other requests may be.
+                .layer(axum::extract::DefaultBodyLimit::max(agreements::UPLOAD_LIMIT)),
+        )
+        .route("/agreements/{id}/documents/{doc}", get(agreements::download))
+        .route("/agreements/{id}/documents/{doc}/delete", post(agreements::remove_document))
         .route("/contacts/{id}/edit", get(organisations::edit_contact))
         .route("/contacts/{id}", post(organisations::update_contact))
         .route("/static/{*file}", get(assets::serve))

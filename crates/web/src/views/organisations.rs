@@ -11,7 +11,9 @@ use accord_app::directory::{self as dir, ContactInput, InteractionInput, OrgDeta
 use accord_app::import::{ImportReport, Kind};
 use accord_app::{Actor, AppError, Paging};
 use accord_db::directory::{OrgFilter, OrgSort};
-use accord_domain::{FieldErrors, InteractionKind, Lang, OrgKind, OrgLevel, OrgStatus, SizeBand, sector};
+use accord_domain::{
+    AgreementKind, FieldErrors, InteractionKind, Lang, OrgKind, OrgLevel, OrgStatus, SizeBand, sector,
+};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -83,6 +85,8 @@ pub struct ListQuery {
     pub sort: String,
     pub rollup: String,
     pub parent: String,
+    /// Covered today by an agreement: `any`, a kind, or `none`.
+    pub agreement: String,
     pub page: Option<u64>,
 }
 
@@ -114,6 +118,7 @@ struct ListTemplate {
     sectors: Vec<Opt>,
     staff: Vec<Opt>,
     statuses: Vec<Opt>,
+    agreements: Vec<Opt>,
     sorts: Vec<Opt>,
     can_edit: bool,
     can_hand_over: bool,
@@ -139,6 +144,11 @@ pub async fn list(
     let lang = ctx.lang;
     let mut errors = FieldErrors::new();
     let sort = errors.take("sort", &f.sort, OrgSort::parse(&f.sort)).unwrap_or_default();
+    let agreement = match f.agreement.as_str() {
+        "" => None,
+        "any" | "none" => Some(f.agreement.clone()),
+        k => errors.take("agreement", k, AgreementKind::parse(k)).map(|k| k.as_str().to_owned()),
+    };
     let filter = OrgFilter {
         q: Some(f.q.clone()).filter(|q| !q.trim().is_empty()),
         kind: Some(f.kind.clone()),
@@ -149,6 +159,7 @@ pub async fn list(
         no_account_manager: f.am == "none",
         parent_id: f.parent.parse().ok(),
         top_level_only: f.rollup == "1",
+        agreement,
         ..Default::default()
     };
     let paging = Paging::new(f.page, Some(50));
@@ -186,6 +197,7 @@ pub async fn list(
             ("sort", &f.sort),
             ("rollup", &f.rollup),
             ("parent", &f.parent),
+            ("agreement", &f.agreement),
         ],
         paging,
         result.total,
@@ -223,6 +235,20 @@ pub async fn list(
             .map(|u| Opt { value: u.id.to_string(), label: u.name.clone(), checked: f.am == u.id.to_string() })
             .collect(),
         statuses: options(lang, "org.statuses", OrgStatus::ALL.iter().map(|k| k.as_str()), &f.status, false),
+        agreements: {
+            let mut v = vec![Opt {
+                value: "any".into(),
+                label: i18n::t(lang, "org.agreement_any"),
+                checked: f.agreement == "any",
+            }];
+            v.extend(options(lang, "agr.kinds", AgreementKind::ALL.iter().map(|k| k.as_str()), &f.agreement, false));
+            v.push(Opt {
+                value: "none".into(),
+                label: i18n::t(lang, "org.agreement_none"),
+                checked: f.agreement == "none",
+            });
+            v
+        },
         sorts,
         can_edit: dir::can_edit(&actor),
         can_hand_over: dir::can_hand_over(&actor),
@@ -421,6 +447,8 @@ struct ShowTemplate {
     log: InteractionInput,
     log_errors: ShownErrors,
     log_kinds: Vec<Opt>,
+    agreements: Vec<super::agreements::OrgAgreementRow>,
+    can_view_agreements: bool,
     can_edit: bool,
     can_merge: bool,
     can_log: bool,
@@ -440,7 +468,14 @@ pub struct ShowData {
     pub recent_staff: Vec<String>,
 }
 
-fn render_show(ctx: &ReqCtx, actor: &Actor, d: OrgDetail, log: InteractionInput, log_errors: &FieldErrors) -> Response {
+fn render_show(
+    ctx: &ReqCtx,
+    actor: &Actor,
+    d: OrgDetail,
+    agreements: Vec<super::agreements::OrgAgreementRow>,
+    log: InteractionInput,
+    log_errors: &FieldErrors,
+) -> Response {
     let lang = ctx.lang;
     let o = &d.org;
     let t = ShowTemplate {
@@ -489,6 +524,8 @@ fn render_show(ctx: &ReqCtx, actor: &Actor, d: OrgDetail, log: InteractionInput,
         log_kinds: options(lang, "log.kinds", InteractionKind::ALL.iter().map(|k| k.as_str()), &log.kind, false),
         log,
         log_errors: ShownErrors::new(lang, log_errors),
+        agreements,
+        can_view_agreements: accord_app::agreements::can_view(actor),
         can_edit: dir::can_edit(actor) && !actor.is_read_only(),
         can_merge: dir::can_merge(actor),
         can_log: dir::can_log_contact(actor) && !actor.is_read_only(),
@@ -528,7 +565,8 @@ pub async fn show(
 ) -> WebResult<Response> {
     let d = dir::detail(&state.app, &actor, id).await?;
     let log = InteractionInput { occurred_on: chrono::Utc::now().date_naive().to_string(), ..Default::default() };
-    Ok(render_show(&ctx, &actor, d, log, &FieldErrors::new()))
+    let agreements = super::agreements::for_organisation(&state, &actor, ctx.lang, id).await?;
+    Ok(render_show(&ctx, &actor, d, agreements, log, &FieldErrors::new()))
 }
 
 pub async fn log_interaction(
@@ -541,7 +579,8 @@ pub async fn log_interaction(
         Ok(_) => Ok(super::redirect_with_flash(&ctx, &format!("/organisations/{id}#log"), "interaction_saved")),
         Err(AppError::Invalid(errors)) => {
             let d = dir::detail(&state.app, &actor, id).await?;
-            Ok(render_show(&ctx, &actor, d, f, &errors))
+            let agreements = super::agreements::for_organisation(&state, &actor, ctx.lang, id).await?;
+            Ok(render_show(&ctx, &actor, d, agreements, f, &errors))
         }
         Err(e) => Err(e.into()),
     }
@@ -754,7 +793,7 @@ async fn render_import(
         summary,
         bad_title,
         lines,
-        kinds: ["organisations", "contacts"]
+        kinds: ["organisations", "contacts", "agreements"]
             .iter()
             .map(|k| Opt {
                 value: (*k).into(),
