@@ -3,6 +3,7 @@
 
 mod support;
 
+mod agreement_pages;
 mod agreements;
 mod api;
 mod audit;
