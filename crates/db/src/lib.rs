@@ -3,6 +3,7 @@
 //! This is the only crate that knows SQL. Every query that touches district-owned records goes
 //! through [`scope::Scope`], so no caller can forget which districts the asking user may see.
 
+pub mod activities;
 pub mod agreements;
 pub mod audit;
 pub mod directory;
