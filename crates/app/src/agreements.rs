@@ -1462,3 +1462,21 @@ impl PartnerCoverage {
 pub async fn partners_on<C: ConnectionTrait>(c: &C, scope: &accord_db::Scope, day: NaiveDate) -> Result<BTreeSet<i64>> {
     Ok(PartnerCoverage::load(c, scope, day, day).await?.holders_on(day))
 }
+
+/// The partner companies on `day` the actor may see (in one district when a code is given),
+/// by name.
+pub async fn partners(app: &App, actor: &Actor, day: NaiveDate, district: Option<&str>) -> Result<Vec<SiteView>> {
+    require(can_view(actor))?;
+    let scope = match district.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(code) => accord_db::Scope::Districts(vec![dir::pick_district(app, actor, Some(code)).await?.id]),
+        None => actor.scope(),
+    };
+    let ids = partners_on(&app.db.conn, &scope, day).await?;
+    let mut out: Vec<SiteView> = dq::organisations_by_ids(&app.db.conn, ids.into_iter().collect())
+        .await?
+        .into_iter()
+        .map(|o| SiteView { id: o.id, r#ref: o.r#ref, name: o.name })
+        .collect();
+    out.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    Ok(out)
+}

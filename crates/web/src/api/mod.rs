@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at
 //! `/api/v1/openapi.json`. Callers authenticate with `Authorization: Bearer TOKEN`.
 
+pub mod agreements;
 pub mod audit;
 pub mod districts;
 pub mod me;
@@ -30,6 +31,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "audit", description = "The audit trail (administrators and managers)"),
         (name = "organisations", description = "Employers and other organisations, with their hierarchy"),
         (name = "contacts", description = "Contact persons at organisations"),
+        (name = "agreements", description = "Agreements with employers, their commitment templates, and the partner companies on a day"),
     )
 )]
 pub struct ApiDoc;
@@ -77,6 +79,15 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(organisations::merge))
         .routes(routes!(organisations::list_contacts, organisations::create_contact))
         .routes(routes!(organisations::get_contact, organisations::update_contact))
+        .routes(routes!(agreements::list, agreements::create))
+        .routes(routes!(agreements::get, agreements::update))
+        .routes(routes!(agreements::activate))
+        .routes(routes!(agreements::terminate))
+        .routes(routes!(agreements::renew))
+        .routes(routes!(agreements::history))
+        .routes(routes!(agreements::list_templates, agreements::create_template))
+        .routes(routes!(agreements::get_template, agreements::update_template))
+        .routes(routes!(agreements::partners))
         .split_for_parts()
 }
 
