@@ -1,8 +1,10 @@
 //! The demo data set: two districts and a national unit, and one user for every role, so that
 //! a new installation can be tried at once.
 
+mod activities;
 mod agreements;
 
+pub use activities::load_activities;
 pub use agreements::load_agreements;
 
 use crate::users::UserInput;
@@ -63,6 +65,7 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
     }
     load_directory(app).await?;
     load_agreements(app).await?;
+    load_activities(app).await?;
     Ok(Some(logins))
 }
 
