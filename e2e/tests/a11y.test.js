@@ -43,7 +43,11 @@ async function checkPage(page, status, lang) {
   const problems = [];
   if (status >= 500) problems.push(`answered HTTP ${status}`);
   const htmlLang = await page.getAttribute('html', 'lang');
-  if (htmlLang !== lang) problems.push(`<html lang="${htmlLang}">, expected "${lang}"`);
+  // A printable agreement is in the agreement's own language, whatever the reader's.
+  const ownLanguage = /\/agreements\/\d+\/print$/.test(new URL(page.url()).pathname);
+  if (ownLanguage ? !LANGS.includes(htmlLang) : htmlLang !== lang) {
+    problems.push(`<html lang="${htmlLang}">, expected "${ownLanguage ? LANGS.join('" or "') : lang}"`);
+  }
   const h1s = await page.locator('h1').count();
   if (h1s !== 1) problems.push(`has ${h1s} <h1> elements, expected exactly 1`);
   const title = (await page.title()).trim();

@@ -179,7 +179,8 @@ fn row(lang: Lang, a: &AgreementView, today: NaiveDate) -> Row {
         phase: label(lang, "agr.phases", &a.phase),
         phase_class: phase_class(&a.phase),
         start: format::date_short(lang, a.start_date),
-        end: date_opt(lang, a.end_date),
+        // A terminated agreement ended on its last day in force.
+        end: date_opt(lang, [a.end_date, a.terminated_on].into_iter().flatten().min()),
         review: date_opt(lang, a.review_date),
         sites: a.sites.len() + 1,
         account_manager: a.account_manager_name.clone().unwrap_or_default(),
