@@ -515,6 +515,13 @@ pub async fn import_records(
     let keys = Keys(RandomState::new(), RandomState::new());
     let now = Utc::now();
     let txn = app.db.write().await?;
+    let sqlite = txn.get_database_backend() == DbBackend::Sqlite;
+    if sqlite {
+        // A large transaction must not spill its pages to disk and read them back: a page cache
+        // that holds the indexes being written, for this connection and this import only.
+        txn.execute_unprepared("PRAGMA cache_size = -131072").await?;
+        txn.execute_unprepared("PRAGMA temp_store = MEMORY").await?;
+    }
     let types = TypeIndex::load(&txn).await?;
     let orgs = Resolver::load(&txn, district_id).await?;
     let existing = load_existing(&txn, kind, district_id, &keys, &present).await?;
@@ -608,12 +615,11 @@ pub async fn import_records(
     if report.rows == 0 && report.errors.is_empty() {
         push(&mut report, 1, FieldErrors::single("file", "import.empty", None));
     }
-    if !report.errors.is_empty() || report.more_errors > 0 {
-        (report.added, report.updated, report.unchanged) = (0, 0, 0);
-        txn.rollback().await?;
-        return Ok(report);
-    }
-    if dry_run {
+    if !report.errors.is_empty() || report.more_errors > 0 || dry_run {
+        if !dry_run {
+            (report.added, report.updated, report.unchanged) = (0, 0, 0);
+        }
+        restore_cache(&txn, sqlite).await?;
         txn.rollback().await?;
         return Ok(report);
     }
@@ -638,12 +644,23 @@ pub async fn import_records(
         report.unchanged
     ));
     accord_db::audit::append(&txn, e, now).await?;
+    restore_cache(&txn, sqlite).await?;
     txn.commit().await?;
     report.import_id = Some(import_id);
     if report.added + report.updated > 10_000 {
         app.db.analyze().await?;
     }
     Ok(report)
+}
+
+/// Gives the import's connection back its usual page cache before it returns to the pool
+/// (what the cache still holds goes to the log at commit, as it would anyway).
+async fn restore_cache<C: ConnectionTrait>(c: &C, sqlite: bool) -> Result<()> {
+    if sqlite {
+        c.execute_unprepared("PRAGMA cache_size = -2000").await?;
+        c.execute_unprepared("PRAGMA temp_store = DEFAULT").await?;
+    }
+    Ok(())
 }
 
 fn clean_name(filename: &str) -> String {

@@ -156,7 +156,7 @@ pub async fn load_activities(app: &App) -> Result<usize> {
                 let mut start = day_in(&mut rng, year, cap);
                 // January 2023 belongs to the status of the 25th: moved to later in the year.
                 if year == 2023 && start < date(2023, 2, 1) {
-                    start = start + Duration::days(40);
+                    start += Duration::days(40);
                 }
                 at(&mut w, &mut rng, p, kind, start);
             }

@@ -281,7 +281,6 @@ impl MigrationTrait for Migration {
             "CREATE UNIQUE INDEX activities_source ON activities (district_id, source_id)",
             "CREATE INDEX activities_org ON activities (organisation_id, start_date)",
             "CREATE INDEX activities_start ON activities (district_id, start_date)",
-            "CREATE INDEX activities_import ON activities (import_id) WHERE import_id IS NOT NULL",
         ] {
             conn.execute_unprepared(sql).await?;
         }
@@ -319,7 +318,6 @@ impl MigrationTrait for Migration {
             "CREATE INDEX recruitment_requests_org ON recruitment_requests (organisation_id, received_date)",
             "CREATE INDEX recruitment_requests_received ON recruitment_requests (district_id, received_date)",
             "CREATE INDEX recruitment_requests_open ON recruitment_requests (account_manager_id, status)",
-            "CREATE INDEX recruitment_requests_import ON recruitment_requests (import_id) WHERE import_id IS NOT NULL",
         ] {
             conn.execute_unprepared(sql).await?;
         }
