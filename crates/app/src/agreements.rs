@@ -591,6 +591,11 @@ pub async fn check<C: ConnectionTrait>(
     } else if terminated_on.is_some() || terminated_by.is_some() {
         errors.add("status", "agreement.termination_needs_status", Some(input.status.trim()));
     }
+    if let (Some(e), Some(t), Some(raw)) = (end_date, terminated_on, opt(&input.terminated_on))
+        && t > e
+    {
+        errors.add("terminated_on", "agreement.terminated_after_end", Some(raw));
+    }
     if let (Some(s), Some(t)) = (start_date, terminated_on)
         && t < s - Duration::days(1)
     {

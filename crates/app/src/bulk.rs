@@ -230,11 +230,22 @@ async fn load_existing<C: ConnectionTrait>(
     let (table, cols) = spec(kind);
     let backend = c.get_database_backend();
     let names: Vec<&str> = cols.iter().map(|c| c.db).collect();
-    let mut out = HashMap::new();
+    let (n,): (i64,) = {
+        let row = c
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                format!("SELECT COUNT(*) FROM {table} WHERE district_id = {}", placeholder(backend, 1)),
+                [district_id.into()],
+            ))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        (row.try_get_by_index(0)?,)
+    };
+    let mut out = HashMap::with_capacity(n as usize);
     let mut after = 0i64;
     loop {
         let sql = format!(
-            "SELECT id, source_id, version, {} FROM {table} WHERE district_id = {} AND id > {} ORDER BY id LIMIT 50000",
+            "SELECT id, source_id, version, {} FROM {table} WHERE district_id = {} AND id > {} ORDER BY id LIMIT 10000",
             names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", "),
             placeholder(backend, 1),
             placeholder(backend, 2)
@@ -516,15 +527,16 @@ pub async fn import_records(
     let now = Utc::now();
     let txn = app.db.write().await?;
     let sqlite = txn.get_database_backend() == DbBackend::Sqlite;
-    if sqlite {
-        // A large transaction must not spill its pages to disk and read them back: a page cache
-        // that holds the indexes being written, for this connection and this import only.
-        txn.execute_unprepared("PRAGMA cache_size = -131072").await?;
-        txn.execute_unprepared("PRAGMA temp_store = MEMORY").await?;
-    }
     let types = TypeIndex::load(&txn).await?;
     let orgs = Resolver::load(&txn, district_id).await?;
     let existing = load_existing(&txn, kind, district_id, &keys, &present).await?;
+    if sqlite {
+        // A large transaction must not spill its pages to disk and read them back: a page cache
+        // that holds the indexes being written, for this connection and this import only. Set
+        // after the existing records are read, so that a file that changes nothing does not
+        // fill it.
+        txn.execute_unprepared("PRAGMA cache_size = -98304").await?;
+    }
     let import_id = if dry_run {
         None
     } else {
@@ -555,7 +567,7 @@ pub async fn import_records(
         sql: HashMap::new(),
     };
     let mut report = ImportReport { dry_run, ..Default::default() };
-    let mut seen: HashMap<u128, usize> = HashMap::new();
+    let mut seen: HashMap<u128, u32> = HashMap::with_capacity(existing.len());
     let mut failed = false;
     while let Some(next) = reader.next_row() {
         let (line, row) = match next {
@@ -581,7 +593,7 @@ pub async fn import_records(
         let parsed = parse_row(kind, &get, &types, &orgs, &mut errors);
         if let Some(p) = &parsed {
             let key = keys.source(&p.source_id);
-            if let Some(first) = seen.insert(key, line) {
+            if let Some(first) = seen.insert(key, line as u32) {
                 errors.add("source_id", "import.source_repeated", Some(&format!("{} (line {first})", p.source_id)));
             }
         }
@@ -658,7 +670,6 @@ pub async fn import_records(
 async fn restore_cache<C: ConnectionTrait>(c: &C, sqlite: bool) -> Result<()> {
     if sqlite {
         c.execute_unprepared("PRAGMA cache_size = -2000").await?;
-        c.execute_unprepared("PRAGMA temp_store = DEFAULT").await?;
     }
     Ok(())
 }

@@ -68,6 +68,9 @@ impl Db {
                     .synchronous(SqliteSynchronous::Full)
                     .busy_timeout(Duration::from_secs(15))
                     .foreign_keys(true)
+                    // Statement journals and sorts in memory: a large import's multi-row
+                    // inserts would otherwise journal every page they touch to a temporary file.
+                    .pragma("temp_store", "memory")
                     .create_if_missing(true)
             });
         } else if !url.starts_with("postgres:") && !url.starts_with("postgresql:") {
