@@ -121,6 +121,13 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
     if accord_app::agreements::can_view(actor) {
         items.push(("/agreements", "nav.agreements"));
     }
+    if accord_app::directory::can_view(actor) {
+        items.push(("/activities", "nav.activities"));
+        items.push(("/recruitment-requests", "nav.requests"));
+    }
+    if accord_app::directory::can_edit(actor) && !actor.is_read_only() {
+        items.push(("/imports", "nav.imports"));
+    }
     items.push(("/districts", "nav.districts"));
     if actor.can(Permission::ManageUsers) {
         items.push(("/users", "nav.users"));

@@ -29,6 +29,8 @@ struct HomeTemplate {
     /// Agreements due for review (the account manager's own, or all for the secretariat).
     review_due: Option<u64>,
     review_text: String,
+    /// The user's open recruitment requests, oldest first; `None` for those who hold none.
+    open_requests: Option<Vec<super::requests::OpenRow>>,
 }
 
 pub struct FollowUpRow {
@@ -56,6 +58,10 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
     }
     if accord_app::agreements::can_view(&actor) {
         cards.push(card("/agreements", "agreements"));
+    }
+    if accord_app::directory::can_view(&actor) {
+        cards.push(card("/activities", "activities"));
+        cards.push(card("/recruitment-requests", "requests"));
     }
     cards.push(card("/districts", "districts"));
     if actor.can(Permission::ManageUsers) {
@@ -89,7 +95,9 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
             i18n::t_value(ctx.lang, key, &accord_domain::format::number(ctx.lang, n as i64))
         })
         .unwrap_or_default();
+    let open_requests = super::requests::my_open(&state, &actor, ctx.lang).await?;
     let t = HomeTemplate {
+        open_requests,
         review_due,
         review_text,
         follow_ups,

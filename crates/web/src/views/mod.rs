@@ -1,6 +1,8 @@
 //! HTML pages. Handlers parse, call a use case, render.
 
 pub mod account;
+pub mod activities;
+pub mod activity_types;
 pub mod agreements;
 pub mod assets;
 pub mod audit;
@@ -8,7 +10,9 @@ pub mod auth;
 pub mod districts;
 pub mod health;
 pub mod home;
+pub mod imports;
 pub mod organisations;
+pub mod requests;
 pub mod users;
 
 use crate::ctx::{Page, ReqCtx};
@@ -84,6 +88,22 @@ pub fn router() -> Router<AppState> {
         )
         .route("/agreements/{id}/documents/{doc}", get(agreements::download))
         .route("/agreements/{id}/documents/{doc}/delete", post(agreements::remove_document))
+        .route("/activities", get(activities::list).post(activities::create))
+        .route("/activities/new", get(activities::new))
+        .route("/activities/{id}", get(activities::show).post(activities::update))
+        .route("/activities/{id}/edit", get(activities::edit))
+        .route("/activity-types", get(activity_types::list).post(activity_types::create))
+        .route("/activity-types/new", get(activity_types::new))
+        .route("/activity-types/{code}", post(activity_types::update))
+        .route("/activity-types/{code}/edit", get(activity_types::edit))
+        .route("/recruitment-requests", get(requests::list).post(requests::create))
+        .route("/recruitment-requests/new", get(requests::new))
+        .route("/recruitment-requests/{id}", get(requests::show).post(requests::update))
+        .route("/recruitment-requests/{id}/edit", get(requests::edit))
+        .route("/recruitment-requests/{id}/candidates", post(requests::add_candidate))
+        .route("/recruitment-requests/{id}/candidates/{candidate}", post(requests::update_candidate))
+        .route("/imports", get(imports::list))
+        .route("/imports/{id}/roll-back", get(imports::roll_back_form).post(imports::roll_back))
         .route("/contacts/{id}/edit", get(organisations::edit_contact))
         .route("/contacts/{id}", post(organisations::update_contact))
         .route("/static/{*file}", get(assets::serve))

@@ -448,6 +448,7 @@ struct ShowTemplate {
     log_errors: ShownErrors,
     log_kinds: Vec<Opt>,
     agreements: Vec<super::agreements::OrgAgreementRow>,
+    records: super::activities::OrgRecords,
     can_view_agreements: bool,
     can_edit: bool,
     can_merge: bool,
@@ -473,6 +474,7 @@ fn render_show(
     actor: &Actor,
     d: OrgDetail,
     agreements: Vec<super::agreements::OrgAgreementRow>,
+    records: super::activities::OrgRecords,
     log: InteractionInput,
     log_errors: &FieldErrors,
 ) -> Response {
@@ -525,6 +527,7 @@ fn render_show(
         log,
         log_errors: ShownErrors::new(lang, log_errors),
         agreements,
+        records,
         can_view_agreements: accord_app::agreements::can_view(actor),
         can_edit: dir::can_edit(actor) && !actor.is_read_only(),
         can_merge: dir::can_merge(actor),
@@ -566,7 +569,8 @@ pub async fn show(
     let d = dir::detail(&state.app, &actor, id).await?;
     let log = InteractionInput { occurred_on: chrono::Utc::now().date_naive().to_string(), ..Default::default() };
     let agreements = super::agreements::for_organisation(&state, &actor, ctx.lang, id).await?;
-    Ok(render_show(&ctx, &actor, d, agreements, log, &FieldErrors::new()))
+    let records = super::activities::for_organisation(&state, &actor, ctx.lang, id).await?;
+    Ok(render_show(&ctx, &actor, d, agreements, records, log, &FieldErrors::new()))
 }
 
 pub async fn log_interaction(
@@ -580,7 +584,8 @@ pub async fn log_interaction(
         Err(AppError::Invalid(errors)) => {
             let d = dir::detail(&state.app, &actor, id).await?;
             let agreements = super::agreements::for_organisation(&state, &actor, ctx.lang, id).await?;
-            Ok(render_show(&ctx, &actor, d, agreements, f, &errors))
+            let records = super::activities::for_organisation(&state, &actor, ctx.lang, id).await?;
+            Ok(render_show(&ctx, &actor, d, agreements, records, f, &errors))
         }
         Err(e) => Err(e.into()),
     }
@@ -751,9 +756,19 @@ struct ImportTemplate {
     summary: String,
     bad_title: String,
     lines: Vec<(usize, String, String)>,
+    /// "… and 4,995 more problems" when the report lists only the first ones.
+    more_text: String,
+    /// The records the import brought, for activities and recruitment requests.
+    records_href: Option<String>,
     kinds: Vec<Opt>,
     districts: Vec<Opt>,
+    activity_columns: String,
+    request_columns: String,
 }
+
+/// The kinds of file the upload page takes.
+const IMPORT_KINDS: [Kind; 5] =
+    [Kind::Organisations, Kind::Contacts, Kind::Agreements, Kind::Activities, Kind::RecruitmentRequests];
 
 async fn render_import(
     state: &AppState,
@@ -784,7 +799,19 @@ async fn render_import(
         .as_ref()
         .map(|r| r.errors.iter().map(|e| (e.line, e.error.field.clone(), i18n::field_error(lang, &e.error))).collect())
         .unwrap_or_default();
-    let bad_title = i18n::t_value(lang, "import.bad_lines", &lines.len().to_string());
+    let more = report.as_ref().map(|r| r.more_errors).unwrap_or(0);
+    let bad_title =
+        i18n::t_value(lang, "import.bad_lines", &accord_domain::format::number(lang, (lines.len() + more) as i64));
+    let more_text = if more > 0 {
+        i18n::t_value(lang, "import.more_errors", &accord_domain::format::number(lang, more as i64))
+    } else {
+        String::new()
+    };
+    let records_href =
+        report.as_ref().filter(|r| !r.dry_run && r.errors.is_empty()).and_then(|r| r.import_id).map(|id| {
+            let list = if kind == Kind::RecruitmentRequests.as_str() { "/recruitment-requests" } else { "/activities" };
+            format!("{list}?import={id}")
+        });
     let failed = report.as_ref().is_some_and(|r| !r.errors.is_empty()) || !errors.is_empty();
     let mut res = super::render(&ImportTemplate {
         page: ctx.page(ctx.t("import.title")),
@@ -793,15 +820,19 @@ async fn render_import(
         summary,
         bad_title,
         lines,
-        kinds: ["organisations", "contacts", "agreements"]
+        more_text,
+        records_href,
+        kinds: IMPORT_KINDS
             .iter()
             .map(|k| Opt {
-                value: (*k).into(),
-                label: i18n::t(lang, &format!("import.kinds.{k}")),
-                checked: *k == kind,
+                value: k.as_str().into(),
+                label: i18n::t(lang, &format!("import.kinds.{}", k.as_str())),
+                checked: k.as_str() == kind,
             })
             .collect(),
         districts: district_options(state, actor, district).await?,
+        activity_columns: Kind::Activities.columns().join(", "),
+        request_columns: Kind::RecruitmentRequests.columns().join(", "),
     });
     if failed {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -809,9 +840,20 @@ async fn render_import(
     Ok(res)
 }
 
-pub async fn import_form(State(state): State<AppState>, Staff { ctx, actor }: Staff) -> WebResult<Response> {
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ImportQuery {
+    kind: String,
+}
+
+pub async fn import_form(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Query(q): Query<ImportQuery>,
+) -> WebResult<Response> {
     dir::require_edit(&actor)?;
-    render_import(&state, &ctx, &actor, "organisations", None, None, &FieldErrors::new()).await
+    let kind = Kind::parse(&q.kind).map(|k| k.as_str()).unwrap_or("organisations");
+    render_import(&state, &ctx, &actor, kind, None, None, &FieldErrors::new()).await
 }
 
 /// The upload: the file and the form fields, with the CSRF token checked like any form's.
@@ -852,7 +894,9 @@ pub async fn import(
         return render_import(&state, &ctx, &actor, &kind, district_opt, None, &e).await;
     }
     tracing::info!(kind = k.as_str(), bytes = file.len(), name_len = file_name.len(), "import uploaded");
-    match accord_app::import::import(&state.app, &actor, k, district_opt, &file, action != "import").await {
+    let dry_run = action != "import";
+    let name = if file_name.trim().is_empty() { "upload" } else { file_name.trim() };
+    match accord_app::import::import_file(&state.app, &actor, k, district_opt, &file, name, dry_run, |_| {}).await {
         Ok(report) => render_import(&state, &ctx, &actor, &kind, district_opt, Some(report), &FieldErrors::new()).await,
         Err(AppError::Invalid(e)) => render_import(&state, &ctx, &actor, &kind, district_opt, None, &e).await,
         Err(e) => Err(e.into()),
