@@ -3,6 +3,7 @@
 
 mod support;
 
+mod activity_pages;
 mod agreement_pages;
 mod agreements;
 mod api;
