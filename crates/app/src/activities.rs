@@ -967,10 +967,11 @@ pub async fn save_type(
             }
         },
     };
-    // No name may lead to two types.
+    // No name may lead to two types; a new type's code is a name too.
     let index = TypeIndex::load(c).await?;
     let mine = new_code.clone().unwrap_or_default();
     for (field, names) in [
+        ("code", new_code.iter().filter(|_| existing.is_none()).cloned().collect::<Vec<_>>()),
         ("label_en", label_en.iter().cloned().collect::<Vec<_>>()),
         ("label_da", label_da.iter().cloned().collect::<Vec<_>>()),
         ("aliases", aliases.clone()),
