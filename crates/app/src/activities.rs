@@ -726,11 +726,26 @@ pub async fn create_request(
     e.after = Some(request_audit(&v));
     accord_db::audit::append(&txn, e, now).await?;
     txn.commit().await?;
-    get_request(app, actor, row.id).await
+    get_request_quietly(app, actor, row.id).await
 }
 
-/// A request with its candidates.
+/// A request with its candidates. The candidates name citizens (by reference), so the look is
+/// logged when there are any.
 pub async fn get_request(app: &App, actor: &Actor, id: i64) -> Result<RequestView> {
+    let v = get_request_quietly(app, actor, id).await?;
+    if !v.candidates.is_empty() {
+        let txn = app.db.write().await?;
+        let mut e = actor.audit("read", "recruitment_request", Some(id.to_string()));
+        e.district_id =
+            accord_db::users::district_by_code(&txn, &accord_db::Scope::All, &v.district).await?.map(|d| d.id);
+        accord_db::audit::append(&txn, e, Utc::now()).await?;
+        txn.commit().await?;
+    }
+    Ok(v)
+}
+
+/// [`get_request`] without logging the look: for a change, whose own audit entry records it.
+pub async fn get_request_quietly(app: &App, actor: &Actor, id: i64) -> Result<RequestView> {
     require(dir::can_view(actor))?;
     let row = q::get_request(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
     let mut v = request_views(app, vec![row]).await?.remove(0);
@@ -744,7 +759,7 @@ pub async fn get_request(app: &App, actor: &Actor, id: i64) -> Result<RequestVie
 
 pub async fn update_request(app: &App, actor: &Actor, id: i64, input: &RequestInput) -> Result<RequestView> {
     require_record(actor)?;
-    let before = get_request(app, actor, id).await?;
+    let before = get_request_quietly(app, actor, id).await?;
     let version = input.version.ok_or_else(|| AppError::field("version", "field.required", None))?;
     let mut input = input.clone();
     if input.source_id.trim().is_empty() {
@@ -785,7 +800,7 @@ pub async fn update_request(app: &App, actor: &Actor, id: i64, input: &RequestIn
         .map_err(|e| unique_violation(e, "source_id", "request.duplicate", f.source_id.as_deref()))?;
     if !ok {
         drop(txn);
-        let current = get_request(app, actor, id).await?;
+        let current = get_request_quietly(app, actor, id).await?;
         let now_input = RequestInput::from_view(&current);
         let changed = [
             ("title", &now_input.title, &input.title),
@@ -808,7 +823,7 @@ pub async fn update_request(app: &App, actor: &Actor, id: i64, input: &RequestIn
     e.after = Some(request_audit(&after));
     accord_db::audit::append(&txn, e, now).await?;
     txn.commit().await?;
-    get_request(app, actor, id).await
+    get_request_quietly(app, actor, id).await
 }
 
 /// A page of requests, with the number of requests, positions and hires among all that match.
@@ -905,7 +920,7 @@ pub async fn save_candidate(
     e.after = Some(serde_json::json!({"request_id": request_id, "outcome": outcome}));
     accord_db::audit::append(&txn, e, now).await?;
     txn.commit().await?;
-    get_request(app, actor, request_id).await
+    get_request_quietly(app, actor, request_id).await
 }
 
 // ---- activity types ----
