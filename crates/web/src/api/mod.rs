@@ -1,11 +1,14 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at
 //! `/api/v1/openapi.json`. Callers authenticate with `Authorization: Bearer TOKEN`.
 
+pub mod activities;
+pub mod activity_types;
 pub mod agreements;
 pub mod audit;
 pub mod districts;
 pub mod me;
 pub mod organisations;
+pub mod requests;
 pub mod users;
 
 use crate::state::AppState;
@@ -32,6 +35,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "organisations", description = "Employers and other organisations, with their hierarchy"),
         (name = "contacts", description = "Contact persons at organisations"),
         (name = "agreements", description = "Agreements with employers, their commitment templates, and the partner companies on a day"),
+        (name = "activities", description = "Citizen-facing activities at employers: placements, wage subsidies, apprenticeships and the like"),
+        (name = "recruitment-requests", description = "Recruitment requests from employers and the candidates referred to them"),
+        (name = "activity-types", description = "The types of activity, their labels and aliases (kept by administrators)"),
     )
 )]
 pub struct ApiDoc;
@@ -88,6 +94,14 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(agreements::list_templates, agreements::create_template))
         .routes(routes!(agreements::get_template, agreements::update_template))
         .routes(routes!(agreements::partners))
+        .routes(routes!(activities::list, activities::create))
+        .routes(routes!(activities::get, activities::update))
+        .routes(routes!(requests::list, requests::create))
+        .routes(routes!(requests::get, requests::update))
+        .routes(routes!(requests::create_candidate))
+        .routes(routes!(requests::update_candidate))
+        .routes(routes!(activity_types::list, activity_types::create))
+        .routes(routes!(activity_types::get, activity_types::update))
         .split_for_parts()
 }
 
