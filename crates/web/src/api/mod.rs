@@ -6,6 +6,7 @@ pub mod activity_types;
 pub mod agreements;
 pub mod audit;
 pub mod districts;
+pub mod imports;
 pub mod me;
 pub mod organisations;
 pub mod requests;
@@ -18,7 +19,8 @@ use serde::Serialize;
 use std::sync::Arc;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
-use utoipa_axum::{router::OpenApiRouter, routes};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -38,6 +40,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         (name = "activities", description = "Citizen-facing activities at employers: placements, wage subsidies, apprenticeships and the like"),
         (name = "recruitment-requests", description = "Recruitment requests from employers and the candidates referred to them"),
         (name = "activity-types", description = "The types of activity, their labels and aliases (kept by administrators)"),
+        (name = "imports", description = "Imports of CSV or XLSX files, all or nothing; the history of activity and request imports and their roll-back"),
     )
 )]
 pub struct ApiDoc;
@@ -102,6 +105,10 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(requests::update_candidate))
         .routes(routes!(activity_types::list, activity_types::create))
         .routes(routes!(activity_types::get, activity_types::update))
+        .routes(routes!(imports::list))
+        // Case-system exports are larger than the 2 MB other requests may be.
+        .routes(routes!(imports::create).layer(axum::extract::DefaultBodyLimit::max(imports::IMPORT_LIMIT)))
+        .routes(routes!(imports::roll_back))
         .split_for_parts()
 }
 
