@@ -53,7 +53,8 @@
       line.textContent = text(form.getAttribute('data-uploading') || '', 0);
       var shown = 0;
       var xhr = new XMLHttpRequest();
-      xhr.open('POST', form.action);
+      // Not form.action: a control named "action" would stand in its place.
+      xhr.open('POST', form.getAttribute('action') || window.location.pathname);
       xhr.upload.addEventListener('progress', function (e) {
         if (!e.lengthComputable) return;
         var percent = Math.floor((e.loaded / e.total) * 100);
