@@ -182,8 +182,10 @@ impl Resolver {
 struct Keys(RandomState, RandomState);
 
 impl Keys {
-    fn source(&self, s: &str) -> u128 {
-        (u128::from(self.0.hash_one(s)) << 64) | u128::from(self.1.hash_one(s))
+    /// Two 64-bit halves rather than a `u128`, whose 16-byte alignment would pad every map
+    /// entry.
+    fn source(&self, s: &str) -> (u64, u64) {
+        (self.0.hash_one(s), self.1.hash_one(s))
     }
 
     /// The fingerprint of the values in the columns the file has.
@@ -226,7 +228,7 @@ async fn load_existing<C: ConnectionTrait>(
     district_id: i64,
     keys: &Keys,
     present: &[bool],
-) -> Result<HashMap<u128, Existing>> {
+) -> Result<HashMap<(u64, u64), Existing>> {
     let (table, cols) = spec(kind);
     let backend = c.get_database_backend();
     let names: Vec<&str> = cols.iter().map(|c| c.db).collect();
@@ -535,7 +537,7 @@ pub async fn import_records(
         // that holds the indexes being written, for this connection and this import only. Set
         // after the existing records are read, so that a file that changes nothing does not
         // fill it.
-        txn.execute_unprepared("PRAGMA cache_size = -98304").await?;
+        txn.execute_unprepared("PRAGMA cache_size = -65536").await?;
     }
     let import_id = if dry_run {
         None
@@ -567,7 +569,7 @@ pub async fn import_records(
         sql: HashMap::new(),
     };
     let mut report = ImportReport { dry_run, ..Default::default() };
-    let mut seen: HashMap<u128, u32> = HashMap::with_capacity(existing.len());
+    let mut seen: HashMap<(u64, u64), u32> = HashMap::with_capacity(existing.len());
     let mut failed = false;
     while let Some(next) = reader.next_row() {
         let (line, row) = match next {
@@ -782,6 +784,7 @@ pub async fn roll_back(app: &App, actor: &Actor, import_id: i64) -> Result<Impor
         .filter(import::Column::Kind.eq(imp.kind.clone()))
         .filter(import::Column::Id.gt(imp.id))
         .filter(import::Column::RolledBackAt.is_null())
+        .order_by_desc(import::Column::Id)
         .one(&txn)
         .await?;
     if let Some(n) = newer {
