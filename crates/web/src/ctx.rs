@@ -140,7 +140,14 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
         .map(|(href, key)| NavItem {
             href,
             label: i18n::t(lang, key),
-            current: if href == "/" { path == "/" } else { path == href || path.starts_with(&format!("{href}/")) },
+            current: match href {
+                "/" => path == "/",
+                // The activity types are kept from the activities.
+                "/activities" => {
+                    path == href || path.starts_with("/activities/") || path.starts_with("/activity-types")
+                }
+                _ => path == href || path.starts_with(&format!("{href}/")),
+            },
         })
         .collect()
 }

@@ -403,7 +403,8 @@ pub async fn edit(
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     require_record(&actor)?;
-    let r = act::get_request(&state.app, &actor, id).await?;
+    // The form shows the request, not its candidates: no look at a citizen to log.
+    let r = act::get_request_quietly(&state.app, &actor, id).await?;
     render_form(&state, &ctx, &actor, Some(id), RequestForm::from_view(&r), &FieldErrors::new(), vec![]).await
 }
 
