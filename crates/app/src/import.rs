@@ -271,6 +271,25 @@ pub async fn import_file(
     Ok(report)
 }
 
+/// The row's ref, or `None` with the problem reported: missing, or already on an earlier line.
+fn row_ref(
+    report: &mut ImportReport,
+    seen: &mut std::collections::HashMap<String, usize>,
+    line: usize,
+    cell: Option<&str>,
+) -> Option<String> {
+    let r = cell.unwrap_or("").to_owned();
+    if r.is_empty() {
+        report.push(line, FieldErrors::single("ref", "field.required", None));
+        return None;
+    }
+    if let Some(first) = seen.insert(r.clone(), line) {
+        report.push(line, FieldErrors::single("ref", "import.ref_repeated", Some(&format!("{r} (line {first})"))));
+        return None;
+    }
+    Some(r)
+}
+
 /// Puts rows after the rows of the parents they name, so a file may list a group, its
 /// companies and their sites in any order.
 fn parent_order(table: &Table) -> Vec<usize> {
@@ -332,15 +351,7 @@ async fn import_organisations<C: ConnectionTrait>(
     for i in parent_order(table) {
         let (line, row) = &table.rows[i];
         let get = |c: &str| cell(table, row, c);
-        let r = get("ref").unwrap_or("").to_owned();
-        if r.is_empty() {
-            report.push(*line, FieldErrors::single("ref", "field.required", None));
-            continue;
-        }
-        if let Some(first) = seen_refs.insert(r.clone(), *line) {
-            report.push(*line, FieldErrors::single("ref", "import.ref_repeated", Some(&format!("{r} (line {first})"))));
-            continue;
-        }
+        let Some(r) = row_ref(&mut report, &mut seen_refs, *line, get("ref")) else { continue };
         let existing = organisation::Entity::find()
             .filter(organisation::Column::DistrictId.eq(district_id))
             .filter(organisation::Column::Ref.eq(r.as_str()))
@@ -413,15 +424,7 @@ async fn import_contacts<C: ConnectionTrait>(
     let mut seen_refs = std::collections::HashMap::new();
     for (line, row) in &table.rows {
         let get = |c: &str| cell(table, row, c);
-        let r = get("ref").unwrap_or("").to_owned();
-        if r.is_empty() {
-            report.push(*line, FieldErrors::single("ref", "field.required", None));
-            continue;
-        }
-        if let Some(first) = seen_refs.insert(r.clone(), *line) {
-            report.push(*line, FieldErrors::single("ref", "import.ref_repeated", Some(&format!("{r} (line {first})"))));
-            continue;
-        }
+        let Some(r) = row_ref(&mut report, &mut seen_refs, *line, get("ref")) else { continue };
         let existing = q::contact_by_ref(txn, district_id, &r).await?;
         let keep = |c: &str, stored: Option<&String>| {
             get(c).map(str::to_owned).unwrap_or_else(|| stored.cloned().unwrap_or_default())
@@ -487,15 +490,7 @@ async fn import_agreements<C: ConnectionTrait>(
     let mut seen_refs = std::collections::HashMap::new();
     for (line, row) in &table.rows {
         let get = |c: &str| cell(table, row, c);
-        let r = get("ref").unwrap_or("").to_owned();
-        if r.is_empty() {
-            report.push(*line, FieldErrors::single("ref", "field.required", None));
-            continue;
-        }
-        if let Some(first) = seen_refs.insert(r.clone(), *line) {
-            report.push(*line, FieldErrors::single("ref", "import.ref_repeated", Some(&format!("{r} (line {first})"))));
-            continue;
-        }
+        let Some(r) = row_ref(&mut report, &mut seen_refs, *line, get("ref")) else { continue };
         let existing = accord_db::agreements::agreement_by_ref(txn, district_id, &r).await?;
         // Columns the file does not have keep the stored value; commitments and targets are
         // not in the file and stay as they are.
