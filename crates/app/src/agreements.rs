@@ -887,10 +887,9 @@ async fn detail_of<C: ConnectionTrait>(c: &C, app: &App, row: agreement::Model) 
     let covered = covered_ids(c, &row).await?;
     let commitments = q::commitments_of(c, row.id).await?;
     let targets = q::targets_of(c, row.id).await?;
-    let id = row.id;
     let mut v = views(app, vec![row]).await?.remove(0);
     // Sites as this connection sees them (the transaction may have just changed them).
-    let orgs = dq::organisations_by_ids(c, covered).await?;
+    let orgs = dq::organisations_by_ids(c, covered.clone()).await?;
     let mut sites: Vec<SiteView> = orgs
         .into_iter()
         .filter(|o| o.id != v.organisation_id)
@@ -899,7 +898,6 @@ async fn detail_of<C: ConnectionTrait>(c: &C, app: &App, row: agreement::Model) 
     sites.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
     v.sites = sites;
     v.commitments = commitments.into_iter().map(|c| CommitmentView { side: c.side, text: c.text }).collect();
-    let covered = covered_ids(c, &agreement::Entity::find_by_id(id).one(c).await?.ok_or(AppError::NotFound)?).await?;
     v.targets = progress(c, targets, &covered, Utc::now().date_naive()).await?;
     Ok(v)
 }
