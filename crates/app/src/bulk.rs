@@ -514,6 +514,10 @@ pub async fn import_records(
     dry_run: bool,
     mut progress: impl FnMut(usize),
 ) -> Result<ImportReport> {
+    actor.require_write()?;
+    if !activities::can_record(actor) {
+        return Err(AppError::Forbidden);
+    }
     let mut reader = match TableReader::open(bytes) {
         Ok(r) => r,
         Err(msg) => return Ok(report_fail(0, "file", "import.unreadable", Some(&msg))),
