@@ -96,17 +96,17 @@ fn site_join() -> sea_orm::RelationDef {
         .into()
 }
 
-fn filtered(scope: &Scope, f: &AgreementFilter) -> Result<sea_orm::Select<agreement::Entity>, &'static str> {
+fn filtered(
+    backend: sea_orm::DbBackend,
+    scope: &Scope,
+    f: &AgreementFilter,
+) -> Result<sea_orm::Select<agreement::Entity>, &'static str> {
     use agreement::Column as A;
     let mut q = scope::find::<agreement::Entity>(scope);
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let pattern = crate::directory::like_pattern(text);
-        let holders = sea_orm::sea_query::Query::select()
-            .column(organisation::Column::Id)
-            .from(organisation::Entity)
-            .and_where(organisation::Column::NameNorm.like(pattern))
-            .to_owned();
-        q = q.filter(Condition::any().add(A::Ref.eq(text)).add(A::OrganisationId.in_subquery(holders)));
+        // The holder as the directory's search finds it (name fragment, identifier, contact).
+        let holders = crate::directory::search_condition_on(backend, text, "agreements.organisation_id");
+        q = q.filter(Condition::any().add(A::Ref.eq(text)).add(holders));
     }
     if let Some(k) = f.kind.as_deref().filter(|k| !k.is_empty()) {
         q = q.filter(A::Kind.eq(k));
@@ -146,7 +146,7 @@ pub async fn list_agreements<C: ConnectionTrait>(
     per_page: u64,
 ) -> Result<Result<(Vec<agreement::Model>, u64), &'static str>, DbErr> {
     use agreement::Column as A;
-    let q = match filtered(scope, f) {
+    let q = match filtered(c.get_database_backend(), scope, f) {
         Ok(q) => q,
         Err(code) => return Ok(Err(code)),
     };
@@ -648,7 +648,7 @@ pub fn list_statements(
     per_page: u64,
 ) -> Result<(sea_orm::Statement, sea_orm::Statement), &'static str> {
     use sea_orm::QueryTrait;
-    let q = filtered(scope, f)?;
+    let q = filtered(backend, scope, f)?;
     let count = q.clone().select_only().column_as(agreement::Column::Id.count(), "n").build(backend);
     let rows = q
         .order_by_desc(agreement::Column::CreatedAt)

@@ -65,6 +65,12 @@ pub fn like_pattern(text: &str) -> String {
 /// own index (the trigram index for name fragments; plain indexes for identifiers and e-mail),
 /// where one `OR` over them would scan the table.
 fn search_condition(backend: DbBackend, q: &str) -> Condition {
+    search_condition_on(backend, q, "organisations.id")
+}
+
+/// `column IN (the organisations a search text finds)`, for lists of records that belong to an
+/// organisation (agreements by their holder).
+pub fn search_condition_on(backend: DbBackend, q: &str, column: &str) -> Condition {
     let q = q.trim();
     let lower = q.to_lowercase();
     let compact: String = q.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
@@ -98,7 +104,7 @@ fn search_condition(backend: DbBackend, q: &str) -> Condition {
     }
     arms.push(format!("SELECT organisation_id FROM contacts WHERE email = {}", arg(lower.clone())));
     arms.push(format!("SELECT organisation_id FROM organisation_aliases WHERE value = {}", arg(compact)));
-    let sql = format!("organisations.id IN ({})", arms.join(" UNION "));
+    let sql = format!("{column} IN ({})", arms.join(" UNION "));
     Condition::all().add(Expr::cust_with_values(sql, values))
 }
 

@@ -515,6 +515,10 @@ both! {
             ("phase=active", vec!["AGR-API-1"]),
             ("q=api+employer", vec!["AGR-API-1"]),
             ("q=AGR-API-1", vec!["AGR-API-1"]),
+            // The holder as the directory finds it, with other filters beside the search.
+            ("q=API1", vec!["AGR-API-1"]),
+            ("q=employer&kind=partnership&phase=active", vec!["AGR-API-1"]),
+            ("q=second+employer&phase=draft", vec![draft["ref"].as_str().unwrap()]),
             ("review_due=true", vec!["AGR-API-1"]),
             ("account_manager=am@test.example", vec![draft["ref"].as_str().unwrap(), "AGR-API-1"]),
             ("district=north&sort=ref", vec![draft["ref"].as_str().unwrap(), "AGR-API-1"]),
