@@ -11,6 +11,7 @@ fn statements(
     scope: &accord_db::Scope,
     query: &str,
     arg: &str,
+    holders: Option<&[i64]>,
 ) -> Result<Vec<Statement>> {
     let s = |sql: &str, values: Vec<accord_db::sea_orm::Value>| Statement::from_sql_and_values(backend, sql, values);
     let pg = backend == accord_db::sea_orm::DbBackend::Postgres;
@@ -55,9 +56,16 @@ fn statements(
                 today: chrono::Utc::now().date_naive(),
                 ..Default::default()
             };
-            let (count, rows) = accord_db::agreements::list_statements(backend, scope, &filter, 50)
+            let (count, rows) = accord_db::agreements::list_statements(backend, scope, &filter, holders, 50)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            vec![count, rows]
+            if query == "agreements-search" {
+                // The search first finds the holders, then their agreements.
+                use accord_db::sea_orm::QueryTrait;
+                let find = accord_db::agreements::holder_search(backend, scope, arg).build(backend);
+                vec![find, count, rows]
+            } else {
+                vec![count, rows]
+            }
         }
         other => bail!("unknown query {other}: use list, search, page, agreements or agreements-search"),
     })
@@ -69,7 +77,12 @@ pub async fn run(app: &App, query: &str, iterations: usize, arg: &str, district:
         .await
         .map_err(|e| anyhow::anyhow!("district {district}: {e}"))?;
     let scope = accord_db::Scope::Districts(vec![d.id]);
-    let stmts = statements(app.db.backend(), &scope, query, arg)?;
+    let holders = if query == "agreements-search" {
+        accord_db::agreements::holder_ids(&app.db.conn, &scope, arg).await?
+    } else {
+        None
+    };
+    let stmts = statements(app.db.backend(), &scope, query, arg, holders.as_deref())?;
     let mut times = Vec::with_capacity(iterations);
     for i in 0..iterations + 10 {
         let t = Instant::now();

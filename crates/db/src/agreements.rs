@@ -96,17 +96,45 @@ fn site_join() -> sea_orm::RelationDef {
         .into()
 }
 
+/// The most holders a search narrows to by id; a broader search stays a subquery.
+const HOLDER_IDS: u64 = 2_000;
+
+/// The organisations of the scope a search text finds (as the directory's search finds
+/// them), when there are at most [`HOLDER_IDS`]: looked up first, so that the agreement query
+/// starts from their few agreements instead of testing every agreement against the search.
+pub async fn holder_ids<C: ConnectionTrait>(c: &C, scope: &Scope, text: &str) -> Result<Option<Vec<i64>>, DbErr> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let ids: Vec<i64> = holder_search(c.get_database_backend(), scope, text).into_tuple().all(c).await?;
+    Ok((ids.len() as u64 <= HOLDER_IDS).then_some(ids))
+}
+
+/// The query behind [`holder_ids`].
+pub fn holder_search(backend: sea_orm::DbBackend, scope: &Scope, text: &str) -> sea_orm::Select<organisation::Entity> {
+    scope::find::<organisation::Entity>(scope)
+        .select_only()
+        .column(organisation::Column::Id)
+        .filter(crate::directory::search_condition_on(backend, text, "organisations.id"))
+        .limit(HOLDER_IDS + 1)
+}
+
 fn filtered(
     backend: sea_orm::DbBackend,
     scope: &Scope,
     f: &AgreementFilter,
+    holders: Option<&[i64]>,
 ) -> Result<sea_orm::Select<agreement::Entity>, &'static str> {
     use agreement::Column as A;
     let mut q = scope::find::<agreement::Entity>(scope);
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         // The holder as the directory's search finds it (name fragment, identifier, contact).
-        let holders = crate::directory::search_condition_on(backend, text, "agreements.organisation_id");
-        q = q.filter(Condition::any().add(A::Ref.eq(text)).add(holders));
+        let by_holder = match holders {
+            Some(ids) => Condition::all().add(A::OrganisationId.is_in(ids.iter().copied())),
+            None => crate::directory::search_condition_on(backend, text, "agreements.organisation_id"),
+        };
+        q = q.filter(Condition::any().add(A::Ref.eq(text)).add(by_holder));
     }
     if let Some(k) = f.kind.as_deref().filter(|k| !k.is_empty()) {
         q = q.filter(A::Kind.eq(k));
@@ -146,7 +174,11 @@ pub async fn list_agreements<C: ConnectionTrait>(
     per_page: u64,
 ) -> Result<Result<(Vec<agreement::Model>, u64), &'static str>, DbErr> {
     use agreement::Column as A;
-    let q = match filtered(c.get_database_backend(), scope, f) {
+    let holders = match f.q.as_deref() {
+        Some(text) => holder_ids(c, scope, text).await?,
+        None => None,
+    };
+    let q = match filtered(c.get_database_backend(), scope, f, holders.as_deref()) {
         Ok(q) => q,
         Err(code) => return Ok(Err(code)),
     };
@@ -645,10 +677,11 @@ pub fn list_statements(
     backend: sea_orm::DbBackend,
     scope: &Scope,
     f: &AgreementFilter,
+    holders: Option<&[i64]>,
     per_page: u64,
 ) -> Result<(sea_orm::Statement, sea_orm::Statement), &'static str> {
     use sea_orm::QueryTrait;
-    let q = filtered(backend, scope, f)?;
+    let q = filtered(backend, scope, f, holders)?;
     let count = q.clone().select_only().column_as(agreement::Column::Id.count(), "n").build(backend);
     let rows = q
         .order_by_desc(agreement::Column::CreatedAt)
