@@ -58,7 +58,7 @@ fn statements(
             };
             let (count, rows) = accord_db::agreements::list_statements(backend, scope, &filter, holders, 50)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            if query == "agreements-search" {
+            if holders.is_some() {
                 // The search first finds the holders, then their agreements.
                 use accord_db::sea_orm::QueryTrait;
                 let find = accord_db::agreements::holder_search(backend, scope, arg).build(backend);

@@ -102,9 +102,12 @@ const HOLDER_IDS: u64 = 2_000;
 /// The organisations of the scope a search text finds (as the directory's search finds
 /// them), when there are at most [`HOLDER_IDS`]: looked up first, so that the agreement query
 /// starts from their few agreements instead of testing every agreement against the search.
+/// PostgreSQL only: there the subquery made the planner walk the agreements newest first and
+/// test each (43 ms at 100,000 organisations; 3.4 ms looked up first). SQLite plans the
+/// subquery well (6 ms) and the separate lookup badly (167 ms), so it keeps the subquery.
 pub async fn holder_ids<C: ConnectionTrait>(c: &C, scope: &Scope, text: &str) -> Result<Option<Vec<i64>>, DbErr> {
     let text = text.trim();
-    if text.is_empty() {
+    if text.is_empty() || c.get_database_backend() != sea_orm::DbBackend::Postgres {
         return Ok(None);
     }
     let ids: Vec<i64> = holder_search(c.get_database_backend(), scope, text).into_tuple().all(c).await?;
