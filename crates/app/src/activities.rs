@@ -316,11 +316,43 @@ async fn account_manager_for(
     dir::check_account_manager(&app.db.conn, org.district_id, "account_manager_email", email, errors).await
 }
 
-async fn people(app: &App, ids: Vec<i64>) -> Result<Vec<user::Model>> {
-    if ids.is_empty() {
-        return Ok(vec![]);
+/// What a page of records points to, looked up in three queries: the districts, the
+/// organisations and the account managers.
+struct Lookups {
+    districts: Vec<accord_db::entities::district::Model>,
+    orgs: Vec<organisation::Model>,
+    people: Vec<user::Model>,
+}
+
+impl Lookups {
+    async fn load(app: &App, org_ids: Vec<i64>, person_ids: Vec<i64>) -> Result<Lookups> {
+        let c = &app.db.conn;
+        let people = if person_ids.is_empty() {
+            vec![]
+        } else {
+            user::Entity::find().filter(user::Column::Id.is_in(person_ids)).all(c).await?
+        };
+        Ok(Lookups {
+            districts: accord_db::users::list_districts(c, &accord_db::Scope::All).await?,
+            orgs: dq::organisations_by_ids(c, org_ids).await?,
+            people,
+        })
     }
-    Ok(user::Entity::find().filter(user::Column::Id.is_in(ids)).all(&app.db.conn).await?)
+
+    fn district(&self, id: i64) -> String {
+        self.districts.iter().find(|d| d.id == id).map(|d| d.code.clone()).unwrap_or_default()
+    }
+
+    /// The organisation's ref and name.
+    fn org(&self, id: i64) -> (String, String) {
+        self.orgs.iter().find(|o| o.id == id).map(|o| (o.r#ref.clone(), o.name.clone())).unwrap_or_default()
+    }
+
+    /// The person's e-mail and name.
+    fn person(&self, id: Option<i64>) -> (Option<String>, Option<String>) {
+        let u = id.and_then(|id| self.people.iter().find(|u| u.id == id));
+        (u.map(|u| u.email.clone()), u.map(|u| u.name.clone()))
+    }
 }
 
 /// An activity as pages, the API and exports show it; fields named as the import columns.
@@ -349,29 +381,31 @@ pub struct ActivityView {
 }
 
 pub async fn activity_views(app: &App, rows: Vec<activity::Model>) -> Result<Vec<ActivityView>> {
-    let c = &app.db.conn;
-    let districts = accord_db::users::list_districts(c, &accord_db::Scope::All).await?;
-    let orgs = dq::organisations_by_ids(c, rows.iter().map(|r| r.organisation_id).collect()).await?;
-    let ams = people(app, rows.iter().filter_map(|r| r.account_manager_id).collect()).await?;
+    let found = Lookups::load(
+        app,
+        rows.iter().map(|r| r.organisation_id).collect(),
+        rows.iter().filter_map(|r| r.account_manager_id).collect(),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| {
-            let o = orgs.iter().find(|o| o.id == r.organisation_id);
-            let am = r.account_manager_id.and_then(|id| ams.iter().find(|u| u.id == id));
+            let (organisation_ref, organisation_name) = found.org(r.organisation_id);
+            let (account_manager_email, account_manager_name) = found.person(r.account_manager_id);
             ActivityView {
                 id: r.id,
-                district: districts.iter().find(|d| d.id == r.district_id).map(|d| d.code.clone()).unwrap_or_default(),
+                district: found.district(r.district_id),
                 source_id: r.source_id,
                 r#type: r.r#type,
                 organisation_id: r.organisation_id,
-                organisation_ref: o.map(|o| o.r#ref.clone()).unwrap_or_default(),
-                organisation_name: o.map(|o| o.name.clone()).unwrap_or_default(),
+                organisation_ref,
+                organisation_name,
                 start_date: r.start_date,
                 end_date: r.end_date,
                 citizen_ref: r.citizen_ref,
                 outcome: r.outcome,
-                account_manager_email: am.map(|u| u.email.clone()),
-                account_manager_name: am.map(|u| u.name.clone()),
+                account_manager_email,
+                account_manager_name,
                 source: r.source,
                 import_id: r.import_id,
                 created_at: r.created_at,
@@ -606,22 +640,24 @@ pub struct RequestView {
 }
 
 pub async fn request_views(app: &App, rows: Vec<recruitment_request::Model>) -> Result<Vec<RequestView>> {
-    let c = &app.db.conn;
-    let districts = accord_db::users::list_districts(c, &accord_db::Scope::All).await?;
-    let orgs = dq::organisations_by_ids(c, rows.iter().map(|r| r.organisation_id).collect()).await?;
-    let ams = people(app, rows.iter().filter_map(|r| r.account_manager_id).collect()).await?;
+    let found = Lookups::load(
+        app,
+        rows.iter().map(|r| r.organisation_id).collect(),
+        rows.iter().filter_map(|r| r.account_manager_id).collect(),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| {
-            let o = orgs.iter().find(|o| o.id == r.organisation_id);
-            let am = r.account_manager_id.and_then(|id| ams.iter().find(|u| u.id == id));
+            let (organisation_ref, organisation_name) = found.org(r.organisation_id);
+            let (account_manager_email, account_manager_name) = found.person(r.account_manager_id);
             RequestView {
                 id: r.id,
-                district: districts.iter().find(|d| d.id == r.district_id).map(|d| d.code.clone()).unwrap_or_default(),
+                district: found.district(r.district_id),
                 source_id: r.source_id,
                 organisation_id: r.organisation_id,
-                organisation_ref: o.map(|o| o.r#ref.clone()).unwrap_or_default(),
-                organisation_name: o.map(|o| o.name.clone()).unwrap_or_default(),
+                organisation_ref,
+                organisation_name,
                 title: r.title,
                 occupation: r.occupation,
                 positions: r.positions,
@@ -629,8 +665,8 @@ pub async fn request_views(app: &App, rows: Vec<recruitment_request::Model>) -> 
                 deadline: r.deadline,
                 status: r.status,
                 hires: r.hires,
-                account_manager_email: am.map(|u| u.email.clone()),
-                account_manager_name: am.map(|u| u.name.clone()),
+                account_manager_email,
+                account_manager_name,
                 source: r.source,
                 import_id: r.import_id,
                 candidates: vec![],
