@@ -13,6 +13,7 @@ pub mod districts;
 pub mod error;
 pub mod files;
 pub mod import;
+pub mod reports;
 pub mod scale;
 pub mod users;
 

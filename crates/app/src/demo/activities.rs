@@ -4,7 +4,7 @@
 //! partner companies and 107 recruitment requests over 58, with 86 hires — 1,193 new
 //! activities over 274 partner companies — plus activities at employers without an agreement,
 //! which the report must leave out. January 2023 has new activities at 76 partner companies
-//! by the 25th and activities being planned at 6 more.
+//! by the 25th and activities being planned (recorded, starting later) at 6 more.
 
 use super::Rng;
 use crate::import::{Kind, import_file};
@@ -154,8 +154,9 @@ pub async fn load_activities(app: &App) -> Result<usize> {
             for p in spread(range.clone(), count * share / 100, &mut rng) {
                 let cap = (year == 2023).then(|| date(2023, 12, 31));
                 let mut start = day_in(&mut rng, year, cap);
-                // January 2023 belongs to the status of the 25th: moved to later in the year.
-                if year == 2023 && start < date(2023, 2, 1) {
+                // January 2023 belongs to the status of the 25th: moved to later in the year,
+                // after what was recorded (two weeks ahead) by the 25th.
+                if year == 2023 && start < date(2023, 2, 15) {
                     start += Duration::days(40);
                 }
                 at(&mut w, &mut rng, p, kind, start);
@@ -168,7 +169,8 @@ pub async fn load_activities(app: &App) -> Result<usize> {
         at(&mut w, &mut rng, p * 3 % REQUESTS_2022.end, "work_placement", start);
     }
     for p in REQUESTS_2022.end..REQUESTS_2022.end + 6 {
-        let start = date(2023, 2, 6) + Duration::days(rng.below(20) as i64);
+        // Recorded two weeks ahead, so known on the 25th.
+        let start = date(2023, 2, 1) + Duration::days(rng.below(8) as i64);
         at(&mut w, &mut rng, p, "work_placement", start);
     }
     // Employers without an agreement.
@@ -187,7 +189,7 @@ pub async fn load_activities(app: &App) -> Result<usize> {
             n += 1;
             let received = day_in(&mut rng, year, None);
             let received =
-                if year == 2023 && received < date(2023, 2, 1) { received + Duration::days(40) } else { received };
+                if year == 2023 && received < date(2023, 2, 15) { received + Duration::days(40) } else { received };
             let (status, hires) = match k {
                 k if k < hired => ("filled", "1"),
                 k if k % 3 == 0 => ("filled_elsewhere", "0"),
@@ -216,5 +218,51 @@ pub async fn load_activities(app: &App) -> Result<usize> {
         }
         rows += report.rows;
     }
+    recorded_ahead(app, dk.id).await?;
     Ok(rows)
+}
+
+/// The case system records an activity about two weeks before it starts, and the nightly
+/// export brings it in then: the demo's records get that recording date, so that a report as
+/// of a past day sees what was planned on that day.
+async fn recorded_ahead(app: &App, district_id: i64) -> Result<()> {
+    use accord_db::entities::{activity, recruitment_request};
+    use accord_db::sea_orm::{QuerySelect, sea_query::Expr};
+    let c = &app.db.conn;
+    let at = |d: NaiveDate| (d - Duration::days(14)).and_hms_opt(8, 0, 0).unwrap_or_default().and_utc();
+    let txn = app.db.write().await?;
+    let days: Vec<NaiveDate> = activity::Entity::find()
+        .select_only()
+        .column(activity::Column::StartDate)
+        .distinct()
+        .filter(activity::Column::DistrictId.eq(district_id))
+        .into_tuple()
+        .all(c)
+        .await?;
+    for d in days {
+        activity::Entity::update_many()
+            .col_expr(activity::Column::CreatedAt, Expr::value(at(d)))
+            .filter(activity::Column::DistrictId.eq(district_id))
+            .filter(activity::Column::StartDate.eq(d))
+            .exec(&txn)
+            .await?;
+    }
+    let days: Vec<NaiveDate> = recruitment_request::Entity::find()
+        .select_only()
+        .column(recruitment_request::Column::ReceivedDate)
+        .distinct()
+        .filter(recruitment_request::Column::DistrictId.eq(district_id))
+        .into_tuple()
+        .all(c)
+        .await?;
+    for d in days {
+        recruitment_request::Entity::update_many()
+            .col_expr(recruitment_request::Column::CreatedAt, Expr::value(at(d)))
+            .filter(recruitment_request::Column::DistrictId.eq(district_id))
+            .filter(recruitment_request::Column::ReceivedDate.eq(d))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }

@@ -16,6 +16,7 @@ pub mod district;
 pub mod import;
 pub mod import_change;
 pub mod interaction;
+pub mod kpi_target;
 pub mod login_failure;
 pub mod organisation;
 pub mod organisation_alias;

@@ -7,6 +7,7 @@ mod m0002_directory;
 mod m0003_search;
 mod m0004_counts;
 mod m0005_agreements;
+mod m0006_targets;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_search::Migration),
             Box::new(m0004_counts::Migration),
             Box::new(m0005_agreements::Migration),
+            Box::new(m0006_targets::Migration),
         ]
     }
 }
