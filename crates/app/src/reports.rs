@@ -1148,13 +1148,15 @@ pub struct Comparison {
 }
 
 /// Recruitment requests received at partner companies in a period and what came of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Conversion {
     pub requests: u64,
     pub filled: u64,
     pub hires: u64,
     /// Hires per hundred requests, rounded down.
     pub percent: u64,
+    /// Hires per hundred requests.
+    pub percent_exact: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -1174,7 +1176,7 @@ pub struct FollowUps {
 }
 
 /// The dashboard of a district, or of every district the user may see.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Dashboard {
     pub date: NaiveDate,
     pub district: Option<String>,
@@ -1224,6 +1226,7 @@ fn conversion(counted: &Counted) -> Conversion {
         c.hires += f.hires.max(0) as u64;
     }
     c.percent = (c.hires * 100).checked_div(c.requests).unwrap_or(0);
+    c.percent_exact = if c.requests == 0 { 0.0 } else { c.hires as f64 * 100.0 / c.requests as f64 };
     c
 }
 

@@ -70,6 +70,9 @@ enum Command {
         #[arg(long)]
         district: Option<String>,
     },
+    /// Reports: the partner activity report (Table 1 of the committee report) and the committee report.
+    #[command(subcommand)]
+    Report(ReportCmd),
     /// Write a large generated data set into a district (benchmarks, trials at scale).
     Generate {
         #[arg(long)]
@@ -117,6 +120,51 @@ struct ServeArgs {
     /// X-Forwarded-For is trusted for the client address.
     #[arg(long, env = "ACCORD_TLS_PROXY")]
     tls_proxy: bool,
+}
+
+/// What every report takes.
+#[derive(Args)]
+struct ReportArgs {
+    /// The calendar year.
+    #[arg(long)]
+    year: String,
+    /// Count only what started up to and including this day (YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY).
+    #[arg(long)]
+    as_of: Option<String>,
+    /// One district's code (default: every district).
+    #[arg(long)]
+    district: Option<String>,
+    /// How organisations are counted: holder (the agreement's holder), company (rolled up to
+    /// the company) or site (where the activity took place).
+    #[arg(long, default_value = "holder")]
+    unit: String,
+    /// The language of the labels: en or da.
+    #[arg(long, default_value = "en")]
+    lang: String,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    output: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum ReportCmd {
+    /// New activities and recruitment requests at partner companies in a year, per type, with
+    /// the distinct organisations they are spread over.
+    Activities {
+        #[command(flatten)]
+        args: ReportArgs,
+        /// table, csv, json or xlsx
+        #[arg(long, default_value = "table")]
+        format: String,
+    },
+    /// The committee report: status, Table 1, the year before, the targets.
+    Committee {
+        #[command(flatten)]
+        args: ReportArgs,
+        /// json or xlsx
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -188,6 +236,36 @@ fn explain(e: AppError) -> anyhow::Error {
         }
         other => anyhow!(other),
     }
+}
+
+/// The partner activity report for a terminal: Table 1, the status, what lay outside.
+fn report_table(r: &accord_app::reports::ActivityReport, lang: accord_domain::Lang) -> String {
+    use accord_domain::format::number;
+    use std::fmt::Write;
+    let t = |k: &str| accord_web::i18n::t(lang, k);
+    let n = |v: u64| number(lang, v as i64);
+    let mut out = String::new();
+    let scope = r.district.clone().unwrap_or_else(|| t("header.all_districts"));
+    let _ = writeln!(out, "{} ({scope})", accord_web::i18n::t_value(lang, "rep.heading", &r.year.to_string()));
+    let width = r.rows.iter().chain(&r.outside.rows).map(|x| x.label.chars().count()).max().unwrap_or(10).max(12);
+    let line = |out: &mut String, label: &str, a: String, o: String, h: String| {
+        let _ = writeln!(out, "{label:<width$}  {a:>11}  {o:>13}  {h:>6}");
+    };
+    let table = |out: &mut String, rows: &[accord_app::reports::ReportRow], total: &accord_app::reports::Totals| {
+        line(out, &t("rep.col.type"), t("rep.col.activities_short"), t("rep.col.organisations_short"), t("rep.col.hires"));
+        for row in rows {
+            line(out, &row.label, n(row.activities), n(row.organisations), row.hires.map(n).unwrap_or_default());
+        }
+        line(out, &t("rep.total"), n(total.activities), n(total.organisations), String::new());
+    };
+    table(&mut out, &r.rows, &r.total);
+    let status = accord_web::i18n::t_args(lang, "rep.status_text", &[("date", &accord_domain::format::date(lang, r.status.date))])
+        .replace("{orgs}", &n(r.status.organisations))
+        .replace("{planned}", &n(r.status.planned));
+    let _ = writeln!(out, "\n{status}\n");
+    let _ = writeln!(out, "{}", accord_web::i18n::t_value(lang, "rep.outside_caption", &r.year.to_string()));
+    table(&mut out, &r.outside.rows, &r.outside.total);
+    out
 }
 
 async fn open(cli: &Cli) -> Result<App> {
@@ -334,6 +412,52 @@ async fn run(cli: Cli) -> Result<()> {
                 .map_err(|_| anyhow!("unknown format \"{format}\": use csv, json or xlsx"))?;
             let bytes = accord_app::import::export(&app, &system, k, f, district.as_deref()).await.map_err(explain)?;
             match output {
+                Some(path) => std::fs::write(&path, bytes).with_context(|| format!("cannot write {path}"))?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
+        }
+        Command::Report(cmd) => {
+            let (args, format, committee) = match cmd {
+                ReportCmd::Activities { args, format } => (args, format, false),
+                ReportCmd::Committee { args, format } => (args, format, true),
+            };
+            let lang = accord_domain::Lang::parse(&args.lang)
+                .ok_or_else(|| anyhow!("unknown language \"{}\": use en or da", args.lang))?;
+            let q = accord_app::reports::ReportQuery::parse(
+                &args.year,
+                args.as_of.as_deref().unwrap_or(""),
+                args.district.as_deref().unwrap_or(""),
+                &args.unit,
+            )
+            .map_err(explain)?;
+            let bytes = if committee {
+                let today = chrono::Utc::now().date_naive();
+                let r = accord_app::reports::committee(&app, &system, &q, today, lang).await.map_err(explain)?;
+                match format.as_str() {
+                    "json" => serde_json::to_vec_pretty(&r)?,
+                    "xlsx" => accord_app::reports::committee_workbook(&r, &accord_web::views::reports::workbook_text(lang))
+                        .map_err(explain)?,
+                    other => bail!("unknown format \"{other}\": use json or xlsx"),
+                }
+            } else {
+                let r = accord_app::reports::activity_report(&app, &system, &q, lang).await.map_err(explain)?;
+                match format.as_str() {
+                    "table" => report_table(&r, lang).into_bytes(),
+                    "json" => {
+                        let mut v = serde_json::to_vec_pretty(&r)?;
+                        v.push(b'\n');
+                        v
+                    }
+                    "csv" => accord_app::reports::report_csv(&r).map_err(explain)?,
+                    "xlsx" => accord_app::reports::report_workbook(&r, &accord_web::views::reports::workbook_text(lang))
+                        .map_err(explain)?,
+                    other => bail!("unknown format \"{other}\": use table, csv, json or xlsx"),
+                }
+            };
+            match args.output {
                 Some(path) => std::fs::write(&path, bytes).with_context(|| format!("cannot write {path}"))?,
                 None => {
                     use std::io::Write;

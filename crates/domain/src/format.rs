@@ -70,6 +70,15 @@ pub fn date(lang: Lang, d: NaiveDate) -> String {
     }
 }
 
+/// A month and year for a chart's axis: `Jan 2023` / `jan. 2023`.
+pub fn month_short(lang: Lang, d: NaiveDate) -> String {
+    let m = d.month0() as usize;
+    match lang {
+        Lang::En => format!("{} {}", &MONTHS_EN[m][..3], d.year()),
+        Lang::Da => format!("{}. {}", &MONTHS_DA[m][..3], d.year()),
+    }
+}
+
 /// A short date for tables: `25/01/2023` / `25.01.2023`.
 pub fn date_short(lang: Lang, d: NaiveDate) -> String {
     match lang {

@@ -125,6 +125,10 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
         items.push(("/activities", "nav.activities"));
         items.push(("/recruitment-requests", "nav.requests"));
     }
+    if accord_app::reports::can_view(actor) {
+        items.push(("/dashboard", "nav.dashboard"));
+        items.push(("/reports/activities", "nav.reports"));
+    }
     if accord_app::directory::can_edit(actor) && !actor.is_read_only() {
         items.push(("/imports", "nav.imports"));
     }
@@ -146,6 +150,8 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
                 "/activities" => {
                     path == href || path.starts_with("/activities/") || path.starts_with("/activity-types")
                 }
+                // The targets and the committee report belong to the reports.
+                "/reports/activities" => path.starts_with("/reports") || path.starts_with("/targets"),
                 _ => path == href || path.starts_with(&format!("{href}/")),
             },
         })

@@ -5,6 +5,7 @@
 rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod api;
+pub mod charts;
 pub mod cookies;
 pub mod ctx;
 pub mod error;

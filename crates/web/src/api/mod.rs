@@ -9,6 +9,7 @@ pub mod districts;
 pub mod imports;
 pub mod me;
 pub mod organisations;
+pub mod reports;
 pub mod requests;
 pub mod users;
 
@@ -40,6 +41,8 @@ use utoipa_axum::routes;
         (name = "activities", description = "Citizen-facing activities at employers: placements, wage subsidies, apprenticeships and the like"),
         (name = "recruitment-requests", description = "Recruitment requests from employers and the candidates referred to them"),
         (name = "activity-types", description = "The types of activity, their labels and aliases (kept by administrators)"),
+        (name = "reports", description = "The partner activity report, the records behind its numbers, the dashboard and the committee report"),
+        (name = "targets", description = "KPI targets with their value, trajectory and status"),
         (name = "imports", description = "Imports of CSV or XLSX files, all or nothing; the history of activity and request imports and their roll-back"),
     )
 )]
@@ -109,6 +112,13 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         // Case-system exports are larger than the 2 MB other requests may be.
         .routes(routes!(imports::create).layer(axum::extract::DefaultBodyLimit::max(imports::IMPORT_LIMIT)))
         .routes(routes!(imports::roll_back))
+        .routes(routes!(reports::activities))
+        .routes(routes!(reports::records))
+        .routes(routes!(reports::organisations))
+        .routes(routes!(reports::committee))
+        .routes(routes!(reports::dashboard))
+        .routes(routes!(reports::list_targets, reports::create_target))
+        .routes(routes!(reports::get_target, reports::update_target))
         .split_for_parts()
 }
 

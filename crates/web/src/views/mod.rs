@@ -12,6 +12,7 @@ pub mod health;
 pub mod home;
 pub mod imports;
 pub mod organisations;
+pub mod reports;
 pub mod requests;
 pub mod users;
 
@@ -106,6 +107,17 @@ pub fn router() -> Router<AppState> {
         .route("/imports/{id}/roll-back", get(imports::roll_back_form).post(imports::roll_back))
         .route("/contacts/{id}/edit", get(organisations::edit_contact))
         .route("/contacts/{id}", post(organisations::update_contact))
+        .route("/dashboard", get(reports::dashboard))
+        .route("/reports", get(|| async { Redirect::to("/reports/activities") }))
+        .route("/reports/activities", get(reports::activities))
+        .route("/reports/activities/records", get(reports::records))
+        .route("/reports/activities/organisations", get(reports::organisations))
+        .route("/reports/agreements", get(reports::agreements))
+        .route("/reports/committee", get(reports::committee))
+        .route("/targets", get(reports::targets).post(reports::create_target))
+        .route("/targets/new", get(reports::new_target))
+        .route("/targets/{id}", get(reports::show_target).post(reports::update_target))
+        .route("/targets/{id}/edit", get(reports::edit_target))
         .route("/static/{*file}", get(assets::serve))
 }
 
