@@ -1180,6 +1180,8 @@ pub struct FollowUps {
 pub struct Dashboard {
     pub date: NaiveDate,
     pub district: Option<String>,
+    /// The district's name; none for every district the user may see (or their only one).
+    pub district_name: Option<String>,
     pub year: i32,
     /// This year up to `date` and last year up to the same day.
     pub this_year: ActivityReport,
@@ -1281,6 +1283,10 @@ pub async fn dashboard(
     }
     Ok(Dashboard {
         date: today,
+        district_name: d.as_ref().map(|d| d.name.clone()).or_else(|| match actor.districts.as_slice() {
+            [one] => Some(one.name.clone()),
+            _ => None,
+        }),
         district: d.map(|d| d.code),
         year,
         by_type: compare(&this_year, &last_year),

@@ -28,6 +28,8 @@ pub struct LegendItem {
     pub text: String,
     pub x: u32,
     pub tx: u32,
+    /// The baseline of the legend's text.
+    pub y: u32,
 }
 
 /// Horizontal bars, grouped by category: this year against last year, say.
@@ -39,7 +41,6 @@ pub struct BarChart {
     pub label_x: u32,
     pub groups: Vec<BarGroup>,
     pub legend: Vec<LegendItem>,
-    pub legend_y: u32,
 }
 
 const WIDTH: u32 = 720;
@@ -55,7 +56,8 @@ pub fn bars(id: &str, title: &str, series: &[String], rows: &[(String, Vec<u64>)
     let span = WIDTH - LABEL - 70;
     let classes = ["chart-a", "chart-b"];
     let legend_y = 14;
-    let mut y = legend_y + 16;
+    // One line per series in the legend, then the bars.
+    let mut y = legend_y + 20 * series.len().min(2) as u32;
     let mut groups = Vec::with_capacity(rows.len());
     for (label, values) in rows {
         let top = y;
@@ -87,10 +89,7 @@ pub fn bars(id: &str, title: &str, series: &[String], rows: &[(String, Vec<u64>)
         .iter()
         .take(2)
         .enumerate()
-        .map(|(i, s)| {
-            let x = LABEL + i as u32 * 200;
-            LegendItem { class: classes[i], text: s.clone(), x, tx: x + 20 }
-        })
+        .map(|(i, s)| LegendItem { class: classes[i], text: s.clone(), x: LABEL, tx: LABEL + 20, y: legend_y + 20 * i as u32 })
         .collect();
     BarChart {
         id: id.to_owned(),
@@ -100,7 +99,6 @@ pub fn bars(id: &str, title: &str, series: &[String], rows: &[(String, Vec<u64>)
         label_x: LABEL - 8,
         groups,
         legend,
-        legend_y,
     }
 }
 
@@ -141,7 +139,7 @@ pub fn line(
     x_ticks: Vec<(u32, String)>,
     fmt: impl Fn(i64) -> String,
 ) -> LineChart {
-    let (width, height, left, right, top, bottom) = (720u32, 260u32, 70u32, 700u32, 20u32, 220u32);
+    let (width, height, left, right, top, bottom) = (720u32, 260u32, 70u32, 680u32, 20u32, 220u32);
     let max = values.iter().map(|(_, v)| *v).chain([threshold]).max().unwrap_or(1).max(1) as f64 * 1.1;
     let x = |d: u32| left + ((d as f64 / days.max(1) as f64) * (right - left) as f64).round() as u32;
     let y = |v: i64| bottom - ((v.max(0) as f64 / max) * (bottom - top) as f64).round() as u32;

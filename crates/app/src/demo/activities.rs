@@ -11,7 +11,7 @@ use crate::import::{Kind, import_file};
 use crate::{Actor, App, AppError, Result};
 use accord_db::entities::{agreement, organisation};
 use accord_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use std::fmt::Write;
 
 /// Table 1 of 2022: type, activities, partner companies (ranges of the partner list).
@@ -56,7 +56,7 @@ impl Writer {
             _ => None,
         };
         let end = weeks.map(|w| start + Duration::weeks(w));
-        let ended = end.is_some_and(|e| e < date(2024, 1, 1));
+        let ended = end.is_some_and(|e| e < chrono::Utc::now().date_naive());
         let outcome = match (ended, self.rng.below(10)) {
             (false, _) => "ongoing",
             (true, 0..=3) => "hired",
@@ -179,22 +179,43 @@ pub async fn load_activities(app: &App) -> Result<usize> {
         let start = day_in(&mut rng, 2021 + (i % 3) as i32, None);
         w.activity(kind, o, start);
     }
+    // The years since, up to two weeks ahead of today (what the case system holds now), so that
+    // the dashboard and this year's targets have figures to show.
+    let today = chrono::Utc::now().date_naive();
+    let later: Vec<i32> = (2024..=today.year()).collect();
+    for &year in &later {
+        let cap = (year == today.year()).then(|| today + Duration::days(14));
+        let share = 100 + (year - 2023) as usize * 3;
+        for (kind, count, range) in TABLE_2022 {
+            for p in spread(range.clone(), count * share / 100, &mut rng) {
+                let start = day_in(&mut rng, year, cap);
+                at(&mut w, &mut rng, p, kind, start);
+            }
+        }
+        for (i, o) in outsiders.iter().cycle().take(20.min(outsiders.len())).enumerate() {
+            let kind = ["work_placement", "wage_subsidy", "flex_job"][i % 3];
+            w.activity(kind, o, day_in(&mut rng, year, cap));
+        }
+    }
     let mut requests = String::from("source_id,organisation_ref,title,positions,received_date,status,hires\n");
     let titles =
         ["Lagermedarbejder", "Social- og sundhedshjælper", "Butiksassistent", "Chauffør", "Rengøringsassistent"];
     let mut n = 0;
-    for (year, count, hired) in [(2021, 96, 74), (2022, 107, 86), (2023, 112, 80)] {
+    let mut years = vec![(2021, 96, 74), (2022, 107, 86), (2023, 112, 80)];
+    years.extend(later.iter().map(|&y| (y, 110 + (y - 2023) as usize * 2, 84 + (y - 2023) as usize)));
+    for (year, count, hired) in years {
         let companies = spread(REQUESTS_2022, count, &mut rng);
+        let cap = (year == today.year()).then(|| today + Duration::days(14));
         for (k, p) in companies.into_iter().enumerate() {
             n += 1;
-            let received = day_in(&mut rng, year, None);
+            let received = day_in(&mut rng, year, cap);
             let received =
                 if year == 2023 && received < date(2023, 2, 15) { received + Duration::days(40) } else { received };
             let (status, hires) = match k {
                 k if k < hired => ("filled", "1"),
                 k if k % 3 == 0 => ("filled_elsewhere", "0"),
                 k if k % 3 == 1 => ("withdrawn", "0"),
-                _ if year == 2023 => ("open", ""),
+                _ if year >= 2023 => ("open", ""),
                 _ => ("expired", "0"),
             };
             let place = &partners[p][0];
@@ -220,6 +241,36 @@ pub async fn load_activities(app: &App) -> Result<usize> {
     }
     recorded_ahead(app, dk.id).await?;
     Ok(rows)
+}
+
+/// The municipality's targets: the employment plan's "at least 300 partner companies have
+/// activities" for 2023–24, and this year's own.
+pub async fn load_targets(app: &App) -> Result<()> {
+    use crate::reports::{TargetInput, save_target};
+    let system = Actor::system();
+    let y = chrono::Utc::now().year();
+    let targets = [
+        ("Mindst 300 partnerskabsvirksomheder har aktiviteter (Beskæftigelsesplan 2023-24)", "partner_organisations", "", "2023-01-01".to_owned(), "2024-12-31".to_owned(), "300", "at_least"),
+        ("Mindst 300 partnerskabsvirksomheder har aktiviteter i år", "partner_organisations", "", format!("{y}-01-01"), format!("{y}-12-31"), "300", "at_least"),
+        ("Mindst 750 virksomhedspraktikker i partnerskabsvirksomheder", "activities_of_type", "work_placement", format!("{y}-01-01"), format!("{y}-12-31"), "750", "at_least"),
+        ("Mindst 90 rekrutteringsanmodninger besat via jobcentret", "requests_filled", "", format!("{y}-01-01"), format!("{y}-12-31"), "90", "at_least"),
+        ("Mindst 400 partnerskabsaftaler i kraft", "agreements_in_force", "", format!("{y}-01-01"), format!("{y}-12-31"), "400", "at_least"),
+    ];
+    for (name, metric, kind, from, to, threshold, direction) in targets {
+        let input = TargetInput {
+            district: Some("slagelse".into()),
+            name: name.into(),
+            metric: metric.into(),
+            activity_type: kind.into(),
+            period_start: from,
+            period_end: to,
+            threshold: threshold.into(),
+            direction: direction.into(),
+            ..Default::default()
+        };
+        save_target(app, &system, None, &input).await?;
+    }
+    Ok(())
 }
 
 /// The case system records an activity about two weeks before it starts, and the nightly

@@ -66,6 +66,7 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
     load_directory(app).await?;
     load_agreements(app).await?;
     load_activities(app).await?;
+    activities::load_targets(app).await?;
     Ok(Some(logins))
 }
 

@@ -237,7 +237,6 @@ struct Shown {
     unit_note: String,
     csv: String,
     xlsx: String,
-    json: String,
     committee: String,
 }
 
@@ -291,7 +290,6 @@ pub async fn activities(
             outside: report_table(lang, q, Group::Outside, &report.outside.rows, &report.outside.total),
             csv: href("/reports/activities", &qs, &[("format", "csv")]),
             xlsx: href("/reports/activities", &qs, &[("format", "xlsx")]),
-            json: href("/api/v1/reports/activities", &qs, &[]),
             committee: href("/reports/committee", &qs, &[]),
         });
     }
@@ -655,6 +653,8 @@ pub struct KpiCard {
     pub value: String,
     pub href: String,
     pub note: String,
+    /// Where the note's own number leads, if it has one.
+    pub note_href: Option<String>,
 }
 
 pub struct TargetLine {
@@ -694,6 +694,7 @@ pub struct ComparisonLine {
 struct DashboardTemplate {
     page: Page,
     heading: String,
+    date: String,
     districts: Vec<Opt>,
     cards: Vec<KpiCard>,
     targets: Vec<TargetLine>,
@@ -764,6 +765,8 @@ pub fn target_line(lang: Lang, t: &TargetView) -> TargetLine {
 #[serde(default)]
 pub struct DashboardParams {
     pub district: String,
+    /// The day the dashboard is for (default today): to look back at a past day.
+    pub date: String,
 }
 
 pub async fn dashboard(
@@ -772,7 +775,10 @@ pub async fn dashboard(
     Query(p): Query<DashboardParams>,
 ) -> WebResult<Response> {
     let lang = ctx.lang;
-    let today = Utc::now().date_naive();
+    let today = match p.date.trim() {
+        "" => Utc::now().date_naive(),
+        s => accord_app::directory::parse_date(s).map_err(|c| AppError::field("date", c, Some(s)))?,
+    };
     let district = Some(p.district.trim()).filter(|d| !d.is_empty());
     let d = rep::dashboard(&state.app, &actor, district, today, lang).await?;
     let (districts, _) = super::activities::district_filter(&state, &actor, &p.district).await?;
@@ -797,24 +803,28 @@ pub async fn dashboard(
             value: n(d.this_year.total.organisations),
             href: organisations_href(&this_q, Group::Partner, None),
             note: i18n::t_value(lang, "dash.last_year_was", &n(d.last_year.total.organisations)),
+            note_href: Some(organisations_href(&last_q, Group::Partner, None)),
         },
         KpiCard {
             title: ctx.t("dash.partner_activities"),
             value: n(d.this_year.total.activities),
             href: records_href(&this_q, Group::Partner, None, &[]),
             note: i18n::t_value(lang, "dash.last_year_was", &n(d.last_year.total.activities)),
+            note_href: Some(records_href(&last_q, Group::Partner, None, &[])),
         },
         KpiCard {
             title: ctx.t("dash.planned"),
             value: n(d.this_year.status.planned),
             href: organisations_href(&this_q, Group::Planned, None),
             note: ctx.t("dash.planned_note"),
+            note_href: None,
         },
         KpiCard {
             title: ctx.t("dash.outside"),
             value: n(d.this_year.outside.total.activities),
             href: records_href(&this_q, Group::Outside, None, &[]),
             note: i18n::t_value(lang, "dash.outside_note", &n(d.this_year.outside.total.organisations)),
+            note_href: Some(organisations_href(&this_q, Group::Outside, None)),
         },
     ];
     let rows: Vec<(String, Vec<u64>)> = d.by_type.iter().map(|c| (c.label.clone(), vec![c.this_year, c.last_year])).collect();
@@ -870,17 +880,14 @@ pub async fn dashboard(
             accord_domain::report::year_earlier(today),
         ),
     ];
-    let heading = match &d.district {
-        Some(code) => i18n::t_value(
-            lang,
-            "dash.heading_district",
-            &districts.iter().find(|o| &o.value == code).map(|o| o.label.clone()).unwrap_or_else(|| code.clone()),
-        ),
+    let heading = match &d.district_name {
+        Some(name) => i18n::t_value(lang, "dash.heading_district", name),
         None => ctx.t("dash.title"),
     };
     let t = DashboardTemplate {
         page: ctx.page(heading.clone()),
         heading,
+        date: p.date.trim().to_owned(),
         districts,
         cards,
         targets: d.targets.iter().map(|t| target_line(lang, t)).collect(),
@@ -921,6 +928,8 @@ struct CommitteeTemplate {
     this_year: String,
     prev_total: String,
     this_total: String,
+    prev_total_href: String,
+    this_total_href: String,
     chart: BarChart,
     targets: Vec<TargetLine>,
     outside: ReportTable,
@@ -1014,6 +1023,8 @@ pub async fn committee(
         comparison_caption: t("rep.committee.comparison"),
         prev_total: n(r.previous.total.activities),
         this_total: n(r.report.total.activities),
+        prev_total_href: records_href(&prev_q, Group::Partner, None, &[]),
+        this_total_href: records_href(&q, Group::Partner, None, &[]),
         prev_year,
         this_year,
         chart,
