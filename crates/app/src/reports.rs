@@ -300,11 +300,35 @@ pub struct ReportQuery {
 impl ReportQuery {
     /// Parses the report's parameters as typed; every wrong one is named.
     pub fn parse(year: &str, as_of: &str, district: &str, unit: &str) -> Result<ReportQuery> {
+        Self::parse_period(year, as_of, district, unit, "", "")
+    }
+
+    /// The same, with another period than the year (`from` and `to`, both or neither).
+    pub fn parse_period(
+        year: &str,
+        as_of: &str,
+        district: &str,
+        unit: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<ReportQuery> {
         let mut errors = FieldErrors::new();
-        let y = if year.trim().is_empty() {
-            Some(chrono::Datelike::year(&Utc::now().date_naive()))
+        let period = if from.trim().is_empty() && to.trim().is_empty() {
+            None
         } else {
-            errors.take("year", year.trim(), rules::parse_year(year))
+            let f = errors.take("from", from.trim(), dir::parse_date(from));
+            let t = errors.take("to", to.trim(), dir::parse_date(to));
+            if let (Some(f), Some(t)) = (f, t)
+                && t < f
+            {
+                errors.add("to", "period.end_before_start", Some(to.trim()));
+            }
+            f.zip(t)
+        };
+        let y = match (period, year.trim()) {
+            (Some((f, _)), _) => Some(chrono::Datelike::year(&f)),
+            (None, "") => Some(chrono::Datelike::year(&Utc::now().date_naive())),
+            (None, y) => errors.take("year", y, rules::parse_year(y)),
         };
         let as_of_day = match as_of.trim() {
             "" => None,
@@ -314,8 +338,9 @@ impl ReportQuery {
             "" => Some(ReportUnit::Holder),
             s => errors.take("unit", s, ReportUnit::parse(s)),
         };
-        if let (Some(y), Some(d)) = (y, as_of_day)
-            && chrono::Datelike::year(&d) < y
+        let first = period.map(|p| p.0).or_else(|| y.and_then(|y| year_bounds(y).map(|b| b.0)));
+        if let (Some(first), Some(d)) = (first, as_of_day)
+            && d < first
         {
             errors.add("as_of", "report.as_of_before_year", Some(as_of.trim()));
         }
@@ -325,27 +350,8 @@ impl ReportQuery {
             as_of: as_of_day,
             district: Some(district.trim().to_owned()).filter(|d| !d.is_empty()),
             unit: unit.unwrap_or(ReportUnit::Holder),
-            period: None,
+            period,
         })
-    }
-
-    /// With another period than the year, as typed (`from` and `to`, both or neither).
-    pub fn with_period(mut self, from: &str, to: &str) -> Result<ReportQuery> {
-        if from.trim().is_empty() && to.trim().is_empty() {
-            return Ok(self);
-        }
-        let mut errors = FieldErrors::new();
-        let f = errors.take("from", from.trim(), dir::parse_date(from));
-        let t = errors.take("to", to.trim(), dir::parse_date(to));
-        if let (Some(f), Some(t)) = (f, t) {
-            if t < f {
-                errors.add("to", "period.end_before_start", Some(to.trim()));
-            }
-            self.period = Some((f, t));
-            self.year = chrono::Datelike::year(&f);
-        }
-        errors.into_result()?;
-        Ok(self)
     }
 
     pub fn window(&self) -> Result<Window> {

@@ -252,16 +252,26 @@ fn report_table(r: &accord_app::reports::ActivityReport, lang: accord_domain::La
         let _ = writeln!(out, "{label:<width$}  {a:>11}  {o:>13}  {h:>6}");
     };
     let table = |out: &mut String, rows: &[accord_app::reports::ReportRow], total: &accord_app::reports::Totals| {
-        line(out, &t("rep.col.type"), t("rep.col.activities_short"), t("rep.col.organisations_short"), t("rep.col.hires"));
+        line(
+            out,
+            &t("rep.col.type"),
+            t("rep.col.activities_short"),
+            t("rep.col.organisations_short"),
+            t("rep.col.hires"),
+        );
         for row in rows {
             line(out, &row.label, n(row.activities), n(row.organisations), row.hires.map(n).unwrap_or_default());
         }
         line(out, &t("rep.total"), n(total.activities), n(total.organisations), String::new());
     };
     table(&mut out, &r.rows, &r.total);
-    let status = accord_web::i18n::t_args(lang, "rep.status_text", &[("date", &accord_domain::format::date(lang, r.status.date))])
-        .replace("{orgs}", &n(r.status.organisations))
-        .replace("{planned}", &n(r.status.planned));
+    let status = accord_web::i18n::t_args(
+        lang,
+        "rep.status_text",
+        &[("date", &accord_domain::format::date(lang, r.status.date))],
+    )
+    .replace("{orgs}", &n(r.status.organisations))
+    .replace("{planned}", &n(r.status.planned));
     let _ = writeln!(out, "\n{status}\n");
     let _ = writeln!(out, "{}", accord_web::i18n::t_value(lang, "rep.outside_caption", &r.year.to_string()));
     table(&mut out, &r.outside.rows, &r.outside.total);
@@ -438,8 +448,10 @@ async fn run(cli: Cli) -> Result<()> {
                 let r = accord_app::reports::committee(&app, &system, &q, today, lang).await.map_err(explain)?;
                 match format.as_str() {
                     "json" => serde_json::to_vec_pretty(&r)?,
-                    "xlsx" => accord_app::reports::committee_workbook(&r, &accord_web::views::reports::workbook_text(lang))
-                        .map_err(explain)?,
+                    "xlsx" => {
+                        accord_app::reports::committee_workbook(&r, &accord_web::views::reports::workbook_text(lang))
+                            .map_err(explain)?
+                    }
                     other => bail!("unknown format \"{other}\": use json or xlsx"),
                 }
             } else {
@@ -452,8 +464,10 @@ async fn run(cli: Cli) -> Result<()> {
                         v
                     }
                     "csv" => accord_app::reports::report_csv(&r).map_err(explain)?,
-                    "xlsx" => accord_app::reports::report_workbook(&r, &accord_web::views::reports::workbook_text(lang))
-                        .map_err(explain)?,
+                    "xlsx" => {
+                        accord_app::reports::report_workbook(&r, &accord_web::views::reports::workbook_text(lang))
+                            .map_err(explain)?
+                    }
                     other => bail!("unknown format \"{other}\": use table, csv, json or xlsx"),
                 }
             };

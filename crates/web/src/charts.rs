@@ -51,7 +51,13 @@ const GROUP_GAP: u32 = 14;
 
 /// A grouped bar chart: `series` names the bars of each group (at most two), `rows` give
 /// each category's label and values, written with `fmt`.
-pub fn bars(id: &str, title: &str, series: &[String], rows: &[(String, Vec<u64>)], fmt: impl Fn(u64) -> String) -> BarChart {
+pub fn bars(
+    id: &str,
+    title: &str,
+    series: &[String],
+    rows: &[(String, Vec<u64>)],
+    fmt: impl Fn(u64) -> String,
+) -> BarChart {
     let max = rows.iter().flat_map(|(_, v)| v.iter().copied()).max().unwrap_or(0).max(1);
     let span = WIDTH - LABEL - 70;
     let classes = ["chart-a", "chart-b"];
@@ -89,7 +95,13 @@ pub fn bars(id: &str, title: &str, series: &[String], rows: &[(String, Vec<u64>)
         .iter()
         .take(2)
         .enumerate()
-        .map(|(i, s)| LegendItem { class: classes[i], text: s.clone(), x: LABEL, tx: LABEL + 20, y: legend_y + 20 * i as u32 })
+        .map(|(i, s)| LegendItem {
+            class: classes[i],
+            text: s.clone(),
+            x: LABEL,
+            tx: LABEL + 20,
+            y: legend_y + 20 * i as u32,
+        })
         .collect();
     BarChart {
         id: id.to_owned(),
@@ -178,7 +190,13 @@ mod tests {
 
     #[test]
     fn bars_scale_to_the_largest_value() {
-        let c = bars("c", "Title", &["2023".into(), "2022".into()], &[("A".into(), vec![100, 50]), ("B".into(), vec![0, 25])], |v| v.to_string());
+        let c = bars(
+            "c",
+            "Title",
+            &["2023".into(), "2022".into()],
+            &[("A".into(), vec![100, 50]), ("B".into(), vec![0, 25])],
+            |v| v.to_string(),
+        );
         assert_eq!(c.groups.len(), 2);
         let a = &c.groups[0].bars;
         assert_eq!(a[0].w, WIDTH - LABEL - 70);

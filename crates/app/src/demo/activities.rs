@@ -250,11 +250,51 @@ pub async fn load_targets(app: &App) -> Result<()> {
     let system = Actor::system();
     let y = chrono::Utc::now().year();
     let targets = [
-        ("Mindst 300 partnerskabsvirksomheder har aktiviteter (Beskæftigelsesplan 2023-24)", "partner_organisations", "", "2023-01-01".to_owned(), "2024-12-31".to_owned(), "300", "at_least"),
-        ("Mindst 300 partnerskabsvirksomheder har aktiviteter i år", "partner_organisations", "", format!("{y}-01-01"), format!("{y}-12-31"), "300", "at_least"),
-        ("Mindst 750 virksomhedspraktikker i partnerskabsvirksomheder", "activities_of_type", "work_placement", format!("{y}-01-01"), format!("{y}-12-31"), "750", "at_least"),
-        ("Mindst 90 rekrutteringsanmodninger besat via jobcentret", "requests_filled", "", format!("{y}-01-01"), format!("{y}-12-31"), "90", "at_least"),
-        ("Mindst 400 partnerskabsaftaler i kraft", "agreements_in_force", "", format!("{y}-01-01"), format!("{y}-12-31"), "400", "at_least"),
+        (
+            "Mindst 300 partnerskabsvirksomheder har aktiviteter (Beskæftigelsesplan 2023-24)",
+            "partner_organisations",
+            "",
+            "2023-01-01".to_owned(),
+            "2024-12-31".to_owned(),
+            "300",
+            "at_least",
+        ),
+        (
+            "Mindst 300 partnerskabsvirksomheder har aktiviteter i år",
+            "partner_organisations",
+            "",
+            format!("{y}-01-01"),
+            format!("{y}-12-31"),
+            "300",
+            "at_least",
+        ),
+        (
+            "Mindst 750 virksomhedspraktikker i partnerskabsvirksomheder",
+            "activities_of_type",
+            "work_placement",
+            format!("{y}-01-01"),
+            format!("{y}-12-31"),
+            "750",
+            "at_least",
+        ),
+        (
+            "Mindst 90 rekrutteringsanmodninger besat via jobcentret",
+            "requests_filled",
+            "",
+            format!("{y}-01-01"),
+            format!("{y}-12-31"),
+            "90",
+            "at_least",
+        ),
+        (
+            "Mindst 400 partnerskabsaftaler i kraft",
+            "agreements_in_force",
+            "",
+            format!("{y}-01-01"),
+            format!("{y}-12-31"),
+            "400",
+            "at_least",
+        ),
     ];
     for (name, metric, kind, from, to, threshold, direction) in targets {
         let input = TargetInput {

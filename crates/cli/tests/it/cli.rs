@@ -4,7 +4,7 @@ use crate::both;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn accord(url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+pub(crate) fn accord(url: &str, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(args)
         .env("ACCORD_DATABASE_URL", url)

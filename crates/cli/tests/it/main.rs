@@ -17,4 +17,5 @@ mod directory;
 mod districts;
 mod import;
 mod pages;
+mod reports;
 mod users;

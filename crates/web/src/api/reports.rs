@@ -206,14 +206,9 @@ pub async fn list_targets(
     ApiActor(actor): ApiActor,
     Query(p): Query<TargetParams>,
 ) -> WebResult<Json<TargetList>> {
-    let items = rep::targets(
-        &state.app,
-        &actor,
-        p.district.as_deref(),
-        p.retired.unwrap_or(false),
-        Utc::now().date_naive(),
-    )
-    .await?;
+    let items =
+        rep::targets(&state.app, &actor, p.district.as_deref(), p.retired.unwrap_or(false), Utc::now().date_naive())
+            .await?;
     Ok(Json(TargetList { total: items.len() as u64, items }))
 }
 

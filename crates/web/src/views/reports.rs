@@ -11,7 +11,8 @@ use crate::forms::{CsrfForm, ShownErrors};
 use crate::i18n;
 use crate::state::AppState;
 use accord_app::reports::{
-    self as rep, ActivityReport, AgreementSet, Cell, Group, REQUEST_ROW, ReportQuery, ReportRow, TargetInput, TargetView,
+    self as rep, ActivityReport, AgreementSet, Cell, Group, REQUEST_ROW, ReportQuery, ReportRow, TargetInput,
+    TargetView,
 };
 use accord_app::{AppError, Paging};
 use accord_domain::{Direction, FieldErrors, KpiMetric, Lang, ReportUnit, format};
@@ -43,7 +44,7 @@ pub struct ReportParams {
 
 impl ReportParams {
     pub fn query(&self) -> accord_app::Result<ReportQuery> {
-        ReportQuery::parse(&self.year, &self.as_of, &self.district, &self.unit)?.with_period(&self.from, &self.to)
+        ReportQuery::parse_period(&self.year, &self.as_of, &self.district, &self.unit, &self.from, &self.to)
     }
 
     pub fn cell(&self) -> accord_app::Result<Cell> {
@@ -259,7 +260,11 @@ pub async fn activities(
         let report = rep::activity_report(&state.app, &actor, q, lang).await?;
         match f.format.as_str() {
             "csv" => {
-                return Ok(file_response(rep::report_csv(&report)?, "text/csv; charset=utf-8", &format!("partner-activity-{}.csv", q.year)));
+                return Ok(file_response(
+                    rep::report_csv(&report)?,
+                    "text/csv; charset=utf-8",
+                    &format!("partner-activity-{}.csv", q.year),
+                ));
             }
             "xlsx" => {
                 let bytes = rep::report_workbook(&report, &workbook_text(lang))?;
@@ -324,14 +329,12 @@ fn cell_title(lang: Lang, q: &ReportQuery, cell: &Cell, counted_label: Option<St
     };
     let period = match (q.period, q.as_of) {
         (Some((f, t)), _) => format!("{} – {}", format::date(lang, f), format::date(lang, t)),
-        (None, Some(d)) => i18n::t_args(lang, "rep.year_to", &[("year", &q.year.to_string()), ("date", &format::date(lang, d))]),
+        (None, Some(d)) => {
+            i18n::t_args(lang, "rep.year_to", &[("year", &q.year.to_string()), ("date", &format::date(lang, d))])
+        }
         (None, None) => q.year.to_string(),
     };
-    let mut s = i18n::t_args(
-        lang,
-        &format!("rep.cell.{}", group.as_str()),
-        &[("what", &what), ("period", &period)],
-    );
+    let mut s = i18n::t_args(lang, &format!("rep.cell.{}", group.as_str()), &[("what", &what), ("period", &period)]);
     if cell.hired {
         s.push_str(&format!(" — {}", i18n::t(lang, "rep.with_hires")));
     }
@@ -342,7 +345,8 @@ fn cell_title(lang: Lang, q: &ReportQuery, cell: &Cell, counted_label: Option<St
 }
 
 fn row_label(state_types: &accord_app::activities::TypeIndex, lang: Lang, row: &Option<String>) -> Option<String> {
-    row.as_ref().map(|r| if r == REQUEST_ROW { rep::request_label(lang).to_owned() } else { state_types.label(r, lang) })
+    row.as_ref()
+        .map(|r| if r == REQUEST_ROW { rep::request_label(lang).to_owned() } else { state_types.label(r, lang) })
 }
 
 pub struct RecordLine {
@@ -486,7 +490,11 @@ pub async fn organisations(
             let fmt = accord_app::files::Format::parse(&f.format).unwrap_or(accord_app::files::Format::Csv);
             let bytes =
                 accord_app::files::write_table(fmt, "organisations", &header, &body).map_err(AppError::Internal)?;
-            return Ok(file_response(bytes, fmt.content_type(), &format!("organisations-{}.{}", q.year, fmt.extension())));
+            return Ok(file_response(
+                bytes,
+                fmt.content_type(),
+                &format!("organisations-{}.{}", q.year, fmt.extension()),
+            ));
         }
         "" => {}
         other => return Err(AppError::field("format", "format.unknown", Some(other)).into()),
@@ -538,7 +546,8 @@ pub struct AgreementParams {
 impl AgreementParams {
     pub fn set(&self) -> accord_app::Result<AgreementSet> {
         let mut e = FieldErrors::new();
-        let day = |e: &mut FieldErrors, field: &str, s: &str| e.take(field, s.trim(), accord_app::directory::parse_date(s));
+        let day =
+            |e: &mut FieldErrors, field: &str, s: &str| e.take(field, s.trim(), accord_app::directory::parse_date(s));
         let set = match self.what.trim() {
             "in_force" | "" => day(&mut e, "date", &self.date).map(AgreementSet::InForce),
             w @ ("started" | "terminated") => {
@@ -611,11 +620,9 @@ pub async fn agreements(
     let list = rep::agreements_behind(&state.app, &actor, district, set).await?;
     let title = match set {
         AgreementSet::InForce(d) => i18n::t_value(lang, "rep.agr.in_force", &format::date(lang, d)),
-        AgreementSet::Started(a, b) => i18n::t_args(
-            lang,
-            "rep.agr.started",
-            &[("from", &format::date(lang, a)), ("to", &format::date(lang, b))],
-        ),
+        AgreementSet::Started(a, b) => {
+            i18n::t_args(lang, "rep.agr.started", &[("from", &format::date(lang, a)), ("to", &format::date(lang, b))])
+        }
         AgreementSet::Terminated(a, b) => i18n::t_args(
             lang,
             "rep.agr.terminated",
@@ -634,11 +641,7 @@ pub async fn agreements(
                 holder: a.organisation_name.clone(),
                 kind: i18n::t(lang, &format!("agr.kinds.{}", a.kind)),
                 start: format::date_short(lang, a.start_date),
-                end: a
-                    .terminated_on
-                    .or(a.end_date)
-                    .map(|d| format::date_short(lang, d))
-                    .unwrap_or_default(),
+                end: a.terminated_on.or(a.end_date).map(|d| format::date_short(lang, d)).unwrap_or_default(),
             })
             .collect(),
         title,
@@ -791,11 +794,15 @@ pub async fn dashboard(
     };
     let last_q = this_q.previous_year();
     let n = |v: u64| format::number(lang, v as i64);
-    let this_label = i18n::t_args(lang, "rep.year_to", &[("year", &d.year.to_string()), ("date", &format::date(lang, today))]);
+    let this_label =
+        i18n::t_args(lang, "rep.year_to", &[("year", &d.year.to_string()), ("date", &format::date(lang, today))]);
     let last_label = i18n::t_args(
         lang,
         "rep.year_to",
-        &[("year", &(d.year - 1).to_string()), ("date", &format::date(lang, accord_domain::report::year_earlier(today)))],
+        &[
+            ("year", &(d.year - 1).to_string()),
+            ("date", &format::date(lang, accord_domain::report::year_earlier(today))),
+        ],
     );
     let cards = vec![
         KpiCard {
@@ -827,7 +834,8 @@ pub async fn dashboard(
             note_href: Some(organisations_href(&this_q, Group::Outside, None)),
         },
     ];
-    let rows: Vec<(String, Vec<u64>)> = d.by_type.iter().map(|c| (c.label.clone(), vec![c.this_year, c.last_year])).collect();
+    let rows: Vec<(String, Vec<u64>)> =
+        d.by_type.iter().map(|c| (c.label.clone(), vec![c.this_year, c.last_year])).collect();
     let chart = charts::bars(
         "chart-types",
         &ctx.t("dash.by_type_chart"),
@@ -856,10 +864,8 @@ pub async fn dashboard(
         hires_href: records_href(q, Group::Partner, Some(REQUEST_ROW), &[("hired", "1")]),
         rate: format::percent(lang, c.percent_exact),
     };
-    let conversion = vec![
-        conv(&this_q, &this_label, &d.conversion_this_year),
-        conv(&last_q, &last_label, &d.conversion_last_year),
-    ];
+    let conversion =
+        vec![conv(&this_q, &this_label, &d.conversion_this_year), conv(&last_q, &last_label, &d.conversion_last_year)];
     let dist = d.district.as_deref();
     let flow = |label: &str, f: &rep::AgreementFlow, from: NaiveDate, to: NaiveDate| {
         (
@@ -968,18 +974,26 @@ pub async fn committee(
         None => t("header.all_districts"),
     };
     let prev_year = match prev_q.as_of {
-        Some(d) => i18n::t_args(lang, "rep.year_to", &[("year", &prev_q.year.to_string()), ("date", &format::date(lang, d))]),
+        Some(d) => {
+            i18n::t_args(lang, "rep.year_to", &[("year", &prev_q.year.to_string()), ("date", &format::date(lang, d))])
+        }
         None => prev_q.year.to_string(),
     };
     let this_year = match q.as_of {
-        Some(d) => i18n::t_args(lang, "rep.year_to", &[("year", &q.year.to_string()), ("date", &format::date(lang, d))]),
+        Some(d) => {
+            i18n::t_args(lang, "rep.year_to", &[("year", &q.year.to_string()), ("date", &format::date(lang, d))])
+        }
         None => q.year.to_string(),
     };
     let rows: Vec<(String, Vec<u64>)> =
         r.comparison.iter().map(|c| (c.label.clone(), vec![c.this_year, c.last_year])).collect();
-    let chart = charts::bars("chart-committee", &t("rep.committee.chart"), &[this_year.clone(), prev_year.clone()], &rows, |v| {
-        format::number(lang, v as i64)
-    });
+    let chart = charts::bars(
+        "chart-committee",
+        &t("rep.committee.chart"),
+        &[this_year.clone(), prev_year.clone()],
+        &rows,
+        |v| format::number(lang, v as i64),
+    );
     let request = r.report.rows.iter().find(|x| x.r#type == REQUEST_ROW);
     let requests_text = match request {
         Some(req) => i18n::t_args(
@@ -1215,7 +1229,8 @@ async fn target_form(
         label: i18n::t(lang, &format!("{prefix}.{code}")),
         checked: code == selected,
     };
-    let mut type_opts = vec![Opt { value: String::new(), label: ctx.t("kpi.no_type"), checked: f.activity_type.is_empty() }];
+    let mut type_opts =
+        vec![Opt { value: String::new(), label: ctx.t("kpi.no_type"), checked: f.activity_type.is_empty() }];
     type_opts.extend(types.types.iter().filter(|t| !t.retired && t.counts).map(|t| Opt {
         value: t.code.clone(),
         label: types.label(&t.code, lang),
@@ -1231,7 +1246,11 @@ async fn target_form(
         types: type_opts,
         units: unit_options(lang, ReportUnit::parse(&f.unit).unwrap_or(ReportUnit::Holder)),
         directions: Direction::ALL.iter().map(|d| opt("kpi.direction", d.as_str(), &f.direction)).collect(),
-        districts: if id.is_none() { super::activities::district_options(state, actor, &district).await? } else { vec![] },
+        districts: if id.is_none() {
+            super::activities::district_options(state, actor, &district).await?
+        } else {
+            vec![]
+        },
         changed,
         version: f.version.map(|v| v.to_string()).unwrap_or_default(),
         f,
@@ -1308,10 +1327,8 @@ pub async fn update_target(
                     _ => t.notes.clone(),
                 }
             };
-            let rows = changed
-                .iter()
-                .map(|c| (ctx.t(&format!("kpi.{c}")), field(c, &theirs), field(c, &input)))
-                .collect();
+            let rows =
+                changed.iter().map(|c| (ctx.t(&format!("kpi.{c}")), field(c, &theirs), field(c, &input))).collect();
             let mut mine = input.clone();
             mine.version = Some(cur.version);
             target_form(&state, &ctx, &actor, Some(id), mine, &FieldErrors::new(), rows).await
