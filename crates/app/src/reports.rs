@@ -841,7 +841,7 @@ fn check_target(types: &TypeIndex, i: &TargetInput) -> std::result::Result<Check
             None
         }
         s => match s.parse::<i64>() {
-            Ok(n) if n >= 0 && n <= 100_000_000 => Some(n),
+            Ok(n) if (0..=100_000_000).contains(&n) => Some(n),
             _ => {
                 e.add("threshold", "number.whole", Some(i.threshold.trim()));
                 None

@@ -65,14 +65,14 @@ pub async fn request_facts<C: ConnectionTrait>(
     to: NaiveDate,
 ) -> Result<Vec<RequestFact>, DbErr> {
     use recruitment_request::Column as R;
-    let rows: Vec<(i64, i64, NaiveDate, String, Option<i32>, DateTime<Utc>)> =
-        scope::find::<recruitment_request::Entity>(scope)
-            .select_only()
-            .columns([R::Id, R::OrganisationId, R::ReceivedDate, R::Status, R::Hires, R::CreatedAt])
-            .filter(R::ReceivedDate.between(from, to))
-            .into_tuple()
-            .all(c)
-            .await?;
+    type Row = (i64, i64, NaiveDate, String, Option<i32>, DateTime<Utc>);
+    let rows: Vec<Row> = scope::find::<recruitment_request::Entity>(scope)
+        .select_only()
+        .columns([R::Id, R::OrganisationId, R::ReceivedDate, R::Status, R::Hires, R::CreatedAt])
+        .filter(R::ReceivedDate.between(from, to))
+        .into_tuple()
+        .all(c)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|(id, organisation_id, received_date, status, hires, created_at)| RequestFact {

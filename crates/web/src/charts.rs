@@ -139,18 +139,21 @@ pub struct LineChart {
     pub bottom: u32,
 }
 
-/// `values` are `(day number within the period, value)`; `days` is the period's length.
-pub fn line(
-    id: &str,
-    title: &str,
-    values: &[(u32, i64)],
-    days: u32,
-    threshold: i64,
-    threshold_text: String,
-    pace: bool,
-    x_ticks: Vec<(u32, String)>,
-    fmt: impl Fn(i64) -> String,
-) -> LineChart {
+/// What a line chart shows: `values` are `(day number within the period, value)`, `days` the
+/// period's length; `pace` draws the steady line from zero to the threshold.
+pub struct LineInput<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub values: &'a [(u32, i64)],
+    pub days: u32,
+    pub threshold: i64,
+    pub threshold_text: String,
+    pub pace: bool,
+    pub x_ticks: Vec<(u32, String)>,
+}
+
+pub fn line(input: LineInput, fmt: impl Fn(i64) -> String) -> LineChart {
+    let LineInput { id, title, values, days, threshold, threshold_text, pace, x_ticks } = input;
     let (width, height, left, right, top, bottom) = (720u32, 260u32, 70u32, 680u32, 20u32, 220u32);
     let max = values.iter().map(|(_, v)| *v).chain([threshold]).max().unwrap_or(1).max(1) as f64 * 1.1;
     let x = |d: u32| left + ((d as f64 / days.max(1) as f64) * (right - left) as f64).round() as u32;
@@ -208,7 +211,17 @@ mod tests {
 
     #[test]
     fn line_points_rise_with_the_values() {
-        let c = line("t", "T", &[(31, 10), (59, 40)], 365, 300, "300".into(), true, vec![], |v| v.to_string());
+        let input = LineInput {
+            id: "t",
+            title: "T",
+            values: &[(31, 10), (59, 40)],
+            days: 365,
+            threshold: 300,
+            threshold_text: "300".into(),
+            pace: true,
+            x_ticks: vec![],
+        };
+        let c = line(input, |v| v.to_string());
         assert_eq!(c.dots.len(), 2);
         assert!(c.dots[1].1 < c.dots[0].1, "a larger value is drawn higher");
         assert!(c.threshold_y < c.dots[1].1);

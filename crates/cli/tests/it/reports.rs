@@ -144,7 +144,6 @@ fn data_set() -> DataSet {
         row(&mut acts, "work_placement", &place(&hs[p * 3], p), &format!("2023-01-{:02}", 2 + p % 23));
     }
     for (i, p) in (260..266).enumerate() {
-        n += 1;
         let _ = writeln!(acts, "PLANNED-{i},work_placement,{},2023-02-0{},,CIT-P{i},ongoing", hs[p], 1 + i);
     }
 

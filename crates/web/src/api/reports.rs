@@ -55,7 +55,7 @@ impl ReportQueryParams {
     }
 
     fn lang(&self) -> Lang {
-        self.lang.as_deref().and_then(|l| Lang::parse(l)).unwrap_or(Lang::En)
+        self.lang.as_deref().and_then(Lang::parse).unwrap_or(Lang::En)
     }
 }
 
@@ -177,7 +177,7 @@ pub async fn dashboard(
     ApiActor(actor): ApiActor,
     Query(p): Query<DashboardParams>,
 ) -> WebResult<Json<Dashboard>> {
-    let lang = p.lang.as_deref().and_then(|l| Lang::parse(l)).unwrap_or(Lang::En);
+    let lang = p.lang.as_deref().and_then(Lang::parse).unwrap_or(Lang::En);
     Ok(Json(rep::dashboard(&state.app, &actor, p.district.as_deref(), Utc::now().date_naive(), lang).await?))
 }
 

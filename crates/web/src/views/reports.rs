@@ -1125,17 +1125,17 @@ pub async fn show_target(
             .filter(|(i, _)| v.trajectory.len() <= 12 || i % 3 == 2)
             .map(|(_, p)| (((p.date - v.period_start).num_days() + 1) as u32, format::month_short(lang, p.date)))
             .collect();
-        charts::line(
-            "chart-target",
-            &i18n::t_value(lang, "kpi.chart", &v.name),
-            &values,
+        let input = charts::LineInput {
+            id: "chart-target",
+            title: &i18n::t_value(lang, "kpi.chart", &v.name),
+            values: &values,
             days,
-            v.threshold,
-            i18n::t_value(lang, "kpi.threshold_line", &format::number(lang, v.threshold)),
-            KpiMetric::parse(&v.metric).is_ok_and(|m| m.is_cumulative()),
-            ticks,
-            |x| format::number(lang, x),
-        )
+            threshold: v.threshold,
+            threshold_text: i18n::t_value(lang, "kpi.threshold_line", &format::number(lang, v.threshold)),
+            pace: KpiMetric::parse(&v.metric).is_ok_and(|m| m.is_cumulative()),
+            x_ticks: ticks,
+        };
+        charts::line(input, |x| format::number(lang, x))
     });
     let t = TargetTemplate {
         page: ctx.page(v.name.clone()),
