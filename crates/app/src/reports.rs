@@ -124,8 +124,14 @@ pub struct Counted {
     pub unit: ReportUnit,
     /// Row codes: the activity types, then [`REQUEST_ROW`].
     pub rows: Vec<String>,
+    /// The records of the organisations an agreement covered on some day of the window (and,
+    /// counting companies, of the rest of their companies), each classified.
     pub facts: Vec<Fact>,
+    /// The records of every other organisation, counted in the database: none of them can be
+    /// partner activity, so only their numbers are needed.
+    pub bulk: Vec<q::BulkCount>,
     pub types: TypeIndex,
+    scope: Scope,
 }
 
 /// The end of `day` in UTC: what was recorded by then counts as known on that day.
@@ -144,8 +150,14 @@ pub async fn count(app: &App, scope: &Scope, window: Window, unit: ReportUnit) -
     let request_row = (rows.len() - 1) as u16;
     let cover = PartnerCoverage::load(c, scope, window.from, window.end).await?;
     let known_by = end_of(window.cutoff);
-    let acts = q::activity_facts(c, scope, window.from, window.end).await?;
-    let reqs = q::request_facts(c, scope, window.from, window.end).await?;
+    let kinds = partnership_kinds();
+    let companies = unit == ReportUnit::Company;
+    let (acts, reqs) = q::candidate_facts(c, scope, &kinds, window.from, window.end, companies).await?;
+    let bulk = if window.cutoff >= window.from {
+        q::bulk_counts(c, scope, &kinds, (window.from, window.cutoff, window.end), companies).await?
+    } else {
+        vec![]
+    };
     let mut facts = Vec::with_capacity(acts.len() + reqs.len());
     let group_of = |counted: bool, holder: Option<i64>, date: NaiveDate, created: DateTime<Utc>| -> Option<Group> {
         let planned = date > window.cutoff;
@@ -200,7 +212,55 @@ pub async fn count(app: &App, scope: &Scope, window: Window, unit: ReportUnit) -
             f.unit = company.get(&f.unit).copied().unwrap_or(f.unit);
         }
     }
-    Ok(Counted { window, unit, rows, facts, types })
+    Ok(Counted { window, unit, rows, facts, bulk, types, scope: scope.clone() })
+}
+
+/// The records of a cell: the classified ones, and for the groups outside the partner
+/// companies also those counted in the database, read back for the list.
+pub async fn cell_facts(app: &App, counted: &Counted, cell: &Cell) -> Result<Vec<Fact>> {
+    let mut facts = counted.select(cell);
+    let group = cell.group.unwrap_or(Group::Partner);
+    if !matches!(group, Group::Outside | Group::NotCounted) || cell.hired || cell.filled {
+        return Ok(facts);
+    }
+    let w = counted.window;
+    if w.cutoff < w.from {
+        return Ok(facts);
+    }
+    let companies = counted.unit == ReportUnit::Company;
+    let rows =
+        q::bulk_records(&app.db.conn, &counted.scope, &partnership_kinds(), (w.from, w.cutoff, w.end), companies)
+            .await?;
+    let counts: HashSet<&str> = counted.types.types.iter().filter(|t| t.counts).map(|t| t.code.as_str()).collect();
+    let wanted = cell.row.as_deref();
+    let mut more: Vec<Fact> = rows
+        .into_iter()
+        .filter(|(_, is_request, t, _, _)| {
+            let counts = *is_request || counts.contains(t.as_str());
+            (group == Group::Outside) == counts && wanted.is_none_or(|w| w == t)
+        })
+        .filter_map(|(id, _, t, org, date)| {
+            Some(Fact {
+                id,
+                row: counted.row_index(&t)?,
+                organisation_id: org,
+                date,
+                group,
+                unit: org,
+                hires: 0,
+                filled: false,
+            })
+        })
+        .collect();
+    if companies {
+        let ids: Vec<i64> = more.iter().map(|f| f.unit).collect::<BTreeSet<_>>().into_iter().collect();
+        let company = q::companies_of(&app.db.conn, &ids).await?;
+        for f in &mut more {
+            f.unit = company.get(&f.unit).copied().unwrap_or(f.unit);
+        }
+    }
+    facts.append(&mut more);
+    Ok(facts)
 }
 
 /// Which records one number stands for: a group, and one row or all of them; `hired` keeps
@@ -241,11 +301,14 @@ impl Counted {
             .collect()
     }
 
-    /// The rows of a group: each row's records, organisations and hires, and the total.
+    /// The rows of a group: each row's records, organisations and hires, and the total. The
+    /// groups outside the partner companies add what was counted in the database; its
+    /// organisations are none of the classified records' (see `candidates_sql`).
     pub fn summary(&self, group: Group, lang: Lang) -> (Vec<ReportRow>, Totals) {
-        let mut per: HashMap<u16, (u64, HashSet<i64>, u64)> = HashMap::new();
+        let mut per: HashMap<u16, (u64, HashSet<i64>, u64, u64)> = HashMap::new();
         let mut units = HashSet::new();
         let mut total = 0u64;
+        let mut more_units = 0u64;
         for f in self.facts.iter().filter(|f| f.group == group) {
             let e = per.entry(f.row).or_default();
             e.0 += 1;
@@ -253,6 +316,19 @@ impl Counted {
             e.2 += f.hires.max(0) as u64;
             units.insert(f.unit);
             total += 1;
+        }
+        if matches!(group, Group::Outside | Group::NotCounted) {
+            let counted = group == Group::Outside;
+            for b in self.bulk.iter().filter(|b| b.counted == counted) {
+                if b.row == "*" {
+                    total += b.records;
+                    more_units += b.organisations;
+                } else if let Some(i) = self.row_index(&b.row) {
+                    let e = per.entry(i).or_default();
+                    e.0 += b.records;
+                    e.3 += b.organisations;
+                }
+            }
         }
         let position = |row: u16| self.types.types.get(row as usize).map(|t| t.position).unwrap_or(i32::MAX);
         let mut keys: Vec<u16> = per.keys().copied().collect();
@@ -262,19 +338,19 @@ impl Counted {
         let rows = keys
             .into_iter()
             .map(|k| {
-                let (n, u, hires) = &per[&k];
+                let (n, u, hires, more) = &per[&k];
                 let code = self.rows[k as usize].clone();
                 let is_request = k == request_row;
                 ReportRow {
                     label: if is_request { request_label(lang).to_owned() } else { self.types.label(&code, lang) },
                     r#type: code,
                     activities: *n,
-                    organisations: u.len() as u64,
-                    hires: is_request.then_some(*hires),
+                    organisations: u.len() as u64 + more,
+                    hires: (is_request && group != Group::Outside).then_some(*hires),
                 }
             })
             .collect();
-        (rows, Totals { activities: total, organisations: units.len() as u64 })
+        (rows, Totals { activities: total, organisations: units.len() as u64 + more_units })
     }
 
     /// Distinct organisations of a group with a record dated on or before `day`.
@@ -613,7 +689,7 @@ pub async fn records(
     lang: Lang,
 ) -> Result<Page<RecordRow>> {
     let (_, counted) = activity_report_counted(app, actor, q, lang).await?;
-    let facts = ordered(counted.select(cell));
+    let facts = ordered(cell_facts(app, &counted, cell).await?);
     let total = facts.len() as u64;
     let start = ((paging.page - 1) * paging.per_page) as usize;
     let page: Vec<Fact> = facts.into_iter().skip(start).take(paging.per_page as usize).collect();
@@ -623,7 +699,7 @@ pub async fn records(
 /// Every record behind a number (for the export).
 pub async fn all_records(app: &App, actor: &Actor, q: &ReportQuery, cell: &Cell, lang: Lang) -> Result<Vec<RecordRow>> {
     let (_, counted) = activity_report_counted(app, actor, q, lang).await?;
-    let facts = ordered(counted.select(cell));
+    let facts = ordered(cell_facts(app, &counted, cell).await?);
     record_rows(app, &counted, &facts, lang).await
 }
 
@@ -631,7 +707,7 @@ pub async fn all_records(app: &App, actor: &Actor, q: &ReportQuery, cell: &Cell,
 pub async fn organisations(app: &App, actor: &Actor, q: &ReportQuery, cell: &Cell, lang: Lang) -> Result<Vec<UnitRow>> {
     let (_, counted) = activity_report_counted(app, actor, q, lang).await?;
     let mut per: HashMap<i64, u64> = HashMap::new();
-    for f in counted.select(cell) {
+    for f in cell_facts(app, &counted, cell).await? {
         *per.entry(f.unit).or_default() += 1;
     }
     let ids: Vec<i64> = per.keys().copied().collect();

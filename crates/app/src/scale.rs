@@ -13,7 +13,126 @@ pub struct Spec {
     pub organisations: usize,
     pub contacts_per_org: usize,
     pub interactions_per_org: usize,
+    /// Activities in all, spread evenly over the organisations and the last five years.
+    pub activities: usize,
+    /// Recruitment requests in all, spread the same way.
+    pub requests: usize,
+    /// One company in this many holds an agreement; 0 for four in five (the directory
+    /// benchmark's shape).
+    pub agreement_every: usize,
     pub seed: u64,
+}
+
+/// The activity types the generated activities have, most common first (as in the Danish
+/// municipality's 2022).
+const TYPES: &[(&str, u64)] = &[
+    ("work_placement", 62),
+    ("flex_job", 10),
+    ("utility_job", 5),
+    ("wage_subsidy", 5),
+    ("adult_apprentice", 5),
+    ("personal_assistance", 3),
+    ("job_rotation", 2),
+    ("job_placing", 8),
+];
+
+/// How many of `total` fall to organisation `n` of `orgs`: every organisation its share.
+fn share(total: usize, orgs: usize, n: usize) -> usize {
+    if orgs == 0 {
+        return 0;
+    }
+    (n + 1) * total / orgs - n * total / orgs
+}
+
+/// The activities and recruitment requests of a chunk's organisations: start dates over the
+/// last five years, recorded two weeks before.
+async fn insert_records<C: ConnectionTrait>(
+    txn: &C,
+    district_id: i64,
+    prefix: &str,
+    spec: &Spec,
+    orgs: &[(usize, i64)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    use accord_db::entities::{activity, recruitment_request};
+    let today = now.date_naive();
+    let weight: u64 = TYPES.iter().map(|t| t.1).sum();
+    let mut acts = Vec::new();
+    let mut reqs = Vec::new();
+    for (n, id) in orgs {
+        for k in 0..share(spec.activities, spec.organisations, *n) {
+            let h = mix((*n as u64) << 20 ^ k as u64 ^ 0xac7 << 48);
+            let mut pick = h % weight;
+            let kind = TYPES
+                .iter()
+                .find(|(_, w)| {
+                    if pick < *w {
+                        true
+                    } else {
+                        pick -= w;
+                        false
+                    }
+                })
+                .map_or("work_placement", |t| t.0);
+            let start = today - Duration::days(((h >> 16) % 1826) as i64);
+            let end = start + Duration::weeks(4 + ((h >> 32) % 40) as i64);
+            let outcome = if end >= today {
+                "ongoing"
+            } else {
+                ["hired", "ended", "ended", "cancelled"][((h >> 40) % 4) as usize]
+            };
+            let recorded = (start - Duration::days(14)).and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
+            acts.push(activity::ActiveModel {
+                district_id: Set(district_id),
+                source_id: Set(format!("{prefix}A{n}-{k}")),
+                r#type: Set(kind.into()),
+                organisation_id: Set(*id),
+                start_date: Set(start),
+                end_date: Set(Some(end)),
+                citizen_ref: Set(Some(format!("CIT-{}", (h >> 24) % 10_000_000))),
+                outcome: Set(outcome.into()),
+                account_manager_id: Set(None),
+                source: Set("import".into()),
+                import_id: Set(None),
+                created_at: Set(recorded),
+                updated_at: Set(recorded),
+                version: Set(1),
+                ..Default::default()
+            });
+        }
+        for k in 0..share(spec.requests, spec.organisations, *n) {
+            let h = mix((*n as u64) << 20 ^ k as u64 ^ 0x7e9 << 48);
+            let received = today - Duration::days(((h >> 16) % 1826) as i64);
+            let filled = h % 10 < 7;
+            let recorded = received.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
+            reqs.push(recruitment_request::ActiveModel {
+                district_id: Set(district_id),
+                source_id: Set(format!("{prefix}R{n}-{k}")),
+                organisation_id: Set(*id),
+                title: Set("Warehouse worker".into()),
+                occupation: Set(None),
+                positions: Set(1 + (h >> 40) as i32 % 3),
+                received_date: Set(received),
+                deadline: Set(Some(received + Duration::days(30))),
+                status: Set(if filled { "filled" } else { "expired" }.into()),
+                hires: Set(Some(if filled { 1 } else { 0 })),
+                account_manager_id: Set(None),
+                source: Set("import".into()),
+                import_id: Set(None),
+                created_at: Set(recorded),
+                updated_at: Set(recorded),
+                version: Set(1),
+                ..Default::default()
+            });
+        }
+    }
+    for batch in acts.chunks(1000) {
+        activity::Entity::insert_many(batch.to_vec()).exec_without_returning(txn).await?;
+    }
+    for batch in reqs.chunks(1000) {
+        recruitment_request::Entity::insert_many(batch.to_vec()).exec_without_returning(txn).await?;
+    }
+    Ok(())
 }
 
 const WORDS: &[&str] = &[
@@ -56,17 +175,22 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 33)
 }
 
-/// A partnership agreement for four companies in five, each covering its holder, started
+/// A partnership agreement for four companies in five (or one in `every`), each covering its holder, started
 /// over the last fifteen years; one in eight has ended and one in twenty is terminated.
 async fn insert_agreements<C: ConnectionTrait>(
     txn: &C,
     district_id: i64,
     prefix: &str,
     orgs: &[(usize, i64)],
+    every: usize,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let today = now.date_naive();
-    let holders: Vec<&(usize, i64)> = orgs.iter().filter(|(n, _)| n % 10 != 9 && n % 5 != 0).collect();
+    let holds = |n: usize| match every {
+        0 => n % 10 != 9 && n % 5 != 0,
+        k => n % 10 != 9 && mix(n as u64 ^ 0xa9 << 40).is_multiple_of(k as u64),
+    };
+    let holders: Vec<&(usize, i64)> = orgs.iter().filter(|(n, _)| holds(*n)).collect();
     if holders.is_empty() {
         return Ok(());
     }
@@ -138,7 +262,8 @@ async fn insert_agreements<C: ConnectionTrait>(
 }
 
 /// Writes `spec.organisations` organisations (one in ten a site under the company before it),
-/// their contact persons, contact-log entries and agreements, in chunks of one transaction each.
+/// their contact persons, contact-log entries, agreements, activities and recruitment
+/// requests, in chunks of one transaction each.
 pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(usize)) -> Result<()> {
     let c = &app.db.conn;
     let district = accord_db::users::district_by_code(c, &accord_db::Scope::All, &spec.district)
@@ -277,7 +402,8 @@ pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(usize)) -
         for batch in log.chunks(2000) {
             interaction::Entity::insert_many(batch.to_vec()).exec_without_returning(&txn).await?;
         }
-        insert_agreements(&txn, district.id, &prefix, &chunk_ids, now).await?;
+        insert_agreements(&txn, district.id, &prefix, &chunk_ids, spec.agreement_every, now).await?;
+        insert_records(&txn, district.id, &prefix, spec, &chunk_ids, now).await?;
         txn.commit().await?;
         progress(end);
     }

@@ -97,3 +97,96 @@ pub async fn run(app: &App, query: &str, iterations: usize, arg: &str, district:
     let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
     Ok((at(0.5), at(0.95)))
 }
+
+/// The partner activity report's figures for a year in one hand-written statement: each
+/// activity's (and request's) covering holder found by a correlated subquery on the sites and
+/// agreements, then counted per type, partner or not, with distinct organisations; and the
+/// totals. The best plain SQL we know for the same figures, to hold the report against.
+fn report_statement(backend: accord_db::sea_orm::DbBackend, year: i32) -> Statement {
+    let pg = backend == accord_db::sea_orm::DbBackend::Postgres;
+    let (from, to) = if pg { ("$1", "$2") } else { ("?1", "?2") };
+    let cover = |org: &str, day: &str| {
+        format!(
+            "(SELECT g.organisation_id FROM agreement_sites s JOIN agreements g ON g.id = s.agreement_id \
+             WHERE s.organisation_id = {org} AND g.status <> 'draft' \
+             AND g.kind IN ('partnership', 'strengthened', 'service_level') AND g.start_date <= {day} \
+             AND (g.end_date IS NULL OR g.end_date >= {day}) AND (g.terminated_on IS NULL OR g.terminated_on >= {day}) \
+             ORDER BY g.start_date, g.organisation_id LIMIT 1)"
+        )
+    };
+    let sql = format!(
+        "WITH f AS MATERIALIZED ( \
+           SELECT a.type AS t, a.organisation_id AS o, {} AS h FROM activities a \
+             JOIN activity_types y ON y.code = a.type AND y.counts WHERE a.start_date BETWEEN {from} AND {to} \
+           UNION ALL \
+           SELECT 'recruitment_request', r.organisation_id, {} FROM recruitment_requests r \
+             WHERE r.received_date BETWEEN {from} AND {to}) \
+         SELECT t, CASE WHEN h IS NULL THEN 0 ELSE 1 END AS p, COUNT(*) AS n, COUNT(DISTINCT COALESCE(h, o)) AS u \
+           FROM f GROUP BY t, CASE WHEN h IS NULL THEN 0 ELSE 1 END \
+         UNION ALL \
+         SELECT '*', CASE WHEN h IS NULL THEN 0 ELSE 1 END, COUNT(*), COUNT(DISTINCT COALESCE(h, o)) \
+           FROM f GROUP BY CASE WHEN h IS NULL THEN 0 ELSE 1 END",
+        cover("a.organisation_id", "a.start_date"),
+        cover("r.organisation_id", "r.received_date"),
+    );
+    let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let to = chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+    Statement::from_sql_and_values(backend, sql, [from.into(), to.into()])
+}
+
+fn percentiles(mut times: Vec<f64>) -> (f64, f64) {
+    times.sort_by(|a, b| a.total_cmp(b));
+    let at = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    (at(0.5), at(0.95))
+}
+
+/// Times the partner activity report for `year` over every district, as the use case makes it
+/// and as the hand-written statement does, after checking that both give the same figures.
+/// Returns `(report p50, report p95, SQL p50, SQL p95)` in milliseconds.
+pub async fn report(app: &App, year: i32, iterations: usize) -> Result<(f64, f64, f64, f64)> {
+    use accord_app::reports as rep;
+    let q =
+        rep::ReportQuery { year, as_of: None, district: None, unit: accord_domain::ReportUnit::Holder, period: None };
+    let system = accord_app::Actor::system();
+    let stmt = report_statement(app.db.backend(), year);
+    // The same figures both ways, or the comparison means nothing.
+    let r =
+        rep::activity_report(app, &system, &q, accord_domain::Lang::En).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut by_sql = std::collections::BTreeMap::new();
+    for row in app.db.conn.query_all_raw(stmt.clone()).await? {
+        let t: String = row.try_get("", "t")?;
+        let p: i32 = row.try_get("", "p")?;
+        let n: i64 = row.try_get("", "n")?;
+        let u: i64 = row.try_get("", "u")?;
+        by_sql.insert((t, p == 1), (n as u64, u as u64));
+    }
+    let mut by_report = std::collections::BTreeMap::new();
+    for (partner, rows, total) in [(true, &r.rows, &r.total), (false, &r.outside.rows, &r.outside.total)] {
+        for row in rows {
+            by_report.insert((row.r#type.clone(), partner), (row.activities, row.organisations));
+        }
+        if total.activities > 0 {
+            by_report.insert(("*".to_owned(), partner), (total.activities, total.organisations));
+        }
+    }
+    if by_sql != by_report {
+        bail!("the report and the hand-written SQL disagree:\nreport {by_report:?}\nSQL    {by_sql:?}");
+    }
+    let mut report_times = Vec::with_capacity(iterations);
+    let mut sql_times = Vec::with_capacity(iterations);
+    for i in 0..iterations + 2 {
+        let t = Instant::now();
+        rep::activity_report(app, &system, &q, accord_domain::Lang::En).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let a = t.elapsed().as_secs_f64() * 1000.0;
+        let t = Instant::now();
+        app.db.conn.query_all_raw(stmt.clone()).await?;
+        let b = t.elapsed().as_secs_f64() * 1000.0;
+        if i >= 2 {
+            report_times.push(a);
+            sql_times.push(b);
+        }
+    }
+    let (a50, a95) = percentiles(report_times);
+    let (b50, b95) = percentiles(sql_times);
+    Ok((a50, a95, b50, b95))
+}

@@ -83,6 +83,15 @@ enum Command {
         contacts_per_organisation: usize,
         #[arg(long, default_value_t = 5)]
         interactions_per_organisation: usize,
+        /// Activities in all, spread over the organisations and the last five years.
+        #[arg(long, default_value_t = 0)]
+        activities: usize,
+        /// Recruitment requests in all, spread the same way.
+        #[arg(long, default_value_t = 0)]
+        requests: usize,
+        /// One company in this many holds an agreement (0: four in five).
+        #[arg(long, default_value_t = 0)]
+        agreement_every: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -100,6 +109,16 @@ enum Command {
         /// The district whose records the query reads, as a user of it would.
         #[arg(long)]
         district: String,
+    },
+    /// Time the partner activity report for a year over every district against the
+    /// hand-written SQL for the same figures (checked equal first): prints
+    /// `report_p50 report_p95 sql_p50 sql_p95` in milliseconds.
+    #[command(hide = true)]
+    BenchReport {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, default_value_t = 10)]
+        iterations: usize,
     },
     /// Write a consistent copy of the database (SQLite) to FILE, also while Accord runs.
     Backup {
@@ -484,6 +503,9 @@ async fn run(cli: Cli) -> Result<()> {
             organisations,
             contacts_per_organisation,
             interactions_per_organisation,
+            activities,
+            requests,
+            agreement_every,
             seed,
         } => {
             let spec = accord_app::scale::Spec {
@@ -491,6 +513,9 @@ async fn run(cli: Cli) -> Result<()> {
                 organisations,
                 contacts_per_org: contacts_per_organisation,
                 interactions_per_org: interactions_per_organisation,
+                activities,
+                requests,
+                agreement_every,
                 seed,
             };
             let started = std::time::Instant::now();
@@ -506,6 +531,10 @@ async fn run(cli: Cli) -> Result<()> {
         Command::BenchSql { query, iterations, arg, district } => {
             let (p50, p95) = bench_sql::run(&app, &query, iterations, &arg, &district).await?;
             println!("{p50:.3} {p95:.3}");
+        }
+        Command::BenchReport { year, iterations } => {
+            let (a50, a95, b50, b95) = bench_sql::report(&app, year, iterations).await?;
+            println!("{a50:.1} {a95:.1} {b50:.1} {b95:.1}");
         }
         Command::Backup { file } => {
             if std::path::Path::new(&file).exists() {

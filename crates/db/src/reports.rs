@@ -216,3 +216,195 @@ pub async fn update_target<C: ConnectionTrait>(
         .await?;
     Ok(res.rows_affected == 1)
 }
+
+// ---- the partner report at scale: candidates in rows, everyone else counted in SQL ----
+
+/// `district_id IN (…)` for a raw statement: the ids are numbers, written out.
+fn scope_sql(scope: &Scope, column: &str) -> String {
+    match scope {
+        Scope::All => "1 = 1".to_owned(),
+        Scope::Districts(ids) if ids.is_empty() => "1 = 0".to_owned(),
+        Scope::Districts(ids) => {
+            format!("{column} IN ({})", ids.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(", "))
+        }
+    }
+}
+
+/// The organisations whose records a report looks at one by one: those covered by an
+/// agreement of `kinds` in force on some day of the window — and, with `companies`, every
+/// organisation of their companies, so that no company is counted both among these and among
+/// the rest. The rest are counted in SQL ([`bulk_counts`]).
+fn candidates_sql(scope: &Scope, kinds: &[&str], p_from: &str, p_end: &str, companies: bool) -> String {
+    let kinds = kinds.iter().map(|k| format!("'{}'", k.replace('\'', ""))).collect::<Vec<_>>().join(", ");
+    let covered = format!(
+        "SELECT s.organisation_id FROM agreement_sites s JOIN agreements g ON g.id = s.agreement_id \
+         WHERE {} AND g.status <> 'draft' AND g.kind IN ({kinds}) AND g.start_date <= {p_end} \
+         AND (g.end_date IS NULL OR g.end_date >= {p_from}) AND (g.terminated_on IS NULL OR g.terminated_on >= {p_from})",
+        scope_sql(scope, "g.district_id")
+    );
+    if !companies {
+        return covered;
+    }
+    let company_ids = format!(
+        "SELECT CASE WHEN c.level = 'site' AND c.parent_id IS NOT NULL THEN c.parent_id ELSE c.id END \
+         FROM organisations c WHERE c.id IN ({covered})"
+    );
+    format!(
+        "SELECT o.id FROM organisations o WHERE o.id IN ({company_ids}) \
+         OR (o.level = 'site' AND o.parent_id IN ({company_ids}))"
+    )
+}
+
+fn placeholders(backend: sea_orm::DbBackend) -> (&'static str, &'static str, &'static str) {
+    if backend == sea_orm::DbBackend::Postgres { ("$1", "$2", "$3") } else { ("?1", "?2", "?3") }
+}
+
+/// The candidates' activities and requests dated in `[from, end]` (see [`candidates_sql`]).
+pub async fn candidate_facts<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    kinds: &[&str],
+    from: NaiveDate,
+    end: NaiveDate,
+    companies: bool,
+) -> Result<(Vec<ActivityFact>, Vec<RequestFact>), DbErr> {
+    let backend = c.get_database_backend();
+    let (pf, pe, _) = placeholders(backend);
+    let cand = candidates_sql(scope, kinds, pf, pe, companies);
+    let acts = format!(
+        "SELECT a.id, a.type, a.organisation_id, a.start_date, a.created_at FROM activities a \
+         WHERE {} AND a.start_date BETWEEN {pf} AND {pe} AND a.organisation_id IN ({cand})",
+        scope_sql(scope, "a.district_id")
+    );
+    let reqs = format!(
+        "SELECT r.id, r.organisation_id, r.received_date, r.status, r.hires, r.created_at FROM recruitment_requests r \
+         WHERE {} AND r.received_date BETWEEN {pf} AND {pe} AND r.organisation_id IN ({cand})",
+        scope_sql(scope, "r.district_id")
+    );
+    let values = || -> Vec<sea_orm::Value> { vec![from.into(), end.into()] };
+    let mut out_a = Vec::new();
+    for row in c.query_all_raw(sea_orm::Statement::from_sql_and_values(backend, acts, values())).await? {
+        out_a.push(ActivityFact {
+            id: row.try_get_by_index(0)?,
+            r#type: row.try_get_by_index(1)?,
+            organisation_id: row.try_get_by_index(2)?,
+            start_date: row.try_get_by_index(3)?,
+            created_at: row.try_get_by_index(4)?,
+        });
+    }
+    let mut out_r = Vec::new();
+    for row in c.query_all_raw(sea_orm::Statement::from_sql_and_values(backend, reqs, values())).await? {
+        out_r.push(RequestFact {
+            id: row.try_get_by_index(0)?,
+            organisation_id: row.try_get_by_index(1)?,
+            received_date: row.try_get_by_index(2)?,
+            status: row.try_get_by_index(3)?,
+            hires: row.try_get_by_index::<Option<i32>>(4)?.unwrap_or(0),
+            created_at: row.try_get_by_index(5)?,
+        });
+    }
+    Ok((out_a, out_r))
+}
+
+/// One group of the records outside the candidates, counted in SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkCount {
+    /// The activity type, `recruitment_request`, or `*` for all of them.
+    pub row: String,
+    /// Whether the type counts toward the partner figures (requests do).
+    pub counted: bool,
+    pub records: u64,
+    /// Distinct organisations (their companies, with `companies`).
+    pub organisations: u64,
+}
+
+/// The activities and requests dated in `[from, cutoff]` at organisations that are not
+/// candidates: none of them is partner activity. Counted per type and in all, with their
+/// distinct organisations, without leaving the database.
+pub async fn bulk_counts<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    kinds: &[&str],
+    window: (NaiveDate, NaiveDate, NaiveDate),
+    companies: bool,
+) -> Result<Vec<BulkCount>, DbErr> {
+    let (from, cutoff, end) = window;
+    let backend = c.get_database_backend();
+    let (pf, pc, pe) = placeholders(backend);
+    let cand = candidates_sql(scope, kinds, pf, pe, companies);
+    let unit = |alias: &str| {
+        if companies {
+            format!(
+                "(SELECT CASE WHEN o.level = 'site' AND o.parent_id IS NOT NULL THEN o.parent_id ELSE o.id END \
+                 FROM organisations o WHERE o.id = {alias}.organisation_id)"
+            )
+        } else {
+            format!("{alias}.organisation_id")
+        }
+    };
+    let sql = format!(
+        "WITH b AS MATERIALIZED ( \
+           SELECT a.type AS t, CASE WHEN y.counts THEN 1 ELSE 0 END AS k, {} AS u FROM activities a \
+             JOIN activity_types y ON y.code = a.type \
+             WHERE {} AND a.start_date BETWEEN {pf} AND {pc} AND a.organisation_id NOT IN ({cand}) \
+           UNION ALL \
+           SELECT 'recruitment_request', 1, {} FROM recruitment_requests r \
+             WHERE {} AND r.received_date BETWEEN {pf} AND {pc} AND r.organisation_id NOT IN ({cand})) \
+         SELECT t, k, COUNT(*) AS n, COUNT(DISTINCT u) AS d FROM b GROUP BY t, k \
+         UNION ALL \
+         SELECT '*', k, COUNT(*), COUNT(DISTINCT u) FROM b GROUP BY k",
+        unit("a"),
+        scope_sql(scope, "a.district_id"),
+        unit("r"),
+        scope_sql(scope, "r.district_id"),
+    );
+    let stmt = sea_orm::Statement::from_sql_and_values(backend, sql, [from.into(), cutoff.into(), end.into()]);
+    let mut out = Vec::new();
+    for row in c.query_all_raw(stmt).await? {
+        let k: i32 = row.try_get_by_index(1)?;
+        out.push(BulkCount {
+            row: row.try_get_by_index(0)?,
+            counted: k == 1,
+            records: row.try_get_by_index::<i64>(2)? as u64,
+            organisations: row.try_get_by_index::<i64>(3)? as u64,
+        });
+    }
+    Ok(out)
+}
+
+/// The records behind a bulk count: `(id, is_request, type, organisation, date)` of the
+/// activities and requests dated in `[from, cutoff]` at organisations that are not candidates.
+pub async fn bulk_records<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    kinds: &[&str],
+    window: (NaiveDate, NaiveDate, NaiveDate),
+    companies: bool,
+) -> Result<Vec<(i64, bool, String, i64, NaiveDate)>, DbErr> {
+    let (from, cutoff, end) = window;
+    let backend = c.get_database_backend();
+    let (pf, pc, pe) = placeholders(backend);
+    let cand = candidates_sql(scope, kinds, pf, pe, companies);
+    let sql = format!(
+        "SELECT a.id, 0, a.type, a.organisation_id, a.start_date FROM activities a \
+           WHERE {} AND a.start_date BETWEEN {pf} AND {pc} AND a.organisation_id NOT IN ({cand}) \
+         UNION ALL \
+         SELECT r.id, 1, 'recruitment_request', r.organisation_id, r.received_date FROM recruitment_requests r \
+           WHERE {} AND r.received_date BETWEEN {pf} AND {pc} AND r.organisation_id NOT IN ({cand})",
+        scope_sql(scope, "a.district_id"),
+        scope_sql(scope, "r.district_id"),
+    );
+    let stmt = sea_orm::Statement::from_sql_and_values(backend, sql, [from.into(), cutoff.into(), end.into()]);
+    let mut out = Vec::new();
+    for row in c.query_all_raw(stmt).await? {
+        let is_request: i32 = row.try_get_by_index(1)?;
+        out.push((
+            row.try_get_by_index(0)?,
+            is_request == 1,
+            row.try_get_by_index(2)?,
+            row.try_get_by_index(3)?,
+            row.try_get_by_index(4)?,
+        ));
+    }
+    Ok(out)
+}

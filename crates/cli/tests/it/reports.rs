@@ -63,7 +63,8 @@ fn data_set() -> DataSet {
         let _ = writeln!(orgs, "CHAIN-S{i},Chain store {i},site,CHAIN");
     }
     orgs.push_str("NETTO,Netto company,company,\n");
-    for i in 1..=5 {
+    // Five stores with agreements of their own, and a sixth without.
+    for i in 1..=6 {
         let _ = writeln!(orgs, "NETTO-S{i},Netto store {i},site,NETTO");
     }
     for i in 6..274 {
@@ -131,6 +132,7 @@ fn data_set() -> DataSet {
     out(&mut acts, 1, "DRAFT", "2022-05-05");
     out(&mut acts, 2, "PLAN", "2022-05-06");
     out(&mut acts, 0, "ENDED", "2022-01-02");
+    out(&mut acts, 1, "NETTO-S6", "2022-08-08");
     // Partner activity in other years only: after the late agreement started, before the
     // termination.
     row(&mut acts, "work_placement", "LATE", "2023-03-01");
@@ -254,6 +256,8 @@ both! {
         }
         assert_eq!(r.outside.rows.iter().find(|x| x.r#type == "recruitment_request").unwrap().activities, 1);
         assert_eq!(r.not_counted.activities, 2, "the type that does not count");
+        // X000–X019, LATE, TERM, DRAFT, PLAN, ENDED and the store without an agreement.
+        assert_eq!(r.outside.total.organisations, 26);
 
         // The command line, in every format.
         let url = app.database_url.clone();
@@ -396,6 +400,14 @@ both! {
         assert_eq!(c.total.activities, 1193);
         assert_eq!(c.total.organisations, 270);
         assert_eq!(c.rows[0].organisations, 216, "work placements at 220 holders, 5 of them one company's stores");
+        // Outside, the sixth store counts as its company, which is a partner company too
+        // through its other stores: once, not twice.
+        assert_eq!(c.outside.total.organisations, 26);
+        assert!(c.outside.rows.iter().any(|r| r.r#type == "flex_job" && r.organisations == 9), "{:?}", c.outside.rows);
+        let api_c = app.api(&app.token("manager@test.example").await);
+        let (_, os) = api_c.get("/reports/activities/organisations?year=2022&unit=company&group=outside").await;
+        assert_eq!(os["total"], 26);
+        assert!(os["items"].as_array().unwrap().iter().any(|o| o["ref"] == "NETTO"));
         // Sites on their own: the chain's stores each count.
         let s = rep::activity_report(&app.app, &system, &query(2022, None, ReportUnit::Site), Lang::En).await.unwrap();
         assert_eq!(s.total.organisations, 274 - 1 + d.chain_stores_2022 as u64);

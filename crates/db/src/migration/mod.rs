@@ -8,6 +8,7 @@ mod m0003_search;
 mod m0004_counts;
 mod m0005_agreements;
 mod m0006_targets;
+mod m0007_report_indexes;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_counts::Migration),
             Box::new(m0005_agreements::Migration),
             Box::new(m0006_targets::Migration),
+            Box::new(m0007_report_indexes::Migration),
         ]
     }
 }
