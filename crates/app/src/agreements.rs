@@ -1427,12 +1427,12 @@ impl PartnerCoverage {
         to: NaiveDate,
     ) -> Result<PartnerCoverage> {
         let kinds: Vec<&str> = AgreementKind::PARTNERSHIP_TYPE.iter().map(|k| k.as_str()).collect();
-        let rows = q::coverage(c, scope, &kinds, from, to, None).await?;
-        let mut by_org: HashMap<i64, Vec<(InForce, i64)>> = HashMap::new();
-        for r in rows {
-            let status = AgreementStatus::parse(&r.status).unwrap_or(AgreementStatus::Active);
-            if let Some(f) = InForce::of(status, r.start_date, r.end_date, r.terminated_on) {
-                by_org.entry(r.organisation_id).or_default().push((f, r.holder_id));
+        // Drafts are left out by the query, so every row is an agreement that was in force.
+        let rows = q::coverage_spans(c, scope, &kinds, from, to).await?;
+        let mut by_org: HashMap<i64, Vec<(InForce, i64)>> = HashMap::with_capacity(rows.len());
+        for (org, holder, start, end, terminated_on) in rows {
+            if let Some(f) = InForce::of(AgreementStatus::Active, start, end, terminated_on) {
+                by_org.entry(org).or_default().push((f, holder));
             }
         }
         Ok(PartnerCoverage { by_org })

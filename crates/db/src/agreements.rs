@@ -505,6 +505,34 @@ pub async fn coverage<C: ConnectionTrait>(
     q.order_by_asc(agreement_site::Column::OrganisationId).order_by_asc(A::StartDate).into_model::<Cover>().all(c).await
 }
 
+/// The days of [`coverage`] as plain values, for counting at scale: `(covered organisation,
+/// holder, start, end, terminated on)` of the agreements of `kinds` (not drafts) in force on
+/// some day of `[from, to]`.
+pub async fn coverage_spans<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    kinds: &[&str],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, i64, NaiveDate, Option<NaiveDate>, Option<NaiveDate>)>, DbErr> {
+    use agreement::Column as A;
+    agreement_site::Entity::find()
+        .select_only()
+        .column(agreement_site::Column::OrganisationId)
+        .column_as(A::OrganisationId, "holder_id")
+        .columns([A::StartDate, A::EndDate, A::TerminatedOn])
+        .join(JoinType::InnerJoin, site_join())
+        .filter(scope.condition(A::DistrictId))
+        .filter(A::Status.ne("draft"))
+        .filter(A::Kind.is_in(kinds.iter().copied()))
+        .filter(A::StartDate.lte(to))
+        .filter(Condition::any().add(A::EndDate.is_null()).add(A::EndDate.gte(from)))
+        .filter(Condition::any().add(A::TerminatedOn.is_null()).add(A::TerminatedOn.gte(from)))
+        .into_tuple()
+        .all(c)
+        .await
+}
+
 /// Makes the overlap checks of one district take turns until the transaction ends, so that
 /// two agreements checked at the same time cannot both pass and then clash. PostgreSQL only:
 /// SQLite's write transactions already take turns.

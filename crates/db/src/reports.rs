@@ -16,7 +16,8 @@ pub struct ActivityFact {
     pub r#type: String,
     pub organisation_id: i64,
     pub start_date: NaiveDate,
-    pub created_at: DateTime<Utc>,
+    /// When it was recorded; read only for what starts after the cut-off (being planned).
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 /// A recruitment request as a report counts it.
@@ -27,63 +28,8 @@ pub struct RequestFact {
     pub received_date: NaiveDate,
     pub status: String,
     pub hires: i32,
-    pub created_at: DateTime<Utc>,
-}
-
-/// Activities in `scope` that start on a day of `[from, to]`.
-pub async fn activity_facts<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<ActivityFact>, DbErr> {
-    use activity::Column as A;
-    let rows: Vec<(i64, String, i64, NaiveDate, DateTime<Utc>)> = scope::find::<activity::Entity>(scope)
-        .select_only()
-        .columns([A::Id, A::Type, A::OrganisationId, A::StartDate, A::CreatedAt])
-        .filter(A::StartDate.between(from, to))
-        .into_tuple()
-        .all(c)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, r#type, organisation_id, start_date, created_at)| ActivityFact {
-            id,
-            r#type,
-            organisation_id,
-            start_date,
-            created_at,
-        })
-        .collect())
-}
-
-/// Recruitment requests in `scope` received on a day of `[from, to]`.
-pub async fn request_facts<C: ConnectionTrait>(
-    c: &C,
-    scope: &Scope,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<RequestFact>, DbErr> {
-    use recruitment_request::Column as R;
-    type Row = (i64, i64, NaiveDate, String, Option<i32>, DateTime<Utc>);
-    let rows: Vec<Row> = scope::find::<recruitment_request::Entity>(scope)
-        .select_only()
-        .columns([R::Id, R::OrganisationId, R::ReceivedDate, R::Status, R::Hires, R::CreatedAt])
-        .filter(R::ReceivedDate.between(from, to))
-        .into_tuple()
-        .all(c)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, organisation_id, received_date, status, hires, created_at)| RequestFact {
-            id,
-            organisation_id,
-            received_date,
-            status,
-            hires: hires.unwrap_or(0),
-            created_at,
-        })
-        .collect())
+    /// When it was recorded; read only for what comes after the cut-off.
+    pub created_at: Option<DateTime<Utc>>,
 }
 
 /// The most values one `IN (…)` list carries; SQLite takes at most 32,766 parameters.
@@ -259,29 +205,32 @@ fn placeholders(backend: sea_orm::DbBackend) -> (&'static str, &'static str, &'s
     if backend == sea_orm::DbBackend::Postgres { ("$1", "$2", "$3") } else { ("?1", "?2", "?3") }
 }
 
-/// The candidates' activities and requests dated in `[from, end]` (see [`candidates_sql`]).
+/// The candidates' activities and requests dated in `[from, end]` (see [`candidates_sql`]);
+/// when each was recorded only for those after `cutoff`, the only ones it matters for.
 pub async fn candidate_facts<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
     kinds: &[&str],
-    from: NaiveDate,
-    end: NaiveDate,
+    window: (NaiveDate, NaiveDate, NaiveDate),
     companies: bool,
 ) -> Result<(Vec<ActivityFact>, Vec<RequestFact>), DbErr> {
+    let (from, cutoff, end) = window;
     let backend = c.get_database_backend();
-    let (pf, pe, _) = placeholders(backend);
+    let (pf, pc, pe) = placeholders(backend);
     let cand = candidates_sql(scope, kinds, pf, pe, companies);
     let acts = format!(
-        "SELECT a.id, a.type, a.organisation_id, a.start_date, a.created_at FROM activities a \
+        "SELECT a.id, a.type, a.organisation_id, a.start_date, \
+           CASE WHEN a.start_date > {pc} THEN a.created_at END FROM activities a \
          WHERE {} AND a.start_date BETWEEN {pf} AND {pe} AND a.organisation_id IN ({cand})",
         scope_sql(scope, "a.district_id")
     );
     let reqs = format!(
-        "SELECT r.id, r.organisation_id, r.received_date, r.status, r.hires, r.created_at FROM recruitment_requests r \
+        "SELECT r.id, r.organisation_id, r.received_date, r.status, r.hires, \
+           CASE WHEN r.received_date > {pc} THEN r.created_at END FROM recruitment_requests r \
          WHERE {} AND r.received_date BETWEEN {pf} AND {pe} AND r.organisation_id IN ({cand})",
         scope_sql(scope, "r.district_id")
     );
-    let values = || -> Vec<sea_orm::Value> { vec![from.into(), end.into()] };
+    let values = || -> Vec<sea_orm::Value> { vec![from.into(), cutoff.into(), end.into()] };
     let mut out_a = Vec::new();
     for row in c.query_all_raw(sea_orm::Statement::from_sql_and_values(backend, acts, values())).await? {
         out_a.push(ActivityFact {
@@ -319,14 +268,16 @@ pub struct BulkCount {
 }
 
 /// The activities and requests dated in `[from, cutoff]` at organisations that are not
-/// candidates: none of them is partner activity. Counted per type and in all, with their
-/// distinct organisations, without leaving the database.
+/// candidates: none of them is partner activity. Counted without leaving the database, per
+/// type (`totals` false) or in all (`totals` true, row `*`), with their distinct
+/// organisations. The two are separate statements so that they can run side by side.
 pub async fn bulk_counts<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
     kinds: &[&str],
     window: (NaiveDate, NaiveDate, NaiveDate),
     companies: bool,
+    totals: bool,
 ) -> Result<Vec<BulkCount>, DbErr> {
     let (from, cutoff, end) = window;
     let backend = c.get_database_backend();
@@ -342,17 +293,16 @@ pub async fn bulk_counts<C: ConnectionTrait>(
             format!("{alias}.organisation_id")
         }
     };
+    let (select, group) = if totals { ("'*' AS t, k", "k") } else { ("t, k", "t, k") };
     let sql = format!(
-        "WITH b AS MATERIALIZED ( \
+        "SELECT {select}, COUNT(*) AS n, COUNT(DISTINCT u) AS d FROM ( \
            SELECT a.type AS t, CASE WHEN y.counts THEN 1 ELSE 0 END AS k, {} AS u FROM activities a \
              JOIN activity_types y ON y.code = a.type \
              WHERE {} AND a.start_date BETWEEN {pf} AND {pc} AND a.organisation_id NOT IN ({cand}) \
            UNION ALL \
            SELECT 'recruitment_request', 1, {} FROM recruitment_requests r \
-             WHERE {} AND r.received_date BETWEEN {pf} AND {pc} AND r.organisation_id NOT IN ({cand})) \
-         SELECT t, k, COUNT(*) AS n, COUNT(DISTINCT u) AS d FROM b GROUP BY t, k \
-         UNION ALL \
-         SELECT '*', k, COUNT(*), COUNT(DISTINCT u) FROM b GROUP BY k",
+             WHERE {} AND r.received_date BETWEEN {pf} AND {pc} AND r.organisation_id NOT IN ({cand})) b \
+         GROUP BY {group}",
         unit("a"),
         scope_sql(scope, "a.district_id"),
         unit("r"),
