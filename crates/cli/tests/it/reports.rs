@@ -508,7 +508,7 @@ both! {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(e["error"]["fields"]["activity_type"].is_string());
         let (_, list) = manager.get("/targets").await;
-        assert_eq!(list["total"], 4);
+        assert_eq!(list["total"], 4, "nothing was written by the refused ones");
 
         // Stale edits are refused; a change keeps what it leaves out.
         let (status, v) = manager.send(Method::PATCH, &format!("/targets/{id}"), json!({"threshold": 250, "version": 1})).await;
@@ -516,6 +516,12 @@ both! {
         assert_eq!((v["threshold"].clone(), v["status"].clone(), v["name"].clone()), (json!(250), json!("met"), t["name"].clone()));
         let (status, v) = manager.send(Method::PATCH, &format!("/targets/{id}"), json!({"threshold": 260, "version": 1})).await;
         assert_eq!(status, StatusCode::CONFLICT, "{v}");
+        // Retired: kept, off the list unless asked for.
+        let t4_id = t4["id"].as_i64().unwrap();
+        let (status, v) = manager.send(Method::PATCH, &format!("/targets/{t4_id}"), json!({"retired": true, "version": 1})).await;
+        assert_eq!((status, v["retired"].clone()), (StatusCode::OK, json!(true)));
+        assert_eq!(manager.get("/targets").await.1["total"], 3);
+        assert_eq!(manager.get("/targets?retired=true").await.1["total"], 4);
 
         // Who may keep targets: not the committee, not an account manager; another district
         // does not see them.
@@ -539,6 +545,11 @@ both! {
         let ok = b.post("/targets", &[("name", "Mindst 300 partnerskabsvirksomheder"), ("metric", "partner_organisations"), ("unit", "company"), ("period_start", "2022-01-01"), ("period_end", "2022-12-31"), ("threshold", "300"), ("direction", "at_least")]).await;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
         let loc = ok.headers["location"].to_str().unwrap().to_owned();
+        let edit = b.get(&format!("{loc}/edit")).await;
+        assert_eq!(edit.status, StatusCode::OK);
+        let stale = b.post(&loc, &[("name", "Mindst 300 partnerskabsvirksomheder"), ("metric", "partner_organisations"), ("unit", "company"), ("period_start", "2022-01-01"), ("period_end", "2022-12-31"), ("threshold", "310"), ("direction", "at_least"), ("version", "7")]).await;
+        assert_eq!(stale.status, StatusCode::CONFLICT, "a stale save shows what differs");
+        assert!(stale.body.contains("310") && stale.body.contains("300"));
         let page = b.get(&loc).await;
         assert!(page.body.contains(">270<"), "counted by company");
         assert!(page.body.contains("/reports/activities/organisations?from=2022-01-01&#38;to=2022-12-31"), "the value leads to its organisations");

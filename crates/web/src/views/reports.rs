@@ -349,6 +349,31 @@ fn row_label(state_types: &accord_app::activities::TypeIndex, lang: Lang, row: &
         .map(|r| if r == REQUEST_ROW { rep::request_label(lang).to_owned() } else { state_types.label(r, lang) })
 }
 
+/// The query that names a cell: the report's and the cell's parameters.
+fn cell_query(f: &ReportParams, q: &ReportQuery, cell: &Cell) -> String {
+    let mut pairs: Vec<(&str, &str)> = vec![("group", f.group.as_str()), ("row", f.row.as_str())];
+    if cell.hired {
+        pairs.push(("hired", "1"));
+    }
+    if cell.filled {
+        pairs.push(("filled", "1"));
+    }
+    href("", &q.query_string(), &pairs).trim_start_matches('?').to_owned()
+}
+
+/// `?format=csv|xlsx` of a drill-down list: the whole list as a file; none for the page.
+fn table_file(format: &str, name: &str, header: &[&str], body: &[Vec<String>]) -> WebResult<Option<Response>> {
+    match format {
+        "csv" | "xlsx" => {
+            let fmt = accord_app::files::Format::parse(format).unwrap_or(accord_app::files::Format::Csv);
+            let bytes = accord_app::files::write_table(fmt, name, header, body).map_err(AppError::Internal)?;
+            Ok(Some(file_response(bytes, fmt.content_type(), &format!("{name}.{}", fmt.extension()))))
+        }
+        "" => Ok(None),
+        other => Err(AppError::field("format", "format.unknown", Some(other)).into()),
+    }
+}
+
 pub struct RecordLine {
     pub href: String,
     pub source_id: String,
@@ -385,17 +410,12 @@ pub async fn records(
     let lang = ctx.lang;
     let q = f.query()?;
     let cell = f.cell()?;
-    let stem = format!("records-{}", q.year);
-    match f.format.as_str() {
-        "csv" | "xlsx" => {
-            let rows = rep::all_records(&state.app, &actor, &q, &cell, lang).await?;
-            let (header, body) = rep::records_table(&rows);
-            let fmt = accord_app::files::Format::parse(&f.format).unwrap_or(accord_app::files::Format::Csv);
-            let bytes = accord_app::files::write_table(fmt, "records", &header, &body).map_err(AppError::Internal)?;
-            return Ok(file_response(bytes, fmt.content_type(), &format!("{stem}.{}", fmt.extension())));
+    if !f.format.is_empty() {
+        let rows = rep::all_records(&state.app, &actor, &q, &cell, lang).await?;
+        let (header, body) = rep::records_table(&rows);
+        if let Some(file) = table_file(&f.format, &format!("records-{}", q.year), &header, &body)? {
+            return Ok(file);
         }
-        "" => {}
-        other => return Err(AppError::field("format", "format.unknown", Some(other)).into()),
     }
     let paging = Paging::new(f.page, Some(50));
     let result = rep::records(&state.app, &actor, &q, &cell, paging, lang).await?;
@@ -426,16 +446,7 @@ pub async fn records(
             hires: r.hires.map(|h| format::number(lang, h as i64)).unwrap_or_default(),
         })
         .collect();
-    let base_qs = {
-        let mut pairs: Vec<(&str, &str)> = vec![("group", f.group.as_str()), ("row", f.row.as_str())];
-        if cell.hired {
-            pairs.push(("hired", "1"));
-        }
-        if cell.filled {
-            pairs.push(("filled", "1"));
-        }
-        href("", &q.query_string(), &pairs).trim_start_matches('?').to_owned()
-    };
+    let base_qs = cell_query(&f, &q, &cell);
     let owned: Vec<(String, String)> =
         url::form_urlencoded::parse(base_qs.as_bytes()).into_owned().filter(|(_, v)| !v.is_empty()).collect();
     let pager_query: Vec<(&str, &str)> = owned.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -484,31 +495,13 @@ pub async fn organisations(
     let q = f.query()?;
     let cell = f.cell()?;
     let rows = rep::organisations(&state.app, &actor, &q, &cell, lang).await?;
-    match f.format.as_str() {
-        "csv" | "xlsx" => {
-            let (header, body) = rep::organisations_table(&rows);
-            let fmt = accord_app::files::Format::parse(&f.format).unwrap_or(accord_app::files::Format::Csv);
-            let bytes =
-                accord_app::files::write_table(fmt, "organisations", &header, &body).map_err(AppError::Internal)?;
-            return Ok(file_response(
-                bytes,
-                fmt.content_type(),
-                &format!("organisations-{}.{}", q.year, fmt.extension()),
-            ));
-        }
-        "" => {}
-        other => return Err(AppError::field("format", "format.unknown", Some(other)).into()),
+    let (header, body) = rep::organisations_table(&rows);
+    if let Some(file) = table_file(&f.format, &format!("organisations-{}", q.year), &header, &body)? {
+        return Ok(file);
     }
     let types = accord_app::activities::types(&state.app).await?;
     let title = cell_title(lang, &q, &cell, row_label(&types, lang, &cell.row));
-    let mut pairs: Vec<(&str, &str)> = vec![("group", f.group.as_str()), ("row", f.row.as_str())];
-    if cell.hired {
-        pairs.push(("hired", "1"));
-    }
-    if cell.filled {
-        pairs.push(("filled", "1"));
-    }
-    let base_qs = href("", &q.query_string(), &pairs).trim_start_matches('?').to_owned();
+    let base_qs = cell_query(&f, &q, &cell);
     let t = OrganisationsTemplate {
         page: ctx.page(title.clone()),
         caption: i18n::t_value(lang, "rep.orgs_caption", &format::number(lang, rows.len() as i64)),
@@ -1176,42 +1169,6 @@ struct TargetFormTemplate {
     version: String,
 }
 
-#[derive(Deserialize, Default, Clone)]
-#[serde(default)]
-pub struct TargetForm {
-    pub district: String,
-    pub name: String,
-    pub metric: String,
-    pub activity_type: String,
-    pub unit: String,
-    pub period_start: String,
-    pub period_end: String,
-    pub threshold: String,
-    pub direction: String,
-    pub notes: String,
-    pub retired: String,
-    pub version: Option<i32>,
-}
-
-impl TargetForm {
-    fn input(&self) -> TargetInput {
-        TargetInput {
-            district: Some(self.district.clone()).filter(|d| !d.trim().is_empty()),
-            name: self.name.clone(),
-            metric: self.metric.clone(),
-            activity_type: self.activity_type.clone(),
-            unit: self.unit.clone(),
-            period_start: self.period_start.clone(),
-            period_end: self.period_end.clone(),
-            threshold: self.threshold.clone(),
-            direction: self.direction.clone(),
-            notes: self.notes.clone(),
-            retired: self.retired == "1",
-            version: self.version,
-        }
-    }
-}
-
 async fn target_form(
     state: &AppState,
     ctx: &ReqCtx,
@@ -1281,10 +1238,9 @@ pub async fn new_target(State(state): State<AppState>, Staff { ctx, actor }: Sta
 pub async fn create_target(
     State(state): State<AppState>,
     Staff { ctx, actor }: Staff,
-    CsrfForm(form): CsrfForm<TargetForm>,
+    CsrfForm(input): CsrfForm<TargetInput>,
 ) -> WebResult<Response> {
     require_manage(&actor)?;
-    let input = form.input();
     match rep::save_target(&state.app, &actor, None, &input).await {
         Ok(v) => Ok(super::redirect_with_flash(&ctx, &format!("/targets/{}", v.id), "target_saved")),
         Err(AppError::Invalid(e)) => target_form(&state, &ctx, &actor, None, input, &e, vec![]).await,
@@ -1306,10 +1262,9 @@ pub async fn update_target(
     State(state): State<AppState>,
     Staff { ctx, actor }: Staff,
     Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<TargetForm>,
+    CsrfForm(input): CsrfForm<TargetInput>,
 ) -> WebResult<Response> {
     require_manage(&actor)?;
-    let input = form.input();
     match rep::save_target(&state.app, &actor, Some(id), &input).await {
         Ok(v) => Ok(super::redirect_with_flash(&ctx, &format!("/targets/{}", v.id), "target_saved")),
         Err(AppError::Invalid(e)) => target_form(&state, &ctx, &actor, Some(id), input, &e, vec![]).await,
