@@ -187,7 +187,7 @@ async fn insert_agreements<C: ConnectionTrait>(
 ) -> Result<()> {
     let today = now.date_naive();
     let holds = |n: usize| match every {
-        0 => n % 10 != 9 && n % 5 != 0,
+        0 => n % 10 != 9 && !n.is_multiple_of(5),
         k => n % 10 != 9 && mix(n as u64 ^ 0xa9 << 40).is_multiple_of(k as u64),
     };
     let holders: Vec<&(usize, i64)> = orgs.iter().filter(|(n, _)| holds(*n)).collect();
