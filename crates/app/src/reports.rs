@@ -139,8 +139,19 @@ fn end_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc()
 }
 
+/// How many counts of a window may run at once in this process. A count of a national year
+/// keeps a core busy for about a second; more side by side only make each slower and hold
+/// more memory, so the rest wait their turn (measured in docs/benchmarks.md).
+pub const COUNTS_AT_ONCE: usize = 2;
+
+fn counting() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| tokio::sync::Semaphore::new(COUNTS_AT_ONCE))
+}
+
 /// Counts the records of `scope` in `window`, organisations counted as `unit`.
 pub async fn count(app: &App, scope: &Scope, window: Window, unit: ReportUnit) -> Result<Counted> {
+    let _turn = counting().acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
     let c = &app.db.conn;
     let types = TypeIndex::load(c).await?;
     let mut rows: Vec<String> = types.types.iter().map(|t| t.code.clone()).collect();
