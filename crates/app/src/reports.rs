@@ -151,6 +151,13 @@ fn counting() -> &'static tokio::sync::Semaphore {
 
 /// Counts the records of `scope` in `window`, organisations counted as `unit`.
 pub async fn count(app: &App, scope: &Scope, window: Window, unit: ReportUnit) -> Result<Counted> {
+    count_groups(app, scope, window, unit, true).await
+}
+
+/// The same, leaving the records outside the partner companies uncounted (`outside` false):
+/// for figures of the partner companies only, such as the targets', which then cost the
+/// covered organisations' records alone.
+async fn count_groups(app: &App, scope: &Scope, window: Window, unit: ReportUnit, outside: bool) -> Result<Counted> {
     let _turn = counting().acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
     let c = &app.db.conn;
     let types = TypeIndex::load(c).await?;
@@ -176,7 +183,7 @@ pub async fn count(app: &App, scope: &Scope, window: Window, unit: ReportUnit) -
     timed("candidates", t);
     let t = std::time::Instant::now();
     let mut bulk = Vec::new();
-    if window.cutoff >= window.from {
+    if outside && window.cutoff >= window.from {
         for totals in [false, true] {
             bulk.extend(q::bulk_counts(c, scope, &kinds, w, companies, totals).await?);
         }
@@ -1048,7 +1055,8 @@ async fn values_on(app: &App, memo: &mut Memo, t: &kpi_target::Model, days: &[Na
     let window = Window { from: t.period_start, cutoff: last, end: last };
     let key = (vec![t.district_id], window, unit);
     if !memo.counted.contains_key(&key) {
-        let counted = count(app, &scope, window, unit).await?;
+        // The targets count partner activity only.
+        let counted = count_groups(app, &scope, window, unit, false).await?;
         memo.counted.insert(key.clone(), counted);
     }
     let counted = &memo.counted[&key];
