@@ -1219,9 +1219,13 @@ pub async fn save_target(app: &App, actor: &Actor, id: Option<i64>, input: &Targ
                 let current = get_target(app, actor, before.id, now.date_naive()).await?;
                 let mine = input.clone();
                 let now_in = current.input();
+                let (theirs_retired, mine_retired) = (now_in.retired.to_string(), mine.retired.to_string());
                 let changed = [
                     ("name", now_in.name.as_str(), mine.name.as_str()),
                     ("metric", &now_in.metric, &mine.metric),
+                    ("activity_type", &now_in.activity_type, &mine.activity_type),
+                    ("unit", &now_in.unit, &mine.unit),
+                    ("retired", &theirs_retired, &mine_retired),
                     ("period_start", &now_in.period_start, &mine.period_start),
                     ("period_end", &now_in.period_end, &mine.period_end),
                     ("threshold", &now_in.threshold, &mine.threshold),

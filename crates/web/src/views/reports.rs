@@ -1279,6 +1279,9 @@ pub async fn update_target(
                     "period_end" => t.period_end.clone(),
                     "threshold" => t.threshold.clone(),
                     "direction" => t.direction.clone(),
+                    "activity_type" => t.activity_type.clone(),
+                    "unit" => t.unit.clone(),
+                    "retired" => ctx.t(if t.retired { "common.yes" } else { "common.no" }),
                     _ => t.notes.clone(),
                 }
             };
@@ -1289,5 +1292,60 @@ pub async fn update_target(
             target_form(&state, &ctx, &actor, Some(id), mine, &FieldErrors::new(), rows).await
         }
         Err(e) => Err(WebError(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_vocabulary_word_has_a_label_in_both_languages() {
+        let mut keys = Vec::new();
+        for u in ReportUnit::ALL {
+            keys.push(format!("rep.units.{}", u.as_str()));
+            keys.push(format!("rep.unit_note.{}", u.as_str()));
+        }
+        keys.extend(KpiMetric::ALL.iter().map(|m| format!("kpi.metric.{}", m.as_str())));
+        keys.extend(Direction::ALL.iter().map(|d| format!("kpi.direction.{}", d.as_str())));
+        keys.extend(accord_domain::KpiStatus::ALL.iter().map(|s| format!("kpi.status.{}", s.as_str())));
+        for g in [Group::Partner, Group::Outside, Group::Planned, Group::NotCounted] {
+            keys.push(format!("rep.cell.{}", g.as_str()));
+        }
+        for key in keys {
+            for lang in [Lang::En, Lang::Da] {
+                assert_ne!(i18n::t(lang, &key), key, "{key} in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_number_links_to_its_cell() {
+        let q = ReportQuery {
+            year: 2022,
+            as_of: Some("2022-06-30".parse().unwrap()),
+            district: Some("north".into()),
+            unit: ReportUnit::Company,
+            period: None,
+        };
+        assert_eq!(
+            records_href(&q, Group::Partner, Some("flex_job"), &[("hired", "1")]),
+            "/reports/activities/records?year=2022&as_of=2022-06-30&district=north&unit=company&group=partner&row=flex_job&hired=1"
+        );
+        let p = ReportParams {
+            year: "2022".into(),
+            as_of: "2022-06-30".into(),
+            district: "north".into(),
+            unit: "company".into(),
+            group: "partner".into(),
+            row: "flex_job".into(),
+            hired: "1".into(),
+            ..Default::default()
+        };
+        assert_eq!(p.query().unwrap(), q, "the link parses back to the same report");
+        assert_eq!(
+            p.cell().unwrap(),
+            Cell { group: Some(Group::Partner), row: Some("flex_job".into()), hired: true, filled: false }
+        );
     }
 }
