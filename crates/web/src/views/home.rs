@@ -63,6 +63,10 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
         cards.push(card("/activities", "activities"));
         cards.push(card("/recruitment-requests", "requests"));
     }
+    if accord_app::reports::can_view(&actor) {
+        cards.push(card("/dashboard", "dashboard"));
+        cards.push(card("/reports/activities", "reports"));
+    }
     cards.push(card("/districts", "districts"));
     if actor.can(Permission::ManageUsers) {
         cards.push(card("/users", "users"));
