@@ -166,7 +166,7 @@ fn unit_options(lang: Lang, selected: ReportUnit) -> Vec<Opt> {
 
 fn year_options(selected: i32) -> Vec<Opt> {
     let now = Utc::now().year();
-    let mut years: Vec<i32> = ((now - 6)..=now).rev().collect();
+    let mut years: Vec<i32> = ((now - 15)..=now).rev().collect();
     if !years.contains(&selected) {
         years.push(selected);
         years.sort_by(|a, b| b.cmp(a));
