@@ -238,18 +238,33 @@ async fn count_groups(app: &App, scope: &Scope, window: Window, unit: ReportUnit
         });
     }
     if unit == ReportUnit::Company {
-        let ids: Vec<i64> = facts.iter().map(|f| f.unit).collect::<BTreeSet<_>>().into_iter().collect();
-        let company = q::companies_of(c, &ids).await?;
-        for f in &mut facts {
-            f.unit = company.get(&f.unit).copied().unwrap_or(f.unit);
-        }
+        roll_up(c, &mut facts).await?;
     }
     Ok(Counted { window, unit, rows, facts, bulk, types, scope: scope.clone() })
 }
 
+/// Counts each fact for the company its organisation rolls up to.
+async fn roll_up<C: accord_db::sea_orm::ConnectionTrait>(c: &C, facts: &mut [Fact]) -> Result<()> {
+    let ids: Vec<i64> = facts.iter().map(|f| f.unit).collect::<BTreeSet<_>>().into_iter().collect();
+    let company = q::companies_of(c, &ids).await?;
+    for f in facts {
+        f.unit = company.get(&f.unit).copied().unwrap_or(f.unit);
+    }
+    Ok(())
+}
+
 /// The records of a cell: the classified ones, and for the groups outside the partner
-/// companies also those counted in the database, read back for the list.
-pub async fn cell_facts(app: &App, counted: &Counted, cell: &Cell) -> Result<Vec<Fact>> {
+/// companies also those counted in the database, read back for the list. The database's
+/// counts are not needed for a list, so they are not made.
+async fn cell_facts(app: &App, actor: &Actor, q: &ReportQuery, cell: &Cell) -> Result<(Counted, Vec<Fact>)> {
+    require(can_view(actor))?;
+    let (scope, _) = report_scope(app, actor, q.district.as_deref()).await?;
+    let counted = count_groups(app, &scope, q.window()?, q.unit, false).await?;
+    let facts = bulk_cell_facts(app, &counted, cell).await?;
+    Ok((counted, facts))
+}
+
+async fn bulk_cell_facts(app: &App, counted: &Counted, cell: &Cell) -> Result<Vec<Fact>> {
     let mut facts = counted.select(cell);
     let group = cell.group.unwrap_or(Group::Partner);
     if !matches!(group, Group::Outside | Group::NotCounted) || cell.hired || cell.filled {
@@ -285,11 +300,7 @@ pub async fn cell_facts(app: &App, counted: &Counted, cell: &Cell) -> Result<Vec
         })
         .collect();
     if companies {
-        let ids: Vec<i64> = more.iter().map(|f| f.unit).collect::<BTreeSet<_>>().into_iter().collect();
-        let company = q::companies_of(&app.db.conn, &ids).await?;
-        for f in &mut more {
-            f.unit = company.get(&f.unit).copied().unwrap_or(f.unit);
-        }
+        roll_up(&app.db.conn, &mut more).await?;
     }
     facts.append(&mut more);
     Ok(facts)
@@ -603,22 +614,12 @@ fn build_report(q: &ReportQuery, counted: &Counted, lang: Lang) -> ActivityRepor
     }
 }
 
-/// The partner activity report, and the counted records behind it.
-pub async fn activity_report_counted(
-    app: &App,
-    actor: &Actor,
-    q: &ReportQuery,
-    lang: Lang,
-) -> Result<(ActivityReport, Counted)> {
+/// The partner activity report.
+pub async fn activity_report(app: &App, actor: &Actor, q: &ReportQuery, lang: Lang) -> Result<ActivityReport> {
     require(can_view(actor))?;
     let (scope, _) = report_scope(app, actor, q.district.as_deref()).await?;
     let counted = count(app, &scope, q.window()?, q.unit).await?;
-    Ok((build_report(q, &counted, lang), counted))
-}
-
-/// The partner activity report.
-pub async fn activity_report(app: &App, actor: &Actor, q: &ReportQuery, lang: Lang) -> Result<ActivityReport> {
-    Ok(activity_report_counted(app, actor, q, lang).await?.0)
+    Ok(build_report(q, &counted, lang))
 }
 
 // ---- drill-down: the records behind a number ----
@@ -720,8 +721,8 @@ pub async fn records(
     paging: Paging,
     lang: Lang,
 ) -> Result<Page<RecordRow>> {
-    let (_, counted) = activity_report_counted(app, actor, q, lang).await?;
-    let facts = ordered(cell_facts(app, &counted, cell).await?);
+    let (counted, facts) = cell_facts(app, actor, q, cell).await?;
+    let facts = ordered(facts);
     let total = facts.len() as u64;
     let start = ((paging.page - 1) * paging.per_page) as usize;
     let page: Vec<Fact> = facts.into_iter().skip(start).take(paging.per_page as usize).collect();
@@ -730,16 +731,15 @@ pub async fn records(
 
 /// Every record behind a number (for the export).
 pub async fn all_records(app: &App, actor: &Actor, q: &ReportQuery, cell: &Cell, lang: Lang) -> Result<Vec<RecordRow>> {
-    let (_, counted) = activity_report_counted(app, actor, q, lang).await?;
-    let facts = ordered(cell_facts(app, &counted, cell).await?);
-    record_rows(app, &counted, &facts, lang).await
+    let (counted, facts) = cell_facts(app, actor, q, cell).await?;
+    record_rows(app, &counted, &ordered(facts), lang).await
 }
 
 /// The organisations behind a number, by name, each with its number of records.
-pub async fn organisations(app: &App, actor: &Actor, q: &ReportQuery, cell: &Cell, lang: Lang) -> Result<Vec<UnitRow>> {
-    let (_, counted) = activity_report_counted(app, actor, q, lang).await?;
+pub async fn organisations(app: &App, actor: &Actor, q: &ReportQuery, cell: &Cell) -> Result<Vec<UnitRow>> {
+    let (_, facts) = cell_facts(app, actor, q, cell).await?;
     let mut per: HashMap<i64, u64> = HashMap::new();
-    for f in cell_facts(app, &counted, cell).await? {
+    for f in facts {
         *per.entry(f.unit).or_default() += 1;
     }
     let ids: Vec<i64> = per.keys().copied().collect();
@@ -859,7 +859,8 @@ pub async fn agreements_behind(
     require(can_view(actor))?;
     let (scope, _) = report_scope(app, actor, district).await?;
     let ids = agreement_ids(app, &scope, set).await?;
-    let rows = q::agreements_by_ids(&app.db.conn, &ids).await?;
+    let mut rows = accord_db::agreements::agreements_by_ids(&app.db.conn, ids).await?;
+    rows.sort_by_key(|a| a.id);
     crate::agreements::views(app, rows).await
 }
 

@@ -229,11 +229,14 @@ pub async fn agreement_by_ref<C: ConnectionTrait>(
         .await
 }
 
+/// The agreements with these ids, in no particular order; any number of ids (a national
+/// report's agreements in force are more than one statement takes).
 pub async fn agreements_by_ids<C: ConnectionTrait>(c: &C, ids: Vec<i64>) -> Result<Vec<agreement::Model>, DbErr> {
-    if ids.is_empty() {
-        return Ok(vec![]);
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(crate::IN_CHUNK) {
+        out.extend(agreement::Entity::find().filter(agreement::Column::Id.is_in(chunk.iter().copied())).all(c).await?);
     }
-    agreement::Entity::find().filter(agreement::Column::Id.is_in(ids)).all(c).await
+    Ok(out)
 }
 
 /// The renewals of `id` (normally one).

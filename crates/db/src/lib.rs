@@ -24,6 +24,9 @@ use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
 pub use scope::Scope;
+
+/// The most values one `IN (…)` list carries; SQLite takes at most 32,766 parameters.
+pub const IN_CHUNK: usize = 20_000;
 pub use sea_orm::{self, DbErr};
 
 /// Pool settings that operators may want to change.

@@ -142,7 +142,7 @@ pub async fn organisations(
     Query(c): Query<CellParams>,
 ) -> WebResult<Json<OrganisationList>> {
     let params = with_cell(p.params(), &c);
-    let items = rep::organisations(&state.app, &actor, &params.query()?, &params.cell()?, p.lang()).await?;
+    let items = rep::organisations(&state.app, &actor, &params.query()?, &params.cell()?).await?;
     Ok(Json(OrganisationList { total: items.len() as u64, items }))
 }
 

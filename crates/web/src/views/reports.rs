@@ -494,7 +494,7 @@ pub async fn organisations(
     let lang = ctx.lang;
     let q = f.query()?;
     let cell = f.cell()?;
-    let rows = rep::organisations(&state.app, &actor, &q, &cell, lang).await?;
+    let rows = rep::organisations(&state.app, &actor, &q, &cell).await?;
     let (header, body) = rep::organisations_table(&rows);
     if let Some(file) = table_file(&f.format, &format!("organisations-{}", q.year), &header, &body)? {
         return Ok(file);
