@@ -320,6 +320,16 @@ pub async fn activities(
 
 // ---- the records and organisations behind a number ----
 
+/// The year a report covers, with its cut-off day when it has one: "2023 up to 25 January 2023".
+fn year_label(lang: Lang, q: &ReportQuery) -> String {
+    match q.as_of {
+        Some(d) => {
+            i18n::t_args(lang, "rep.year_to", &[("year", &q.year.to_string()), ("date", &format::date(lang, d))])
+        }
+        None => q.year.to_string(),
+    }
+}
+
 /// What a drill-down list says it shows.
 fn cell_title(lang: Lang, q: &ReportQuery, cell: &Cell, counted_label: Option<String>) -> String {
     let group = cell.group.unwrap_or(Group::Partner);
@@ -327,12 +337,9 @@ fn cell_title(lang: Lang, q: &ReportQuery, cell: &Cell, counted_label: Option<St
         (Some(_), Some(label)) => label,
         _ => i18n::t(lang, "rep.all_rows"),
     };
-    let period = match (q.period, q.as_of) {
-        (Some((f, t)), _) => format!("{} – {}", format::date(lang, f), format::date(lang, t)),
-        (None, Some(d)) => {
-            i18n::t_args(lang, "rep.year_to", &[("year", &q.year.to_string()), ("date", &format::date(lang, d))])
-        }
-        (None, None) => q.year.to_string(),
+    let period = match q.period {
+        Some((f, t)) => format!("{} – {}", format::date(lang, f), format::date(lang, t)),
+        None => year_label(lang, q),
     };
     let mut s = i18n::t_args(lang, &format!("rep.cell.{}", group.as_str()), &[("what", &what), ("period", &period)]);
     if cell.hired {
@@ -787,16 +794,8 @@ pub async fn dashboard(
     };
     let last_q = this_q.previous_year();
     let n = |v: u64| format::number(lang, v as i64);
-    let this_label =
-        i18n::t_args(lang, "rep.year_to", &[("year", &d.year.to_string()), ("date", &format::date(lang, today))]);
-    let last_label = i18n::t_args(
-        lang,
-        "rep.year_to",
-        &[
-            ("year", &(d.year - 1).to_string()),
-            ("date", &format::date(lang, accord_domain::report::year_earlier(today))),
-        ],
-    );
+    let this_label = year_label(lang, &this_q);
+    let last_label = year_label(lang, &last_q);
     let cards = vec![
         KpiCard {
             title: ctx.t("dash.partner_orgs"),
@@ -966,18 +965,8 @@ pub async fn committee(
         Some(name) => name.clone(),
         None => t("header.all_districts"),
     };
-    let prev_year = match prev_q.as_of {
-        Some(d) => {
-            i18n::t_args(lang, "rep.year_to", &[("year", &prev_q.year.to_string()), ("date", &format::date(lang, d))])
-        }
-        None => prev_q.year.to_string(),
-    };
-    let this_year = match q.as_of {
-        Some(d) => {
-            i18n::t_args(lang, "rep.year_to", &[("year", &q.year.to_string()), ("date", &format::date(lang, d))])
-        }
-        None => q.year.to_string(),
-    };
+    let prev_year = year_label(lang, &prev_q);
+    let this_year = year_label(lang, &q);
     let rows: Vec<(String, Vec<u64>)> =
         r.comparison.iter().map(|c| (c.label.clone(), vec![c.this_year, c.last_year])).collect();
     let chart = charts::bars(
