@@ -20,6 +20,8 @@ pub struct Actor {
     pub name: String,
     pub roles: Vec<Role>,
     pub districts: Vec<DistrictRef>,
+    /// For a partner user: the organisation they speak for.
+    pub organisation_id: Option<i64>,
     pub ip: Option<String>,
 }
 
@@ -45,6 +47,7 @@ impl Actor {
             name: "System".into(),
             roles: vec![Role::Admin],
             districts: vec![],
+            organisation_id: None,
             ip: None,
         }
     }
@@ -55,6 +58,11 @@ impl Actor {
 
     pub fn is_admin(&self) -> bool {
         self.has(Role::Admin)
+    }
+
+    /// A partner user only (no staff role): sees what their organisation takes part in.
+    pub fn is_partner_only(&self) -> bool {
+        !self.roles.is_empty() && self.roles.iter().all(|r| *r == Role::Partner)
     }
 
     /// Only the committee role: may read what it is shown, change nothing.

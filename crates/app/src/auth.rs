@@ -73,7 +73,15 @@ pub async fn actor_for(app: &App, u: &user::Model, ip: Option<String>) -> Result
         .into_iter()
         .map(|d| DistrictRef { id: d.id, code: d.code, name: d.name })
         .collect();
-    Ok(Actor { user_id: Some(u.id), email: u.email.clone(), name: u.name.clone(), roles, districts, ip })
+    Ok(Actor {
+        user_id: Some(u.id),
+        email: u.email.clone(),
+        name: u.name.clone(),
+        roles,
+        districts,
+        organisation_id: u.organisation_id,
+        ip,
+    })
 }
 
 /// A fresh session: the cookie's secret (given to the browser only) and the user.

@@ -13,6 +13,8 @@ pub mod districts;
 pub mod error;
 pub mod files;
 pub mod import;
+pub mod partnerships;
+pub mod plans;
 pub mod reports;
 pub mod scale;
 pub mod users;

@@ -14,6 +14,8 @@ pub struct UserView {
     pub name: String,
     pub roles: Vec<Role>,
     pub districts: Vec<DistrictRef>,
+    /// For a partner user: the organisation they speak for.
+    pub organisation: Option<OrgRef>,
     pub disabled: bool,
     pub last_sign_in_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -32,6 +34,7 @@ impl From<users::UserRecord> for UserView {
                 roles
             },
             districts: r.districts.into_iter().map(|d| DistrictRef { id: d.id, code: d.code, name: d.name }).collect(),
+            organisation: r.organisation.map(|o| OrgRef { id: o.id, reference: o.r#ref, name: o.name }),
             disabled: r.user.disabled,
             last_sign_in_at: r.user.last_sign_in_at,
             created_at: r.user.created_at,
@@ -47,6 +50,7 @@ impl UserView {
             "name": self.name,
             "roles": self.roles,
             "districts": self.districts.iter().map(|d| &d.code).collect::<Vec<_>>(),
+            "organisation": self.organisation.as_ref().map(|o| &o.reference),
             "disabled": self.disabled,
         })
     }
@@ -63,6 +67,9 @@ pub struct UserInput {
     pub roles: Vec<String>,
     #[serde(default)]
     pub districts: Vec<String>,
+    /// For a partner user: the reference of the organisation they speak for.
+    #[serde(default)]
+    pub organisation: Option<String>,
     #[serde(default)]
     pub password: Option<String>,
     #[serde(default)]
@@ -75,6 +82,15 @@ struct Checked {
     name: PersonName,
     roles: Vec<Role>,
     district_ids: Vec<i64>,
+    organisation_id: Option<i64>,
+}
+
+/// An organisation as a user record names it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct OrgRef {
+    pub id: i64,
+    pub reference: String,
+    pub name: String,
 }
 
 async fn check_common(app: &App, input: &UserInput, errors: &mut FieldErrors) -> Result<Option<Checked>> {
@@ -102,7 +118,23 @@ async fn check_common(app: &App, input: &UserInput, errors: &mut FieldErrors) ->
     if input.districts.is_empty() && !roles.contains(&Role::Admin) {
         errors.add("districts", "user.districts_required", None);
     }
-    Ok(name.map(|name| Checked { name, roles, district_ids }))
+    // A partner user speaks for one organisation, found by its reference in their districts.
+    let mut organisation_id = None;
+    let org = input.organisation.as_deref().map(str::trim).filter(|o| !o.is_empty());
+    if let Some(r) = org {
+        for d in &district_ids {
+            if let Some(o) = accord_db::directory::resolve_ref(&app.db.conn, *d, r).await? {
+                organisation_id = Some(o.id);
+                break;
+            }
+        }
+        if organisation_id.is_none() {
+            errors.add("organisation", "user.organisation_unknown", Some(r));
+        }
+    } else if roles.contains(&Role::Partner) {
+        errors.add("organisation", "user.partner_needs_organisation", None);
+    }
+    Ok(name.map(|name| Checked { name, roles, district_ids, organisation_id }))
 }
 
 fn role_strings(roles: &[Role]) -> Vec<String> {
@@ -148,6 +180,8 @@ pub async fn create(app: &App, actor: &Actor, input: &UserInput) -> Result<UserV
     })?;
     users::set_roles(&txn, user.id, &role_strings(&checked.roles)).await?;
     users::set_districts(&txn, user.id, &checked.district_ids).await?;
+    users::set_organisation(&txn, user.id, checked.organisation_id).await?;
+    let user = users::get(&txn, user.id).await?.ok_or(AppError::NotFound)?.user;
     let created = UserView::from(users::record(&txn, user).await?);
     let mut entry = actor.audit("create", "user", Some(created.id.to_string()));
     entry.after = Some(created.audit_json());
@@ -183,6 +217,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: &UserInput) -> Res
     }
     users::set_roles(&txn, id, &role_strings(&checked.roles)).await?;
     users::set_districts(&txn, id, &checked.district_ids).await?;
+    users::set_organisation(&txn, id, checked.organisation_id).await?;
     if input.disabled {
         sessions::delete_for_user(&txn, id).await?;
     }
@@ -218,6 +253,10 @@ fn conflict_user(current: &UserView, input: &UserInput) -> AppError {
     now_ds.sort();
     if ds != now_ds {
         changed.push("districts".to_owned());
+    }
+    let org_now = current.organisation.as_ref().map(|o| o.reference.as_str()).unwrap_or("");
+    if org_now != input.organisation.as_deref().unwrap_or("").trim() {
+        changed.push("organisation".to_owned());
     }
     if current.disabled != input.disabled {
         changed.push("disabled".to_owned());

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod directory;
 pub mod entities;
 pub mod migration;
+pub mod partnerships;
 pub mod reports;
 pub mod scope;
 pub mod sessions;

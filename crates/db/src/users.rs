@@ -1,6 +1,6 @@
 //! Users, their roles and districts; and the districts themselves.
 
-use crate::entities::{district, user, user_district, user_role};
+use crate::entities::{district, organisation, user, user_district, user_role};
 use crate::scope::{self, Scope};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
@@ -15,6 +15,8 @@ pub struct UserRecord {
     pub user: user::Model,
     pub roles: Vec<String>,
     pub districts: Vec<district::Model>,
+    /// A partner user's organisation.
+    pub organisation: Option<organisation::Model>,
 }
 
 pub async fn find_by_email<C: ConnectionTrait>(c: &C, email: &str) -> Result<Option<user::Model>, DbErr> {
@@ -59,6 +61,12 @@ pub async fn records<C: ConnectionTrait>(c: &C, users: Vec<user::Model>) -> Resu
         .await?;
     let links = user_district::Entity::find().filter(user_district::Column::UserId.is_in(ids)).all(c).await?;
     let districts = district::Entity::find().order_by_asc(district::Column::Name).all(c).await?;
+    let org_ids: Vec<i64> = users.iter().filter_map(|u| u.organisation_id).collect();
+    let orgs = if org_ids.is_empty() {
+        vec![]
+    } else {
+        organisation::Entity::find().filter(organisation::Column::Id.is_in(org_ids)).all(c).await?
+    };
     Ok(users
         .into_iter()
         .map(|u| {
@@ -66,6 +74,7 @@ pub async fn records<C: ConnectionTrait>(c: &C, users: Vec<user::Model>) -> Resu
             UserRecord {
                 roles: roles.iter().filter(|r| r.user_id == u.id).map(|r| r.role.clone()).collect(),
                 districts: districts.iter().filter(|d| mine.contains(&d.id)).cloned().collect(),
+                organisation: orgs.iter().find(|o| Some(o.id) == u.organisation_id).cloned(),
                 user: u,
             }
         })
@@ -133,6 +142,7 @@ pub async fn insert<C: ConnectionTrait>(c: &C, n: NewUser<'_>) -> Result<user::M
         created_at: Set(n.now),
         updated_at: Set(n.now),
         last_sign_in_at: Set(None),
+        organisation_id: Set(None),
         version: Set(1),
         ..Default::default()
     };
@@ -183,6 +193,16 @@ pub async fn update<C: ConnectionTrait>(
         .exec(c)
         .await?;
     Ok(res.rows_affected == 1)
+}
+
+/// The organisation a partner user speaks for.
+pub async fn set_organisation<C: ConnectionTrait>(c: &C, id: i64, organisation_id: Option<i64>) -> Result<(), DbErr> {
+    user::Entity::update_many()
+        .col_expr(user::Column::OrganisationId, Expr::value(organisation_id))
+        .filter(user::Column::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(())
 }
 
 /// Bumps the version of a user whose roles or districts changed without other fields.

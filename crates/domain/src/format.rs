@@ -70,6 +70,24 @@ pub fn date(lang: Lang, d: NaiveDate) -> String {
     }
 }
 
+/// A month and year in words: `June 2004` / `juni 2004`.
+pub fn month_year(lang: Lang, d: NaiveDate) -> String {
+    let m = d.month0() as usize;
+    match lang {
+        Lang::En => format!("{} {}", MONTHS_EN[m], d.year()),
+        Lang::Da => format!("{} {}", MONTHS_DA[m], d.year()),
+    }
+}
+
+/// A quarter in words: `July–September 2004` / `juli–september 2004`.
+pub fn quarter(lang: Lang, q: crate::Quarter) -> String {
+    let (a, b) = (((q.q - 1) * 3) as usize, ((q.q - 1) * 3 + 2) as usize);
+    match lang {
+        Lang::En => format!("{}–{} {}", MONTHS_EN[a], MONTHS_EN[b], q.year),
+        Lang::Da => format!("{}–{} {}", MONTHS_DA[a], MONTHS_DA[b], q.year),
+    }
+}
+
 /// A month and year for a chart's axis: `Jan 2023` / `jan. 2023`.
 pub fn month_short(lang: Lang, d: NaiveDate) -> String {
     let m = d.month0() as usize;

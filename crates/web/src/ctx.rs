@@ -129,6 +129,10 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
         items.push(("/dashboard", "nav.dashboard"));
         items.push(("/reports/activities", "nav.reports"));
     }
+    if accord_app::partnerships::can_view(actor) {
+        items.push(("/bodies", "nav.bodies"));
+        items.push(("/plans", "nav.plans"));
+    }
     if accord_app::directory::can_edit(actor) && !actor.is_read_only() {
         items.push(("/imports", "nav.imports"));
     }
@@ -152,6 +156,14 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
                 }
                 // The targets and the committee report belong to the reports.
                 "/reports/activities" => path.starts_with("/reports") || path.starts_with("/targets"),
+                // Members and meetings belong to their bodies.
+                "/bodies" => {
+                    ["/bodies", "/members/", "/meetings/", "/meeting-items/"].iter().any(|p| path.starts_with(p))
+                }
+                // Actions, milestones and issued reports belong to their plans.
+                "/plans" => {
+                    ["/plans", "/actions/", "/milestones/", "/progress-reports/"].iter().any(|p| path.starts_with(p))
+                }
                 _ => path == href || path.starts_with(&format!("{href}/")),
             },
         })
@@ -196,6 +208,15 @@ impl Page {
         format::date(self.lang, *d)
     }
 
+    pub fn month_year(&self, d: &NaiveDate) -> String {
+        format::month_year(self.lang, *d)
+    }
+
+    /// The colour of a milestone's status (the word is always shown too).
+    pub fn status_class(&self, status: &str) -> &'static str {
+        crate::views::plans::status_class(status)
+    }
+
     pub fn datetime(&self, t: &DateTime<Utc>) -> String {
         format::datetime(self.lang, *t)
     }
@@ -210,6 +231,14 @@ impl Page {
 
     pub fn roles(&self, rs: &[accord_domain::Role]) -> String {
         rs.iter().map(|r| i18n::role(self.lang, *r)).collect::<Vec<_>>().join(", ")
+    }
+
+    /// A NACE division as `29 Manufacture of motor vehicles…`, in the page's language.
+    pub fn sector_name(&self, code: &str) -> String {
+        match accord_domain::sector::by_code(code) {
+            Some(s) => format!("{} {}", s.code, s.name(self.lang)),
+            None => code.to_owned(),
+        }
     }
 
     pub fn user_districts(&self) -> String {

@@ -3,9 +3,11 @@
 
 mod activities;
 mod agreements;
+mod partnerships;
 
 pub use activities::load_activities;
 pub use agreements::load_agreements;
+pub use partnerships::load_partnerships;
 
 use crate::users::UserInput;
 use crate::{Actor, App, Result, districts, users};
@@ -23,11 +25,12 @@ const DISTRICTS: &[(&str, &str)] = &[
     ("slagelse", "Jobcenter Slagelse"),
     ("birmingham-solihull", "Birmingham and Solihull District"),
     ("large-organisations", "Large Organisations Unit"),
+    ("salford", "Salford District"),
 ];
 
 const USERS: &[(&str, &str, &str, &[&str])] = &[
     ("admin@accord.example", "Alex Admin", "admin", &[]),
-    ("manager@accord.example", "Karen Holm", "manager", &["slagelse", "birmingham-solihull"]),
+    ("manager@accord.example", "Karen Holm", "manager", &["slagelse", "birmingham-solihull", "salford"]),
     ("secretariat@accord.example", "Mette Jensen", "secretariat", &["slagelse"]),
     ("account.manager@accord.example", "Lars Nielsen", "account_manager", &["slagelse"]),
     ("adviser@accord.example", "Priya Shah", "adviser", &["birmingham-solihull"]),
@@ -35,6 +38,9 @@ const USERS: &[(&str, &str, &str, &[&str])] = &[
     ("committee@accord.example", "Birgitte Madsen", "committee", &["slagelse"]),
     ("lou@accord.example", "Sarah Clarke", "account_manager", &["large-organisations"]),
 ];
+
+/// The organisation the demo partner user speaks for: Jobcentre Plus Birmingham and Solihull.
+pub const PARTNER_ORGANISATION: &str = "UK-P07";
 
 /// Loads the demo data into an empty database. Returns `None` when the database already has
 /// users (nothing is changed then), else the logins created.
@@ -47,26 +53,35 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
         districts::create(app, &system, code, name).await?;
     }
     let mut logins = Vec::new();
+    let create = |email: &str, name: &str, role: &str, ds: &[&str], organisation: Option<&str>| {
+        let input = UserInput {
+            email: email.into(),
+            name: name.into(),
+            roles: vec![role.into()],
+            districts: ds.iter().map(|d| (*d).to_owned()).collect(),
+            password: Some(DEMO_PASSWORD.into()),
+            organisation: organisation.map(str::to_owned),
+            ..Default::default()
+        };
+        let system = system.clone();
+        async move { users::create(app, &system, &input).await }
+    };
+    // A partner user speaks for an organisation, so partners come after the directory.
     for (email, name, role, ds) in USERS {
-        users::create(
-            app,
-            &system,
-            &UserInput {
-                email: (*email).into(),
-                name: (*name).into(),
-                roles: vec![(*role).into()],
-                districts: ds.iter().map(|d| (*d).to_owned()).collect(),
-                password: Some(DEMO_PASSWORD.into()),
-                ..Default::default()
-            },
-        )
-        .await?;
+        if *role != "partner" {
+            create(email, name, role, ds, None).await?;
+        }
         logins.push(DemoLogin { email, role });
     }
     load_directory(app).await?;
+    for (email, name, role, ds) in USERS.iter().filter(|u| u.2 == "partner") {
+        // Paul Toomer, the Coalition Director, is a secondee from Jobcentre Plus (seed 000).
+        create(email, name, role, ds, Some(PARTNER_ORGANISATION)).await?;
+    }
     load_agreements(app).await?;
     load_activities(app).await?;
     activities::load_targets(app).await?;
+    load_partnerships(app).await?;
     Ok(Some(logins))
 }
 
@@ -215,6 +230,11 @@ const UK_PARTNERS: &[(&str, &str, &str)] = &[
     ("South Birmingham College", "provider", "85"),
     ("UNISON West Midlands", "union", "94"),
     ("Birmingham Voluntary Service Council", "voluntary", "94"),
+    ("Jobcentre Plus Birmingham and Solihull", "agency", "84"),
+    ("Birmingham Chamber of Commerce and Industry", "agency", "94"),
+    ("Solihull Metropolitan Borough Council", "agency", "84"),
+    ("Pertemps Recruitment Partnership", "provider", "78"),
+    ("Reed plc", "provider", "78"),
 ];
 const UK_FIRST: &[&str] = &["Mike", "Sarah", "Paul", "Helen", "David", "Priya", "James", "Aisha", "Robert", "Claire"];
 const UK_LAST: &[&str] = &["Beasley", "Khan", "Smith", "Patel", "Jones", "Evans", "Taylor", "Brown", "Wilson", "Ahmed"];

@@ -1,6 +1,7 @@
 //! SeaORM entities, one module per table.
 
 pub mod account_manager_period;
+pub mod action_lead;
 pub mod activity;
 pub mod activity_type;
 pub mod agreement;
@@ -10,6 +11,8 @@ pub mod agreement_site;
 pub mod agreement_target;
 pub mod api_token;
 pub mod audit_log;
+pub mod body;
+pub mod body_member;
 pub mod commitment_template;
 pub mod contact;
 pub mod district;
@@ -18,9 +21,17 @@ pub mod import_change;
 pub mod interaction;
 pub mod kpi_target;
 pub mod login_failure;
+pub mod meeting;
+pub mod meeting_item;
+pub mod milestone;
+pub mod milestone_owner;
+pub mod milestone_update;
 pub mod organisation;
 pub mod organisation_alias;
 pub mod organisation_count;
+pub mod plan;
+pub mod plan_action;
+pub mod progress_snapshot;
 pub mod recruitment_candidate;
 pub mod recruitment_request;
 pub mod session;

@@ -14,6 +14,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub last_sign_in_at: Option<DateTimeUtc>,
     pub version: i32,
+    /// For a partner user: the organisation they speak for.
+    pub organisation_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

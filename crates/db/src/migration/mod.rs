@@ -9,6 +9,7 @@ mod m0004_counts;
 mod m0005_agreements;
 mod m0006_targets;
 mod m0007_report_indexes;
+mod m0008_partnerships;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_agreements::Migration),
             Box::new(m0006_targets::Migration),
             Box::new(m0007_report_indexes::Migration),
+            Box::new(m0008_partnerships::Migration),
         ]
     }
 }

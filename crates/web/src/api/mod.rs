@@ -9,6 +9,7 @@ pub mod districts;
 pub mod imports;
 pub mod me;
 pub mod organisations;
+pub mod partnerships;
 pub mod reports;
 pub mod requests;
 pub mod users;
@@ -43,6 +44,8 @@ use utoipa_axum::routes;
         (name = "activity-types", description = "The types of activity, their labels and aliases (kept by administrators)"),
         (name = "reports", description = "The partner activity report, the records behind its numbers, the dashboard and the committee report"),
         (name = "targets", description = "KPI targets with their value, trajectory and status"),
+        (name = "bodies", description = "Partnership bodies: coalitions, strategic partnerships, strategy, operational and area groups, with their members, meetings and action items"),
+        (name = "plans", description = "Action plans with actions, milestones, progress updates and the quarterly progress reports"),
         (name = "imports", description = "Imports of CSV or XLSX files, all or nothing; the history of activity and request imports and their roll-back"),
     )
 )]
@@ -119,6 +122,24 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::dashboard))
         .routes(routes!(reports::list_targets, reports::create_target))
         .routes(routes!(reports::get_target, reports::update_target))
+        .routes(routes!(partnerships::list_bodies, partnerships::create_body))
+        .routes(routes!(partnerships::get_body, partnerships::update_body))
+        .routes(routes!(partnerships::create_member))
+        .routes(routes!(partnerships::update_member))
+        .routes(routes!(partnerships::list_meetings, partnerships::create_meeting))
+        .routes(routes!(partnerships::get_meeting, partnerships::update_meeting))
+        .routes(routes!(partnerships::create_item))
+        .routes(routes!(partnerships::item_to_milestone))
+        .routes(routes!(partnerships::list_plans, partnerships::create_plan))
+        .routes(routes!(partnerships::get_plan, partnerships::update_plan))
+        .routes(routes!(partnerships::create_action))
+        .routes(routes!(partnerships::get_action, partnerships::update_action))
+        .routes(routes!(partnerships::create_milestone))
+        .routes(routes!(partnerships::get_milestone, partnerships::update_milestone))
+        .routes(routes!(partnerships::create_update))
+        .routes(routes!(partnerships::progress))
+        .routes(routes!(partnerships::list_snapshots, partnerships::issue))
+        .routes(routes!(partnerships::get_snapshot))
         .split_for_parts()
 }
 

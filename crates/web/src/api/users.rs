@@ -19,6 +19,8 @@ pub struct User {
     pub roles: Vec<String>,
     /// Codes of the user's districts.
     pub districts: Vec<String>,
+    /// A partner user's organisation (its reference).
+    pub organisation: Option<String>,
     pub disabled: bool,
     pub last_sign_in_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -33,6 +35,7 @@ impl From<UserView> for User {
             name: u.name,
             roles: u.roles.iter().map(|r| r.as_str().to_owned()).collect(),
             districts: u.districts.into_iter().map(|d| d.code).collect(),
+            organisation: u.organisation.map(|o| o.reference),
             disabled: u.disabled,
             last_sign_in_at: u.last_sign_in_at,
             created_at: u.created_at,
@@ -84,6 +87,10 @@ pub struct NewUser {
     pub districts: Vec<String>,
     /// 12–128 characters.
     pub password: String,
+    /// For a partner user (required with the `partner` role): the reference of the
+    /// organisation they speak for.
+    #[serde(default)]
+    pub organisation: Option<String>,
 }
 
 /// Creates a user (administrators).
@@ -100,6 +107,7 @@ pub async fn create(
         roles: b.roles,
         districts: b.districts,
         password: Some(b.password),
+        organisation: b.organisation,
         disabled: false,
         version: None,
     };
@@ -123,6 +131,8 @@ pub struct UserPatch {
     pub name: Option<String>,
     pub roles: Option<Vec<String>>,
     pub districts: Option<Vec<String>>,
+    /// For a partner user: the reference of their organisation.
+    pub organisation: Option<String>,
     /// True disables the user and ends their sessions; false re-enables.
     pub disabled: Option<bool>,
     pub version: i32,
@@ -144,6 +154,7 @@ pub async fn update(
         roles: b.roles.unwrap_or_else(|| current.roles.iter().map(|r| r.as_str().to_owned()).collect()),
         districts: b.districts.unwrap_or_else(|| current.districts.iter().map(|d| d.code.clone()).collect()),
         password: None,
+        organisation: b.organisation.or_else(|| current.organisation.as_ref().map(|o| o.reference.clone())),
         disabled: b.disabled.unwrap_or(current.disabled),
         version: Some(b.version),
     };

@@ -31,6 +31,18 @@ struct HomeTemplate {
     review_text: String,
     /// The user's open recruitment requests, oldest first; `None` for those who hold none.
     open_requests: Option<Vec<super::requests::OpenRow>>,
+    /// Milestones the user follows or their organisation owns: overdue or due within 30 days.
+    milestones: Vec<DueLine>,
+}
+
+pub struct DueLine {
+    pub id: i64,
+    pub due: String,
+    pub overdue: bool,
+    pub description: String,
+    pub reference: String,
+    pub plan_title: String,
+    pub status: String,
 }
 
 pub struct FollowUpRow {
@@ -67,6 +79,10 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
         cards.push(card("/dashboard", "dashboard"));
         cards.push(card("/reports/activities", "reports"));
     }
+    if accord_app::partnerships::can_view(&actor) {
+        cards.push(card("/bodies", "bodies"));
+        cards.push(card("/plans", "plans"));
+    }
     cards.push(card("/districts", "districts"));
     if actor.can(Permission::ManageUsers) {
         cards.push(card("/users", "users"));
@@ -100,7 +116,21 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
         })
         .unwrap_or_default();
     let open_requests = super::requests::my_open(&state, &actor, ctx.lang).await?;
+    let milestones = accord_app::plans::due_for(&state.app, &actor, today)
+        .await?
+        .into_iter()
+        .map(|m| DueLine {
+            id: m.id,
+            due: super::plans::due_text(ctx.lang, Some(m.due_on), m.due_month),
+            overdue: m.overdue,
+            description: m.description,
+            reference: m.reference,
+            plan_title: m.plan_title,
+            status: m.status,
+        })
+        .collect();
     let t = HomeTemplate {
+        milestones,
         open_requests,
         review_due,
         review_text,

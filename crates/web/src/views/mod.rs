@@ -12,6 +12,8 @@ pub mod health;
 pub mod home;
 pub mod imports;
 pub mod organisations;
+pub mod partnerships;
+pub mod plans;
 pub mod reports;
 pub mod requests;
 pub mod users;
@@ -118,6 +120,35 @@ pub fn router() -> Router<AppState> {
         .route("/targets/new", get(reports::new_target))
         .route("/targets/{id}", get(reports::show_target).post(reports::update_target))
         .route("/targets/{id}/edit", get(reports::edit_target))
+        .route("/bodies", get(partnerships::list).post(partnerships::create))
+        .route("/bodies/new", get(partnerships::new))
+        .route("/bodies/{id}", get(partnerships::show).post(partnerships::update))
+        .route("/bodies/{id}/edit", get(partnerships::edit))
+        .route("/bodies/{id}/members", post(partnerships::create_member))
+        .route("/bodies/{id}/members/new", get(partnerships::new_member))
+        .route("/members/{id}", post(partnerships::update_member))
+        .route("/members/{id}/edit", get(partnerships::edit_member))
+        .route("/bodies/{id}/meetings", post(partnerships::create_meeting))
+        .route("/bodies/{id}/meetings/new", get(partnerships::new_meeting))
+        .route("/meetings/{id}", get(partnerships::show_meeting).post(partnerships::update_meeting))
+        .route("/meetings/{id}/edit", get(partnerships::edit_meeting))
+        .route("/meetings/{id}/items", post(partnerships::add_item))
+        .route("/meeting-items/{id}/milestone", post(partnerships::make_milestone))
+        .route("/plans", get(plans::list).post(plans::create))
+        .route("/plans/new", get(plans::new))
+        .route("/plans/{id}", get(plans::show).post(plans::update))
+        .route("/plans/{id}/edit", get(plans::edit))
+        .route("/plans/{id}/actions", post(plans::create_action))
+        .route("/plans/{id}/actions/new", get(plans::new_action))
+        .route("/plans/{id}/progress", get(plans::progress).post(plans::issue))
+        .route("/progress-reports/{id}", get(plans::snapshot))
+        .route("/actions/{id}", post(plans::update_action))
+        .route("/actions/{id}/edit", get(plans::edit_action))
+        .route("/actions/{id}/milestones", post(plans::create_milestone))
+        .route("/actions/{id}/milestones/new", get(plans::new_milestone))
+        .route("/milestones/{id}", get(plans::show_milestone).post(plans::update_milestone))
+        .route("/milestones/{id}/edit", get(plans::edit_milestone))
+        .route("/milestones/{id}/updates", post(plans::add_update))
         .route("/static/{*file}", get(assets::serve))
 }
 
@@ -237,4 +268,67 @@ pub struct Opt {
     pub value: String,
     pub label: String,
     pub checked: bool,
+}
+
+/// A form's values by field name, for templates: text as typed, lists as their entries.
+#[derive(Debug, Default)]
+pub struct FormValues {
+    text: std::collections::HashMap<String, String>,
+    lists: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl FormValues {
+    /// The fields of any input that serialises to a JSON object.
+    pub fn of<T: serde::Serialize>(input: &T) -> Self {
+        let mut out = FormValues::default();
+        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(input) {
+            for (k, v) in map {
+                match v {
+                    serde_json::Value::String(s) => {
+                        out.text.insert(k, s);
+                    }
+                    serde_json::Value::Array(items) => {
+                        let items: Vec<String> = items
+                            .into_iter()
+                            .map(|i| match i {
+                                serde_json::Value::String(s) => s,
+                                other => other.to_string(),
+                            })
+                            .collect();
+                        out.text.insert(k.clone(), items.join("\n"));
+                        out.lists.insert(k, items);
+                    }
+                    serde_json::Value::Null => {}
+                    other => {
+                        out.text.insert(k, other.to_string());
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub fn get(&self, field: &str) -> &str {
+        self.text.get(field).map(String::as_str).unwrap_or("")
+    }
+
+    /// Whether a list field holds `value` (a ticked checkbox).
+    pub fn has(&self, field: &str, value: &str) -> bool {
+        self.lists.get(field).is_some_and(|l| l.iter().any(|v| v == value))
+    }
+}
+
+/// Options for a select: a blank one first (when `blank` is given), then the codes of a
+/// vocabulary with their labels.
+pub fn vocab_options(lang: Lang, prefix: &str, codes: &[&str], selected: &str, blank: Option<&str>) -> Vec<Opt> {
+    let mut out = Vec::with_capacity(codes.len() + 1);
+    if let Some(b) = blank {
+        out.push(Opt { value: String::new(), label: crate::i18n::t(lang, b), checked: selected.is_empty() });
+    }
+    out.extend(codes.iter().map(|c| Opt {
+        value: (*c).to_owned(),
+        label: crate::i18n::t(lang, &format!("{prefix}.{c}")),
+        checked: *c == selected,
+    }));
+    out
 }

@@ -174,7 +174,7 @@ fn year_options(selected: i32) -> Vec<Opt> {
     years.into_iter().map(|y| Opt { value: y.to_string(), label: y.to_string(), checked: y == selected }).collect()
 }
 
-fn file_response(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
+pub(super) fn file_response(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
     let mut res = bytes.into_response();
     let h = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(content_type) {

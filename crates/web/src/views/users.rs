@@ -63,6 +63,7 @@ struct FormTemplate {
     email: String,
     name: String,
     disabled: bool,
+    organisation: String,
     role_options: Vec<Opt>,
     district_options: Vec<Opt>,
 }
@@ -80,6 +81,8 @@ pub struct UserForm {
     #[serde(default)]
     password: String,
     #[serde(default)]
+    organisation: String,
+    #[serde(default)]
     disabled: String,
     #[serde(default)]
     version: Option<i32>,
@@ -93,6 +96,7 @@ impl UserForm {
             roles: self.roles.clone(),
             districts: self.districts.clone(),
             password: Some(self.password.clone()),
+            organisation: Some(self.organisation.clone()),
             disabled: self.disabled == "true",
             version: self.version,
         }
@@ -105,6 +109,7 @@ impl UserForm {
             roles: u.roles.iter().map(|r| r.as_str().to_owned()).collect(),
             districts: u.districts.iter().map(|d| d.code.clone()).collect(),
             password: String::new(),
+            organisation: u.organisation.as_ref().map(|o| o.reference.clone()).unwrap_or_default(),
             disabled: u.disabled.to_string(),
             version: Some(u.version),
         }
@@ -141,6 +146,7 @@ async fn render_form(
         email: s.form.email.clone(),
         name: s.form.name.clone(),
         disabled: s.form.disabled == "true",
+        organisation: s.form.organisation.clone(),
         role_options: Role::ALL
             .iter()
             .map(|r| Opt {
