@@ -131,9 +131,9 @@ async fn check_common(app: &App, input: &UserInput, errors: &mut FieldErrors) ->
         if organisation_id.is_none() {
             errors.add("organisation", "user.organisation_unknown", Some(r));
         }
-    } else if roles.contains(&Role::Partner) {
-        errors.add("organisation", "user.partner_needs_organisation", None);
     }
+    // A partner user without an organisation may sign in but sees no plan and no body until
+    // an administrator names the organisation they speak for.
     Ok(name.map(|name| Checked { name, roles, district_ids, organisation_id }))
 }
 

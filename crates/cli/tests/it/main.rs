@@ -17,5 +17,6 @@ mod directory;
 mod districts;
 mod import;
 mod pages;
+mod plans;
 mod reports;
 mod users;
