@@ -184,6 +184,25 @@ enum ReportCmd {
         #[arg(long, default_value = "json")]
         format: String,
     },
+    /// An action plan's progress report for a quarter: every milestone as it stood on the
+    /// quarter's last day, with its progress comments and resource implications.
+    Progress {
+        /// The plan's id (as in /plans/ID).
+        #[arg(long)]
+        plan: i64,
+        /// The quarter, as 2004-Q3.
+        #[arg(long)]
+        quarter: String,
+        /// The language of the labels: en or da.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// table, json or xlsx
+        #[arg(long, default_value = "table")]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -448,10 +467,35 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Report(ReportCmd::Progress { plan, quarter, lang, format, output }) => {
+            let lang = accord_domain::Lang::parse(&lang)
+                .ok_or_else(|| anyhow!("unknown language \"{lang}\": use en or da"))?;
+            let q = accord_domain::Quarter::parse(&quarter)
+                .map_err(|_| anyhow!("quarter: \"{quarter}\" is not a quarter; write it as 2004-Q3"))?;
+            let r = accord_app::plans::progress(&app, &system, plan, q).await.map_err(explain)?;
+            let bytes = match format.as_str() {
+                "table" => accord_web::views::plans::progress_text(lang, &r).into_bytes(),
+                "json" => {
+                    let mut v = serde_json::to_vec_pretty(&r)?;
+                    v.push(b'\n');
+                    v
+                }
+                "xlsx" => accord_web::views::plans::workbook(lang, &r).map_err(|e| anyhow!("{}", e.0))?,
+                other => bail!("unknown format \"{other}\": use table, json or xlsx"),
+            };
+            match output {
+                Some(path) => std::fs::write(&path, bytes).with_context(|| format!("cannot write {path}"))?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
+        }
         Command::Report(cmd) => {
             let (args, format, committee) = match cmd {
                 ReportCmd::Activities { args, format } => (args, format, false),
                 ReportCmd::Committee { args, format } => (args, format, true),
+                ReportCmd::Progress { .. } => unreachable!("handled above"),
             };
             let lang = accord_domain::Lang::parse(&args.lang)
                 .ok_or_else(|| anyhow!("unknown language \"{}\": use en or da", args.lang))?;

@@ -212,6 +212,11 @@ impl Page {
         format::month_year(self.lang, *d)
     }
 
+    /// A quarter's code (`2004-Q3`) in words: `July–September 2004`.
+    pub fn quarter(&self, code: &str) -> String {
+        accord_domain::Quarter::parse(code).map(|q| format::quarter(self.lang, q)).unwrap_or_else(|_| code.to_owned())
+    }
+
     /// The colour of a milestone's status (the word is always shown too).
     pub fn status_class(&self, status: &str) -> &'static str {
         crate::views::plans::status_class(status)

@@ -289,6 +289,19 @@ both! {
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(page.body.contains("Give a comment or a new status."));
 
+        // The command line prints and writes the same report.
+        let url = app.database_url.clone();
+        let pid_s = pid.to_string();
+        let (ok, out, err) = crate::cli::accord(&url, &["report", "progress", "--plan", &pid_s, "--quarter", "2004-Q3", "--lang", "da"], None);
+        assert!(ok, "{err}");
+        assert!(out.contains("Statusrapport juli–september 2004") && out.contains("[Nået]") && out.contains("Dato aftales senere"), "{out}");
+        let (ok, out, err) = crate::cli::accord(&url, &["report", "progress", "--plan", &pid_s, "--quarter", "2004-Q3", "--format", "json"], None);
+        assert!(ok, "{err}");
+        let cli_json: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(cli_json["summary"], live["summary"]);
+        let (ok, _, err) = crate::cli::accord(&url, &["report", "progress", "--plan", &pid_s, "--quarter", "autumn"], None);
+        assert!(!ok && err.contains("quarter") && err.contains("autumn"), "{err}");
+
         // A stale edit is a conflict naming the field.
         let (_, p) = api.get(&format!("/plans/{pid}")).await;
         let v0 = p["version"].clone();

@@ -693,7 +693,48 @@ pub struct ProgressQuery {
     format: String,
 }
 
-fn workbook(lang: Lang, r: &ProgressReport) -> WebResult<Vec<u8>> {
+/// The report as plain text, for the command line: the heading, then each action with its
+/// milestones, their status, comments and resources, then the summary.
+pub fn progress_text(lang: Lang, r: &ProgressReport) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let heading = i18n::t_args(
+        lang,
+        "progress.heading",
+        &[("plan", &r.plan_title), ("quarter", &format::quarter(lang, r.quarter()))],
+    );
+    let _ = writeln!(out, "{heading}");
+    if let Some(t) = &r.theme {
+        let _ = writeln!(out, "{t}");
+    }
+    for a in print_actions(lang, r) {
+        let _ = writeln!(out, "\n{}", a.heading);
+        if !a.leads.is_empty() {
+            let _ = writeln!(out, "  {}: {}", i18n::t(lang, "action.leads"), a.leads);
+        }
+        for m in &a.rows {
+            let overdue = if m.overdue { format!(", {}", i18n::t(lang, "milestone.overdue")) } else { String::new() };
+            let _ = writeln!(out, "  · {} – {} [{}{overdue}]", m.description, m.due, m.status);
+            for (d, c, _) in &m.comments {
+                let _ = writeln!(out, "      {d} {}", c.replace('\n', "\n        "));
+            }
+            let _ =
+                writeln!(out, "      {}: {}", i18n::t(lang, "progress.col.resources"), m.resources.replace('\n', "; "));
+        }
+        if let Some((body, meetings)) = &a.evidence {
+            let _ = writeln!(out, "  {}: {}", i18n::t_value(lang, "progress.meetings_of", body), meetings.join("; "));
+        }
+    }
+    let _ = writeln!(out, "\n{}", i18n::t(lang, "progress.summary"));
+    for c in count_lines(lang, &r.summary) {
+        let _ = writeln!(out, "  {:<24} {:>4}", c.label, c.value);
+    }
+    let _ = writeln!(out, "  {:<24} {:>4}", i18n::t(lang, "progress.total"), r.summary.total);
+    out
+}
+
+/// The report as a workbook: one row per milestone, numbers of the summary below.
+pub fn workbook(lang: Lang, r: &ProgressReport) -> WebResult<Vec<u8>> {
     let t = |k: &str| i18n::t(lang, k);
     let header = [
         t("progress.col.action"),
