@@ -162,6 +162,50 @@ macro_rules! patch_over {
 #[allow(unused_imports)]
 pub(crate) use patch_over;
 
+/// Stores a record: a new one (`existing` none) is inserted at version 1; an existing one is
+/// changed only if it is still at `version`. `None` when someone else saved first.
+macro_rules! put_versioned {
+    ($txn:expr, $existing:expr, $version:expr, $am:expr, $now:expr, $m:ident, $update:path) => {{
+        let mut am = $am;
+        match $existing {
+            None => {
+                am.created_at = Set($now);
+                am.version = Set(1);
+                Some(am.insert($txn).await?)
+            }
+            Some(id) => {
+                let version = $version.ok_or_else(|| AppError::field("version", "field.required", None))?;
+                if $update($txn, id, version, am).await? {
+                    Some($m::Entity::find_by_id(id).one($txn).await?.ok_or(AppError::NotFound)?)
+                } else {
+                    None
+                }
+            }
+        }
+    }};
+}
+pub(crate) use put_versioned;
+
+/// The audit entry of a create (`before` none) or an update, in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn audit_save<C: accord_db::sea_orm::ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    entity: &str,
+    id: i64,
+    district_id: Option<i64>,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+    now: chrono::DateTime<Utc>,
+) -> Result<()> {
+    let mut entry = actor.audit(if before.is_some() { "update" } else { "create" }, entity, Some(id.to_string()));
+    entry.district_id = district_id;
+    entry.before = before;
+    entry.after = Some(after);
+    accord_db::audit::append(txn, entry, now).await?;
+    Ok(())
+}
+
 // ---- bodies ----
 
 /// A body as another record names it.
@@ -494,29 +538,25 @@ pub async fn save(app: &App, actor: &Actor, id: Option<i64>, input: &BodyInput) 
         ..Default::default()
     };
     let txn = app.db.write().await?;
-    let row = match &existing {
-        None => {
-            let mut am = am;
-            am.created_at = Set(now);
-            am.version = Set(1);
-            am.insert(&txn).await?
-        }
-        Some(before) => {
-            let version = input.version.ok_or_else(|| AppError::field("version", "field.required", None))?;
-            if !q::update_body(&txn, before.id, version, am).await? {
-                drop(txn);
-                let current = get(app, actor, before.id).await?;
-                let theirs = current.input();
-                return Err(conflict(&current, &theirs_vs_mine_body(&theirs, input)));
-            }
-            body::Entity::find_by_id(before.id).one(&txn).await?.ok_or(AppError::NotFound)?
-        }
+    let Some(row) = put_versioned!(&txn, existing.as_ref().map(|b| b.id), input.version, am, now, body, q::update_body)
+    else {
+        drop(txn);
+        let before_id = existing.as_ref().map(|b| b.id).expect("only a change can be stale");
+        let current = get(app, actor, before_id).await?;
+        let theirs = current.input();
+        return Err(conflict(&current, &theirs_vs_mine_body(&theirs, input)));
     };
-    let mut entry = actor.audit(if existing.is_some() { "update" } else { "create" }, "body", Some(row.id.to_string()));
-    entry.district_id = Some(district_id);
-    entry.before = existing.as_ref().map(body_audit);
-    entry.after = Some(body_audit(&row));
-    accord_db::audit::append(&txn, entry, now).await?;
+    audit_save(
+        &txn,
+        actor,
+        "body",
+        row.id,
+        Some(district_id),
+        existing.as_ref().map(body_audit),
+        body_audit(&row),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     get(app, actor, row.id).await
 }
@@ -675,40 +715,36 @@ pub async fn save_member(
         ..Default::default()
     };
     let txn = app.db.write().await?;
-    let row = match &existing {
-        None => {
-            let mut am = am;
-            am.created_at = Set(now);
-            am.version = Set(1);
-            am.insert(&txn).await?
-        }
-        Some(before) => {
-            let version = input.version.ok_or_else(|| AppError::field("version", "field.required", None))?;
-            if !q::update_member(&txn, before.id, version, am).await? {
-                drop(txn);
-                let now_row = q::get_member(&app.db.conn, before.id).await?.ok_or(AppError::NotFound)?;
-                let orgs = org_names(app, [now_row.organisation_id]).await?;
-                let current = member_view(&now_row, &orgs, now.date_naive());
-                let t = current.input();
-                let changed = differing(&[
-                    ("organisation", &t.organisation, &input.organisation),
-                    ("representative", &t.representative, &input.representative),
-                    ("role", &t.role, &input.role),
-                    ("sector", &t.sector, &input.sector),
-                    ("joined_on", &t.joined_on, &input.joined_on),
-                    ("left_on", &t.left_on, &input.left_on),
-                ]);
-                return Err(conflict(&current, &changed));
-            }
-            body_member::Entity::find_by_id(before.id).one(&txn).await?.ok_or(AppError::NotFound)?
-        }
+    let Some(row) =
+        put_versioned!(&txn, existing.as_ref().map(|b| b.id), input.version, am, now, body_member, q::update_member)
+    else {
+        drop(txn);
+        let before_id = existing.as_ref().map(|b| b.id).expect("only a change can be stale");
+        let now_row = q::get_member(&app.db.conn, before_id).await?.ok_or(AppError::NotFound)?;
+        let orgs = org_names(app, [now_row.organisation_id]).await?;
+        let current = member_view(&now_row, &orgs, now.date_naive());
+        let t = current.input();
+        let changed = differing(&[
+            ("organisation", &t.organisation, &input.organisation),
+            ("representative", &t.representative, &input.representative),
+            ("role", &t.role, &input.role),
+            ("sector", &t.sector, &input.sector),
+            ("joined_on", &t.joined_on, &input.joined_on),
+            ("left_on", &t.left_on, &input.left_on),
+        ]);
+        return Err(conflict(&current, &changed));
     };
-    let mut entry =
-        actor.audit(if existing.is_some() { "update" } else { "create" }, "body_member", Some(row.id.to_string()));
-    entry.district_id = Some(b.district_id);
-    entry.before = existing.as_ref().map(member_audit);
-    entry.after = Some(member_audit(&row));
-    accord_db::audit::append(&txn, entry, now).await?;
+    audit_save(
+        &txn,
+        actor,
+        "body_member",
+        row.id,
+        Some(b.district_id),
+        existing.as_ref().map(member_audit),
+        member_audit(&row),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     let orgs = org_names(app, [row.organisation_id]).await?;
     Ok(member_view(&row, &orgs, now.date_naive()))
@@ -927,38 +963,34 @@ pub async fn save_meeting(
         ..Default::default()
     };
     let txn = app.db.write().await?;
-    let row = match &existing {
-        None => {
-            let mut am = am;
-            am.created_at = Set(now);
-            am.version = Set(1);
-            am.insert(&txn).await?
-        }
-        Some(before) => {
-            let version = input.version.ok_or_else(|| AppError::field("version", "field.required", None))?;
-            if !q::update_meeting(&txn, before.id, version, am).await? {
-                drop(txn);
-                let current = get_meeting(app, actor, before.id).await?;
-                let t = current.input();
-                let changed = differing(&[
-                    ("held_on", &t.held_on, &input.held_on),
-                    ("title", &t.title, &input.title),
-                    ("attendees", &t.attendees, &input.attendees),
-                    ("agenda", &t.agenda, &input.agenda),
-                    ("minutes", &t.minutes, &input.minutes),
-                    ("decisions", &t.decisions, &input.decisions),
-                ]);
-                return Err(conflict(&current, &changed));
-            }
-            meeting::Entity::find_by_id(before.id).one(&txn).await?.ok_or(AppError::NotFound)?
-        }
+    let Some(row) =
+        put_versioned!(&txn, existing.as_ref().map(|b| b.id), input.version, am, now, meeting, q::update_meeting)
+    else {
+        drop(txn);
+        let before_id = existing.as_ref().map(|b| b.id).expect("only a change can be stale");
+        let current = get_meeting(app, actor, before_id).await?;
+        let t = current.input();
+        let changed = differing(&[
+            ("held_on", &t.held_on, &input.held_on),
+            ("title", &t.title, &input.title),
+            ("attendees", &t.attendees, &input.attendees),
+            ("agenda", &t.agenda, &input.agenda),
+            ("minutes", &t.minutes, &input.minutes),
+            ("decisions", &t.decisions, &input.decisions),
+        ]);
+        return Err(conflict(&current, &changed));
     };
-    let mut entry =
-        actor.audit(if existing.is_some() { "update" } else { "create" }, "meeting", Some(row.id.to_string()));
-    entry.district_id = Some(b.district_id);
-    entry.before = existing.as_ref().map(meeting_audit);
-    entry.after = Some(meeting_audit(&row));
-    accord_db::audit::append(&txn, entry, now).await?;
+    audit_save(
+        &txn,
+        actor,
+        "meeting",
+        row.id,
+        Some(b.district_id),
+        existing.as_ref().map(meeting_audit),
+        meeting_audit(&row),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     get_meeting(app, actor, row.id).await
 }

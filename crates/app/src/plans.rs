@@ -10,8 +10,8 @@
 
 use crate::directory as dir;
 use crate::partnerships::{
-    self as bodies, BodyRef, OrgName, can_manage, date, differing, lenient, limited_to_partner, lines, org_names,
-    patch_over, require, required, resolve_orgs, text, val,
+    self as bodies, BodyRef, OrgName, audit_save, can_manage, date, differing, lenient, limited_to_partner, lines,
+    org_names, patch_over, put_versioned, require, required, resolve_orgs, text, val,
 };
 use crate::{Actor, App, AppError, Result};
 use accord_db::entities::{
@@ -564,37 +564,33 @@ pub async fn save(app: &App, actor: &Actor, id: Option<i64>, input: &PlanInput) 
         ..Default::default()
     };
     let txn = app.db.write().await?;
-    let row = match &existing {
-        None => {
-            let mut am = am;
-            am.created_at = Set(now);
-            am.version = Set(1);
-            am.insert(&txn).await?
-        }
-        Some(before) => {
-            let version = input.version.ok_or_else(|| AppError::field("version", "field.required", None))?;
-            if !q::update_plan(&txn, before.id, version, am).await? {
-                drop(txn);
-                let current = get(app, actor, before.id).await?;
-                let t = current.input();
-                let changed = differing(&[
-                    ("title", &t.title, &input.title),
-                    ("theme", &t.theme, &input.theme),
-                    ("period_start", &t.period_start, &input.period_start),
-                    ("period_end", &t.period_end, &input.period_end),
-                    ("body_id", &t.body_id, &input.body_id),
-                    ("notes", &t.notes, &input.notes),
-                ]);
-                return Err(bodies::conflict(&current, &changed));
-            }
-            plan::Entity::find_by_id(before.id).one(&txn).await?.ok_or(AppError::NotFound)?
-        }
+    let Some(row) = put_versioned!(&txn, existing.as_ref().map(|b| b.id), input.version, am, now, plan, q::update_plan)
+    else {
+        drop(txn);
+        let before_id = existing.as_ref().map(|b| b.id).expect("only a change can be stale");
+        let current = get(app, actor, before_id).await?;
+        let t = current.input();
+        let changed = differing(&[
+            ("title", &t.title, &input.title),
+            ("theme", &t.theme, &input.theme),
+            ("period_start", &t.period_start, &input.period_start),
+            ("period_end", &t.period_end, &input.period_end),
+            ("body_id", &t.body_id, &input.body_id),
+            ("notes", &t.notes, &input.notes),
+        ]);
+        return Err(bodies::conflict(&current, &changed));
     };
-    let mut entry = actor.audit(if existing.is_some() { "update" } else { "create" }, "plan", Some(row.id.to_string()));
-    entry.district_id = Some(district_id);
-    entry.before = existing.as_ref().map(plan_audit);
-    entry.after = Some(plan_audit(&row));
-    accord_db::audit::append(&txn, entry, now).await?;
+    audit_save(
+        &txn,
+        actor,
+        "plan",
+        row.id,
+        Some(district_id),
+        existing.as_ref().map(plan_audit),
+        plan_audit(&row),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     get(app, actor, row.id).await
 }
@@ -670,37 +666,33 @@ pub async fn save_action(
         ..Default::default()
     };
     let txn = app.db.write().await?;
-    let row = match &existing {
-        None => {
-            let mut am = am;
-            am.created_at = Set(now);
-            am.version = Set(1);
-            am.insert(&txn).await?
-        }
-        Some(before) => {
-            let version = input.version.ok_or_else(|| AppError::field("version", "field.required", None))?;
-            if !q::update_action(&txn, before.id, version, am).await? {
-                drop(txn);
-                let current = get_action(app, actor, before.id).await?;
-                let t = current.input();
-                let changed = differing(&[
-                    ("reference", &t.reference, &input.reference),
-                    ("title", &t.title, &input.title),
-                    ("body_id", &t.body_id, &input.body_id),
-                    ("position", &t.position, &input.position),
-                ]);
-                return Err(bodies::conflict(&current, &changed));
-            }
-            plan_action::Entity::find_by_id(before.id).one(&txn).await?.ok_or(AppError::NotFound)?
-        }
+    let Some(row) =
+        put_versioned!(&txn, existing.as_ref().map(|b| b.id), input.version, am, now, plan_action, q::update_action)
+    else {
+        drop(txn);
+        let before_id = existing.as_ref().map(|b| b.id).expect("only a change can be stale");
+        let current = get_action(app, actor, before_id).await?;
+        let t = current.input();
+        let changed = differing(&[
+            ("reference", &t.reference, &input.reference),
+            ("title", &t.title, &input.title),
+            ("body_id", &t.body_id, &input.body_id),
+            ("position", &t.position, &input.position),
+        ]);
+        return Err(bodies::conflict(&current, &changed));
     };
     q::set_leads(&txn, row.id, &leads).await?;
-    let mut entry =
-        actor.audit(if existing.is_some() { "update" } else { "create" }, "plan_action", Some(row.id.to_string()));
-    entry.district_id = Some(p.district_id);
-    entry.before = existing.as_ref().map(|a| action_audit(a, &before_leads));
-    entry.after = Some(action_audit(&row, &leads));
-    accord_db::audit::append(&txn, entry, now).await?;
+    audit_save(
+        &txn,
+        actor,
+        "plan_action",
+        row.id,
+        Some(p.district_id),
+        existing.as_ref().map(|a| action_audit(a, &before_leads)),
+        action_audit(&row, &leads),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     get_action(app, actor, row.id).await
 }
@@ -779,39 +771,38 @@ pub async fn save_milestone(
         ..Default::default()
     };
     let txn = app.db.write().await?;
-    let row = match &existing {
-        None => {
-            let mut am = am;
-            am.status = Set(MilestoneStatus::NotStarted.as_str().to_owned());
-            am.created_at = Set(now);
-            am.version = Set(1);
-            am.insert(&txn).await?
-        }
-        Some(before) => {
-            let version = input.version.ok_or_else(|| AppError::field("version", "field.required", None))?;
-            if !q::update_milestone(&txn, before.id, version, am).await? {
-                drop(txn);
-                let current = get_milestone(app, actor, before.id).await?;
-                let t = current.input();
-                let changed = differing(&[
-                    ("description", &t.description, &input.description),
-                    ("due_on", &t.due_on, &input.due_on),
-                    ("resource_kind", &t.resource_kind, &input.resource_kind),
-                    ("resources", &t.resources, &input.resources),
-                    ("contact", &t.contact, &input.contact),
-                ]);
-                return Err(bodies::conflict(&current, &changed));
-            }
-            milestone::Entity::find_by_id(before.id).one(&txn).await?.ok_or(AppError::NotFound)?
-        }
+    let mut am = am;
+    if existing.is_none() {
+        am.status = Set(MilestoneStatus::NotStarted.as_str().to_owned());
+    }
+    let Some(row) =
+        put_versioned!(&txn, existing.as_ref().map(|b| b.id), input.version, am, now, milestone, q::update_milestone)
+    else {
+        drop(txn);
+        let before_id = existing.as_ref().map(|b| b.id).expect("only a change can be stale");
+        let current = get_milestone(app, actor, before_id).await?;
+        let t = current.input();
+        let changed = differing(&[
+            ("description", &t.description, &input.description),
+            ("due_on", &t.due_on, &input.due_on),
+            ("resource_kind", &t.resource_kind, &input.resource_kind),
+            ("resources", &t.resources, &input.resources),
+            ("contact", &t.contact, &input.contact),
+        ]);
+        return Err(bodies::conflict(&current, &changed));
     };
     q::set_owners(&txn, row.id, &owners).await?;
-    let mut entry =
-        actor.audit(if existing.is_some() { "update" } else { "create" }, "milestone", Some(row.id.to_string()));
-    entry.district_id = Some(p.district_id);
-    entry.before = existing.as_ref().map(|m| milestone_audit(m, &before_owners));
-    entry.after = Some(milestone_audit(&row, &owners));
-    accord_db::audit::append(&txn, entry, now).await?;
+    audit_save(
+        &txn,
+        actor,
+        "milestone",
+        row.id,
+        Some(p.district_id),
+        existing.as_ref().map(|m| milestone_audit(m, &before_owners)),
+        milestone_audit(&row, &owners),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     get_milestone(app, actor, row.id).await
 }
