@@ -311,16 +311,21 @@ fn may_update(actor: &Actor, owners: &[i64]) -> bool {
 }
 
 /// The status a milestone stood at on `day`: the last status set by an update written by then.
-fn status_on(updates: &[&milestone_update::Model], day: NaiveDate) -> MilestoneStatus {
+/// `updates` are (day reported for, status set) in the order they were written.
+fn status_on<'a>(
+    updates: impl DoubleEndedIterator<Item = (NaiveDate, Option<&'a str>)>,
+    day: NaiveDate,
+) -> MilestoneStatus {
     updates
-        .iter()
-        .filter(|u| u.written_on <= day)
-        .filter_map(|u| u.status.as_deref().and_then(|s| MilestoneStatus::parse(s).ok()))
+        .filter(|(on, _)| *on <= day)
+        .filter_map(|(_, s)| s.and_then(|s| MilestoneStatus::parse(s).ok()))
         .next_back()
         .unwrap_or(MilestoneStatus::NotStarted)
 }
 
-async fn plan_views(app: &App, actor: &Actor, rows: Vec<plan::Model>) -> Result<Vec<PlanView>> {
+/// The plans with their actions and milestones; with their progress updates too when
+/// `with_updates` (a list of plans needs only the statuses).
+async fn plan_views(app: &App, actor: &Actor, rows: Vec<plan::Model>, with_updates: bool) -> Result<Vec<PlanView>> {
     let c = &app.db.conn;
     let today = Utc::now().date_naive();
     let districts = accord_db::users::list_districts(c, &accord_db::Scope::All).await?;
@@ -331,7 +336,7 @@ async fn plan_views(app: &App, actor: &Actor, rows: Vec<plan::Model>) -> Result<
     let milestones = q::milestones_of(c, &action_ids).await?;
     let ms_ids: Vec<i64> = milestones.iter().map(|m| m.id).collect();
     let owners = q::owners_of(c, &ms_ids).await?;
-    let updates = q::updates_of(c, &ms_ids).await?;
+    let updates = if with_updates { q::updates_of(c, &ms_ids).await? } else { vec![] };
     let orgs = org_names(
         app,
         leads
@@ -462,12 +467,12 @@ pub async fn list(app: &App, actor: &Actor, district: Option<&str>) -> Result<Ve
     };
     let rows = q::plans(&app.db.conn, &actor.scope(), d).await?;
     let rows = visible(app, actor, rows).await?;
-    plan_views(app, actor, rows).await
+    plan_views(app, actor, rows, false).await
 }
 
 pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<PlanView> {
     let p = plan_row(app, actor, id).await?;
-    Ok(plan_views(app, actor, vec![p]).await?.remove(0))
+    Ok(plan_views(app, actor, vec![p], true).await?.remove(0))
 }
 
 /// The plan a milestone belongs to, as the actor may read it.
@@ -866,8 +871,7 @@ pub async fn add_update(app: &App, actor: &Actor, milestone_id: i64, input: &Upd
     .await?;
     // The milestone's status is the last one set, by the day it was reported for.
     let all = q::updates_of(&txn, &[m.id]).await?;
-    let refs: Vec<&milestone_update::Model> = all.iter().collect();
-    let current = status_on(&refs, NaiveDate::MAX);
+    let current = status_on(all.iter().map(|u| (u.written_on, u.status.as_deref())), NaiveDate::MAX);
     milestone::Entity::update_many()
         .col_expr(milestone::Column::Status, accord_db::sea_orm::sea_query::Expr::value(current.as_str()))
         .col_expr(milestone::Column::UpdatedAt, accord_db::sea_orm::sea_query::Expr::value(now))
@@ -1025,23 +1029,7 @@ pub async fn progress(app: &App, actor: &Actor, plan_id: i64, quarter: Quarter) 
             .milestones
             .iter()
             .map(|m| {
-                let dated: Vec<milestone_update::Model> = m
-                    .updates
-                    .iter()
-                    .map(|u| milestone_update::Model {
-                        id: u.id,
-                        milestone_id: m.id,
-                        written_on: u.written_on,
-                        status: u.status.clone(),
-                        comment: u.comment.clone(),
-                        organisation_id: None,
-                        author_user_id: None,
-                        author: String::new(),
-                        created_at: u.created_at,
-                    })
-                    .collect();
-                let refs: Vec<&milestone_update::Model> = dated.iter().collect();
-                let status = status_on(&refs, to);
+                let status = status_on(m.updates.iter().map(|u| (u.written_on, u.status.as_deref())), to);
                 let overdue = is_overdue(status, m.due_on, after);
                 summary.add(status, overdue);
                 ReportMilestone {
@@ -1253,10 +1241,10 @@ mod tests {
             upd(2, d(2004, 8, 1), None),
             upd(3, d(2004, 10, 5), Some("achieved")),
         ];
-        let refs: Vec<&milestone_update::Model> = rows.iter().collect();
-        assert_eq!(status_on(&refs, d(2004, 7, 1)), MilestoneStatus::NotStarted);
-        assert_eq!(status_on(&refs, d(2004, 9, 30)), MilestoneStatus::OnTrack);
-        assert_eq!(status_on(&refs, d(2004, 12, 31)), MilestoneStatus::Achieved);
+        let of = || rows.iter().map(|u| (u.written_on, u.status.as_deref()));
+        assert_eq!(status_on(of(), d(2004, 7, 1)), MilestoneStatus::NotStarted);
+        assert_eq!(status_on(of(), d(2004, 9, 30)), MilestoneStatus::OnTrack);
+        assert_eq!(status_on(of(), d(2004, 12, 31)), MilestoneStatus::Achieved);
     }
 
     #[test]

@@ -67,7 +67,45 @@ fn statements(
                 vec![count, rows]
             }
         }
-        other => bail!("unknown query {other}: use list, search, page, agreements or agreements-search"),
+        "plan" => {
+            // A plan's page and its progress report: the plan, its actions with their leads, the
+            // milestones with their owners and progress, and the organisations they name.
+            let id: i64 = arg.parse().unwrap_or(1);
+            let of_plan = format!("SELECT id FROM plan_actions WHERE plan_id = {}", p(1));
+            let of_milestones = format!("SELECT m.id FROM milestones m WHERE m.action_id IN ({of_plan})");
+            vec![
+                s(&format!("SELECT * FROM plans WHERE id = {}", p(1)), vec![id.into()]),
+                s(
+                    &format!("SELECT * FROM plan_actions WHERE plan_id = {} ORDER BY position, id", p(1)),
+                    vec![id.into()],
+                ),
+                s(&format!("SELECT * FROM action_leads WHERE action_id IN ({of_plan}) ORDER BY id"), vec![id.into()]),
+                s(
+                    &format!(
+                        "SELECT * FROM milestones WHERE action_id IN ({of_plan}) ORDER BY action_id, position, id"
+                    ),
+                    vec![id.into()],
+                ),
+                s(
+                    &format!("SELECT * FROM milestone_owners WHERE milestone_id IN ({of_milestones}) ORDER BY id"),
+                    vec![id.into()],
+                ),
+                s(
+                    &format!(
+                        "SELECT * FROM milestone_updates WHERE milestone_id IN ({of_milestones}) ORDER BY written_on, id"
+                    ),
+                    vec![id.into()],
+                ),
+                s(
+                    &format!(
+                        "SELECT * FROM organisations WHERE id IN (SELECT organisation_id FROM milestone_owners \
+                         WHERE milestone_id IN ({of_milestones}))"
+                    ),
+                    vec![id.into()],
+                ),
+            ]
+        }
+        other => bail!("unknown query {other}: use list, search, page, agreements, agreements-search or plan"),
     })
 }
 

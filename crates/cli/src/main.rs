@@ -99,11 +99,11 @@ enum Command {
     /// benchmarks): prints `p50_ms p95_ms` over the iterations.
     #[command(hide = true)]
     BenchSql {
-        /// list, search or page
+        /// list, search, page, agreements, agreements-search or plan
         query: String,
         #[arg(long, default_value_t = 200)]
         iterations: usize,
-        /// The name fragment for `search`, the organisation id for `page`.
+        /// The name fragment for `search`, the organisation id for `page`, the plan id for `plan`.
         #[arg(long, default_value = "")]
         arg: String,
         /// The district whose records the query reads, as a user of it would.

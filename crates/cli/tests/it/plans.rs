@@ -302,6 +302,17 @@ both! {
         let (ok, _, err) = crate::cli::accord(&url, &["report", "progress", "--plan", &pid_s, "--quarter", "autumn"], None);
         assert!(!ok && err.contains("quarter") && err.contains("autumn"), "{err}");
 
+        // A milestone due in ten days is on the home page of the staff member who follows it.
+        let soon = (chrono::Utc::now().date_naive() + chrono::Duration::days(10)).to_string();
+        let (s, v) = api
+            .send(Method::POST, &format!("/actions/{aid}/milestones"), json!({"description": "Sign off the project plan", "due_on": soon, "contact": "secretariat@test.example"}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let home = b.get("/").await;
+        assert!(home.body.contains("Sign off the project plan"), "{}", home.body);
+        let home = app.signed_in("manager@test.example").await.get("/").await;
+        assert!(!home.body.contains("Sign off the project plan"), "only on its follower's page");
+
         // A stale edit is a conflict naming the field.
         let (_, p) = api.get(&format!("/plans/{pid}")).await;
         let v0 = p["version"].clone();
@@ -374,6 +385,10 @@ both! {
         assert!(page.body.contains(&format!("/milestones/{own}/updates")));
         let page = b.post(&format!("/milestones/{theirs}/updates"), &[("status", "achieved")]).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN);
+        // Their home page lists their organisation's open milestones that are due or overdue.
+        let home = b.get("/").await;
+        assert!(home.body.contains("Milestone of P-1") && home.body.contains("Overdue"), "{}", home.body);
+        assert!(!home.body.contains("Milestone of P-2"));
         let page = b.post(&format!("/milestones/{own}/updates"), &[("status", "achieved"), ("comment", "Done.")]).await;
         assert_eq!(page.status, StatusCode::SEE_OTHER);
         assert_eq!(b.get("/plans/new").await.status, StatusCode::FORBIDDEN);

@@ -232,7 +232,8 @@ pub async fn item_to_milestone(
 // ---- plans ----
 
 /// The action plans the caller may read, newest period first (a partner user: those their
-/// organisation takes part in).
+/// organisation takes part in). In the list, milestones come with their status but without
+/// their progress updates; read a plan for those.
 #[utoipa::path(get, path = "/plans", tag = "plans", params(DistrictParams, PageParams),
     responses((status = 200, body = PlanList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_plans(

@@ -101,6 +101,7 @@ struct ShowTemplate {
     unsorted: Vec<String>,
     meetings: Vec<MeetingView>,
     plans: Vec<(i64, String)>,
+    district: String,
     can_manage: bool,
 }
 
@@ -121,7 +122,12 @@ pub async fn show(
         })
         .map(|p| (p.id, p.title))
         .collect();
+    let district = accord_db::users::district_by_code(&state.app.db.conn, &accord_db::Scope::All, &b.district)
+        .await?
+        .map(|d| d.name)
+        .unwrap_or_else(|| b.district.clone());
     let t = ShowTemplate {
+        district,
         page: ctx.page(b.name.clone()),
         sections,
         unsorted,

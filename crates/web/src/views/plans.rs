@@ -845,9 +845,10 @@ pub async fn progress(
     Path(id): Path<i64>,
     Query(q): Query<ProgressQuery>,
 ) -> WebResult<Response> {
-    let p = pl::get(&state.app, &actor, id).await?;
+    // The plan is read (and its visibility checked) by the report itself; only a report
+    // without a quarter reads it first, to choose one.
     let quarter = match q.quarter.trim() {
-        "" => default_quarter(&p, Utc::now().date_naive()),
+        "" => default_quarter(&pl::get(&state.app, &actor, id).await?, Utc::now().date_naive()),
         s => Quarter::parse(s).map_err(|c| AppError::field("quarter", c, Some(s)))?,
     };
     let lang = Lang::parse(&q.lang).unwrap_or(ctx.lang);
