@@ -232,6 +232,9 @@ enum UserCmd {
         /// A district code; repeat for several. Only administrators may have none.
         #[arg(long)]
         district: Vec<String>,
+        /// For a partner user: the reference of the organisation they speak for.
+        #[arg(long)]
+        organisation: Option<String>,
         /// Read the password from standard input (its first line).
         #[arg(long, required = true)]
         password_stdin: bool,
@@ -380,7 +383,7 @@ async fn run(cli: Cli) -> Result<()> {
                 println!("{}\t{}", d.code, d.name);
             }
         }
-        Command::User(UserCmd::Add { email, name, role, district, password_stdin }) => {
+        Command::User(UserCmd::Add { email, name, role, district, organisation, password_stdin }) => {
             if !password_stdin {
                 bail!("give the password on standard input with --password-stdin");
             }
@@ -396,6 +399,7 @@ async fn run(cli: Cli) -> Result<()> {
                     roles: role,
                     districts: district,
                     password: Some(password),
+                    organisation,
                     ..Default::default()
                 },
             )

@@ -408,6 +408,16 @@ both! {
         let (s, _) = south.send(Method::POST, &format!("/milestones/{own}/updates"), json!({"comment": "x"})).await;
         assert_eq!(s, StatusCode::NOT_FOUND);
 
+        // The command line makes partner users too.
+        let (ok, _, err) = crate::cli::accord(
+            &app.database_url,
+            &["user", "add", "--email", "partner3@test.example", "--name", "Council partner", "--role", "partner", "--district", "north", "--organisation", "P-2", "--password-stdin"],
+            Some("test-password-123\n"),
+        );
+        assert!(ok, "{err}");
+        let council = app.api(&app.token("partner3@test.example").await);
+        assert_eq!(council.get("/plans").await.1["total"], 2, "P-2 owns a milestone in both plans");
+
         // A partner without an organisation sees nothing.
         app.add_user("partner2@test.example", "partner", Some("north")).await;
         let nobody = app.api(&app.token("partner2@test.example").await);
