@@ -60,11 +60,6 @@ impl Actor {
         self.has(Role::Admin)
     }
 
-    /// A partner user only (no staff role): sees what their organisation takes part in.
-    pub fn is_partner_only(&self) -> bool {
-        !self.roles.is_empty() && self.roles.iter().all(|r| *r == Role::Partner)
-    }
-
     /// Only the committee role: may read what it is shown, change nothing.
     pub fn is_read_only(&self) -> bool {
         !self.roles.is_empty() && self.roles.iter().all(|r| *r == Role::Committee)
