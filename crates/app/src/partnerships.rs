@@ -149,12 +149,29 @@ async fn all_districts(app: &App) -> Result<Vec<accord_db::entities::district::M
     Ok(accord_db::users::list_districts(&app.db.conn, &accord_db::Scope::All).await?)
 }
 
-/// `impl T { fn over(self, base) }`: what a `PATCH` body leaves out keeps its stored value.
+/// An input that carries the version of the record it changes.
+pub trait Versioned {
+    fn version(&self) -> Option<i32>;
+    fn with_version(self, version: Option<i32>) -> Self;
+}
+
+/// `impl T { fn over(self, base) }`: what a `PATCH` body leaves out keeps its stored value; and
+/// [`Versioned`] for `T`.
 macro_rules! patch_over {
     ($t:ident { $($f:ident),* $(,)? }) => {
         impl $t {
             pub fn over(self, base: $t) -> $t {
                 $t { $($f: self.$f.or(base.$f),)* version: self.version.or(base.version) }
+            }
+        }
+
+        impl $crate::partnerships::Versioned for $t {
+            fn version(&self) -> Option<i32> {
+                self.version
+            }
+
+            fn with_version(self, version: Option<i32>) -> Self {
+                $t { version, ..self }
             }
         }
     };

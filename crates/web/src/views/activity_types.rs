@@ -89,9 +89,7 @@ fn render_form(ctx: &ReqCtx, code: Option<&str>, builtin: bool, f: TypeInput, er
         builtin,
         f,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, false);
-    res
+    super::render_form(&t, errors, false)
 }
 
 fn input_of(t: &activity_type::Model) -> TypeInput {

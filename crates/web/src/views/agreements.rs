@@ -1194,9 +1194,7 @@ fn render_terminate(ctx: &ReqCtx, a: AgreementView, f: Termination, errors: &Fie
         a,
         f,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, conflict);
-    res
+    super::render_form(&t, errors, conflict)
 }
 
 pub async fn terminate_form(
@@ -1253,9 +1251,7 @@ fn render_renew(ctx: &ReqCtx, a: AgreementView, f: Renewal, errors: &FieldErrors
         a,
         f,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, false);
-    res
+    super::render_form(&t, errors, false)
 }
 
 pub async fn renew_form(
@@ -1620,9 +1616,7 @@ async fn render_template_form(
         districts: if id.is_none() { district_options(state, actor, &f.district).await? } else { vec![] },
         f,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, false);
-    Ok(res)
+    Ok(super::render_form(&t, errors, false))
 }
 
 fn require_templates(actor: &Actor) -> WebResult<()> {

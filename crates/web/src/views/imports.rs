@@ -115,9 +115,7 @@ async fn render_roll_back(
         errors: ShownErrors::new(lang, errors),
         r,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, false);
-    Ok(res)
+    Ok(super::render_form(&t, errors, false))
 }
 
 fn require_roll_back(actor: &Actor) -> WebResult<()> {

@@ -174,6 +174,13 @@ pub fn redirect_with_flash(ctx: &ReqCtx, to: &str, flash: &str) -> Response {
     res
 }
 
+/// A form shown again, with the status [`form_status`] gives it.
+pub fn render_form<T: Template>(t: &T, errors: &accord_domain::FieldErrors, conflict: bool) -> Response {
+    let mut res = render(t);
+    *res.status_mut() = form_status(errors, conflict);
+    res
+}
+
 /// The status of a form shown again: 422 with field errors, 409 after a stale save, else 200.
 pub fn form_status(errors: &accord_domain::FieldErrors, conflict: bool) -> axum::http::StatusCode {
     use axum::http::StatusCode;

@@ -8,7 +8,7 @@ use crate::forms::{CsrfForm, ShownErrors};
 use crate::i18n;
 use crate::state::AppState;
 use accord_app::partnerships::{
-    self as pb, BodyInput, BodyView, MeetingInput, MeetingView, MemberInput, MemberView, SectionRow,
+    self as pb, BodyInput, BodyView, MeetingInput, MeetingView, MemberInput, MemberView, SectionRow, Versioned,
 };
 use accord_app::{Actor, AppError};
 use accord_domain::{BodyKind, FieldErrors, Lang, MeetingFrequency, MemberRole, sector};
@@ -139,10 +139,6 @@ pub async fn show(
     Ok(super::render(&t))
 }
 
-fn require_manage(actor: &Actor) -> WebResult<()> {
-    if pb::can_manage(actor) { Ok(()) } else { Err(AppError::Forbidden.into()) }
-}
-
 /// The conflict table: field label, their value, your value.
 pub fn conflict_rows(
     ctx: &ReqCtx,
@@ -155,6 +151,35 @@ pub fn conflict_rows(
         .iter()
         .map(|c| (ctx.t(&format!("{prefix}.{c}")), theirs.get(c).to_owned(), mine.get(c).to_owned()))
         .collect()
+}
+
+/// The conflict table's rows: field label, their value, your value.
+pub type ConflictRows = Vec<(String, String, String)>;
+
+/// A save that came after someone else's, shown again: the fields that differ (theirs, yours),
+/// and what the user typed at the version now stored, so that saving again replaces the other
+/// change knowingly. `theirs` gives the stored record's input (with its version).
+pub fn stale<V, I>(
+    ctx: &ReqCtx,
+    prefix: &str,
+    current: serde_json::Value,
+    changed: &[String],
+    input: &I,
+    theirs: impl FnOnce(&V) -> I,
+) -> WebResult<(I, ConflictRows)>
+where
+    V: serde::de::DeserializeOwned,
+    I: serde::Serialize + Clone + Versioned,
+{
+    let cur: V = serde_json::from_value(current).map_err(|e| AppError::Internal(e.to_string()))?;
+    let theirs = theirs(&cur);
+    let rows = conflict_rows(ctx, prefix, changed, &FormValues::of(&theirs), &FormValues::of(input));
+    Ok((input.clone().with_version(theirs.version()), rows))
+}
+
+/// Refuses anyone who may not keep bodies and plans.
+pub(super) fn require_manage(actor: &Actor) -> WebResult<()> {
+    if pb::can_manage(actor) { Ok(()) } else { Err(AppError::Forbidden.into()) }
 }
 
 // ---- the body form ----
@@ -222,9 +247,7 @@ async fn body_form(
         changed,
         f,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, !t.changed.is_empty());
-    Ok(res)
+    Ok(super::render_form(&t, errors, !t.changed.is_empty()))
 }
 
 pub async fn new(State(state): State<AppState>, Staff { ctx, actor }: Staff) -> WebResult<Response> {
@@ -267,11 +290,7 @@ pub async fn update(
         Ok(b) => Ok(super::redirect_with_flash(&ctx, &format!("/bodies/{}", b.id), "body_saved")),
         Err(AppError::Invalid(e)) => body_form(&state, &ctx, &actor, Some(id), &input, &e, vec![]).await,
         Err(AppError::Conflict { current, changed }) => {
-            let cur: BodyView = serde_json::from_value(current).map_err(|e| AppError::Internal(e.to_string()))?;
-            let theirs = cur.input();
-            let rows = conflict_rows(&ctx, "body", &changed, &FormValues::of(&theirs), &FormValues::of(&input));
-            let mut mine = input.clone();
-            mine.version = Some(cur.version);
+            let (mine, rows) = stale(&ctx, "body", current, &changed, &input, BodyView::input)?;
             body_form(&state, &ctx, &actor, Some(id), &mine, &FieldErrors::new(), rows).await
         }
         Err(e) => Err(WebError(e)),
@@ -316,9 +335,7 @@ async fn member_form(
         changed,
         f,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, !t.changed.is_empty());
-    Ok(res)
+    Ok(super::render_form(&t, errors, !t.changed.is_empty()))
 }
 
 pub async fn new_member(
@@ -371,10 +388,7 @@ pub async fn update_member(
         Ok(_) => Ok(super::redirect_with_flash(&ctx, &format!("/bodies/{}#members", b.id), "member_saved")),
         Err(AppError::Invalid(e)) => member_form(&ctx, &b, Some(id), &input, &e, vec![]).await,
         Err(AppError::Conflict { current, changed }) => {
-            let cur: MemberView = serde_json::from_value(current).map_err(|e| AppError::Internal(e.to_string()))?;
-            let rows = conflict_rows(&ctx, "member", &changed, &FormValues::of(&cur.input()), &FormValues::of(&input));
-            let mut mine = input.clone();
-            mine.version = Some(cur.version);
+            let (mine, rows) = stale(&ctx, "member", current, &changed, &input, MemberView::input)?;
             member_form(&ctx, &b, Some(id), &mine, &FieldErrors::new(), rows).await
         }
         Err(e) => Err(WebError(e)),
@@ -425,9 +439,7 @@ async fn meeting_page(
         item: FormValues::of(item),
         m,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, false);
-    Ok(res)
+    Ok(super::render_form(&t, errors, false))
 }
 
 pub async fn show_meeting(
@@ -470,9 +482,7 @@ fn meeting_form(
         errors: ShownErrors::new(ctx.lang, errors),
         changed,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, !t.changed.is_empty());
-    res
+    super::render_form(&t, errors, !t.changed.is_empty())
 }
 
 pub async fn new_meeting(
@@ -525,10 +535,7 @@ pub async fn update_meeting(
         Ok(m) => Ok(super::redirect_with_flash(&ctx, &format!("/meetings/{}", m.id), "meeting_saved")),
         Err(AppError::Invalid(e)) => Ok(meeting_form(&ctx, &b, Some(id), &input, &e, vec![])),
         Err(AppError::Conflict { current, changed }) => {
-            let cur: MeetingView = serde_json::from_value(current).map_err(|e| AppError::Internal(e.to_string()))?;
-            let rows = conflict_rows(&ctx, "meeting", &changed, &FormValues::of(&cur.input()), &FormValues::of(&input));
-            let mut mine = input.clone();
-            mine.version = Some(cur.version);
+            let (mine, rows) = stale(&ctx, "meeting", current, &changed, &input, MeetingView::input)?;
             Ok(meeting_form(&ctx, &b, Some(id), &mine, &FieldErrors::new(), rows))
         }
         Err(e) => Err(WebError(e)),

@@ -2,7 +2,7 @@
 //! progress updates, the forms, and the quarterly progress report in seed 004's layout
 //! (printable, XLSX, and issued as a snapshot that reopens unchanged).
 
-use super::partnerships::conflict_rows;
+use super::partnerships::{require_manage, stale};
 use super::{FormValues, Opt, vocab_options};
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::{WebError, WebResult};
@@ -39,10 +39,6 @@ pub fn due_text(lang: Lang, due: Option<NaiveDate>, month: bool) -> String {
         (Some(d), true) => format::month_year(lang, d),
         (Some(d), false) => format::date(lang, d),
     }
-}
-
-fn require_manage(actor: &Actor) -> WebResult<()> {
-    if pb::can_manage(actor) { Ok(()) } else { Err(AppError::Forbidden.into()) }
 }
 
 /// A summary of counts as words: "Achieved 2 · On track 3 · …".
@@ -188,9 +184,7 @@ async fn plan_form(
         changed,
         f,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, !t.changed.is_empty());
-    Ok(res)
+    Ok(super::render_form(&t, errors, !t.changed.is_empty()))
 }
 
 pub async fn new(State(state): State<AppState>, Staff { ctx, actor }: Staff) -> WebResult<Response> {
@@ -232,10 +226,7 @@ pub async fn update(
         Ok(p) => Ok(super::redirect_with_flash(&ctx, &format!("/plans/{}", p.id), "plan_saved")),
         Err(AppError::Invalid(e)) => plan_form(&state, &ctx, &actor, Some(id), &input, &e, vec![]).await,
         Err(AppError::Conflict { current, changed }) => {
-            let cur: PlanView = serde_json::from_value(current).map_err(|e| AppError::Internal(e.to_string()))?;
-            let rows = conflict_rows(&ctx, "plan", &changed, &FormValues::of(&cur.input()), &FormValues::of(&input));
-            let mut mine = input.clone();
-            mine.version = Some(cur.version);
+            let (mine, rows) = stale(&ctx, "plan", current, &changed, &input, PlanView::input)?;
             plan_form(&state, &ctx, &actor, Some(id), &mine, &FieldErrors::new(), rows).await
         }
         Err(e) => Err(WebError(e)),
@@ -323,9 +314,7 @@ async fn action_form(
         changed,
         f,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, !t.changed.is_empty());
-    Ok(res)
+    Ok(super::render_form(&t, errors, !t.changed.is_empty()))
 }
 
 pub async fn new_action(
@@ -377,10 +366,7 @@ pub async fn update_action(
         Ok(a) => Ok(super::redirect_with_flash(&ctx, &format!("/plans/{}#action-{}", p.id, a.id), "action_saved")),
         Err(AppError::Invalid(e)) => action_form(&state, &ctx, &actor, &p, Some(id), &input, &e, vec![]).await,
         Err(AppError::Conflict { current, changed }) => {
-            let cur: ActionView = serde_json::from_value(current).map_err(|e| AppError::Internal(e.to_string()))?;
-            let rows = conflict_rows(&ctx, "action", &changed, &FormValues::of(&cur.input()), &FormValues::of(&input));
-            let mut mine = input.clone();
-            mine.version = Some(cur.version);
+            let (mine, rows) = stale(&ctx, "action", current, &changed, &input, ActionView::input)?;
             action_form(&state, &ctx, &actor, &p, Some(id), &mine, &FieldErrors::new(), rows).await
         }
         Err(e) => Err(WebError(e)),
@@ -436,9 +422,7 @@ async fn milestone_form(
         changed,
         f,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, !t.changed.is_empty());
-    Ok(res)
+    Ok(super::render_form(&t, errors, !t.changed.is_empty()))
 }
 
 pub async fn new_milestone(
@@ -494,11 +478,7 @@ pub async fn update_milestone(
         Ok(m) => Ok(super::redirect_with_flash(&ctx, &format!("/milestones/{}", m.id), "milestone_saved")),
         Err(AppError::Invalid(e)) => milestone_form(&state, &ctx, &actor, &p, &a, Some(id), &input, &e, vec![]).await,
         Err(AppError::Conflict { current, changed }) => {
-            let cur: MilestoneView = serde_json::from_value(current).map_err(|e| AppError::Internal(e.to_string()))?;
-            let rows =
-                conflict_rows(&ctx, "milestone", &changed, &FormValues::of(&cur.input()), &FormValues::of(&input));
-            let mut mine = input.clone();
-            mine.version = Some(cur.version);
+            let (mine, rows) = stale(&ctx, "milestone", current, &changed, &input, MilestoneView::input)?;
             milestone_form(&state, &ctx, &actor, &p, &a, Some(id), &mine, &FieldErrors::new(), rows).await
         }
         Err(e) => Err(WebError(e)),
@@ -549,9 +529,7 @@ async fn milestone_page(
         m: m.clone(),
         f,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, false);
-    Ok(res)
+    Ok(super::render_form(&t, errors, false))
 }
 
 pub async fn show_milestone(

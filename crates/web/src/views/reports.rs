@@ -1201,9 +1201,7 @@ async fn target_form(
         version: f.version.map(|v| v.to_string()).unwrap_or_default(),
         f,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, !t.changed.is_empty());
-    Ok(res)
+    Ok(super::render_form(&t, errors, !t.changed.is_empty()))
 }
 
 fn require_manage(actor: &accord_app::Actor) -> WebResult<()> {

@@ -541,9 +541,7 @@ async fn render_show(
         can_audit: actor.can(accord_app::Permission::ViewAudit),
         r,
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(errors, false);
-    Ok(res)
+    Ok(super::render_form(&t, errors, false))
 }
 
 pub async fn show(

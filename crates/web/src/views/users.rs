@@ -160,9 +160,7 @@ async fn render_form(
             .map(|d| Opt { value: d.code.clone(), label: d.name.clone(), checked: s.form.districts.contains(&d.code) })
             .collect(),
     };
-    let mut res = super::render(&t);
-    *res.status_mut() = super::form_status(s.errors, conflict);
-    Ok(res)
+    Ok(super::render_form(&t, s.errors, conflict))
 }
 
 pub async fn new(State(state): State<AppState>, Staff { ctx, actor }: Staff) -> WebResult<Response> {
