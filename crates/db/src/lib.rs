@@ -3,6 +3,27 @@
 //! This is the only crate that knows SQL. Every query that touches district-owned records goes
 //! through [`scope::Scope`], so no caller can forget which districts the asking user may see.
 
+/// `UPDATE … SET … WHERE id = ? AND version = ?`: false when someone else saved first.
+macro_rules! versioned_update {
+    ($name:ident, $m:ident) => {
+        pub async fn $name<C: ConnectionTrait>(
+            c: &C,
+            id: i64,
+            version: i32,
+            mut am: $m::ActiveModel,
+        ) -> Result<bool, DbErr> {
+            am.version = sea_orm::ActiveValue::Set(version + 1);
+            let res = $m::Entity::update_many()
+                .set(am)
+                .filter($m::Column::Id.eq(id))
+                .filter($m::Column::Version.eq(version))
+                .exec(c)
+                .await?;
+            Ok(res.rows_affected == 1)
+        }
+    };
+}
+
 pub mod activities;
 pub mod agreements;
 pub mod audit;
@@ -10,6 +31,7 @@ pub mod directory;
 pub mod entities;
 pub mod migration;
 pub mod partnerships;
+pub mod redundancy;
 pub mod reports;
 pub mod scope;
 pub mod sessions;
@@ -76,6 +98,9 @@ impl Db {
                     // Statement journals and sorts in memory: a large import's multi-row
                     // inserts would otherwise journal every page they touch to a temporary file.
                     .pragma("temp_store", "memory")
+                    // Deleted rows are overwritten, not left in free pages: an erased
+                    // worker's data must not survive in the file.
+                    .pragma("secure_delete", "on")
                     .create_if_missing(true)
             });
         } else if !url.starts_with("postgres:") && !url.starts_with("postgresql:") {

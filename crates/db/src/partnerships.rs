@@ -10,27 +10,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-/// `UPDATE … SET … WHERE id = ? AND version = ?`: false when someone else saved first.
-macro_rules! versioned_update {
-    ($name:ident, $m:ident) => {
-        pub async fn $name<C: ConnectionTrait>(
-            c: &C,
-            id: i64,
-            version: i32,
-            mut am: $m::ActiveModel,
-        ) -> Result<bool, DbErr> {
-            am.version = Set(version + 1);
-            let res = $m::Entity::update_many()
-                .set(am)
-                .filter($m::Column::Id.eq(id))
-                .filter($m::Column::Version.eq(version))
-                .exec(c)
-                .await?;
-            Ok(res.rows_affected == 1)
-        }
-    };
-}
-
 versioned_update!(update_body, body);
 versioned_update!(update_member, body_member);
 versioned_update!(update_meeting, meeting);

@@ -13,6 +13,7 @@ pub mod format;
 pub mod identifiers;
 pub mod lang;
 pub mod partnership;
+pub mod redundancy;
 pub mod report;
 pub mod role;
 pub mod sector;
@@ -24,6 +25,10 @@ pub use errors::{FieldError, FieldErrors};
 pub use identifiers::{CompaniesHouse, Cvr, InteractionKind, OrgKind, OrgLevel, OrgStatus, PNumber, SizeBand};
 pub use lang::Lang;
 pub use partnership::{BodyKind, MeetingFrequency, MemberRole, MilestoneStatus, Quarter, ResourceKind};
+pub use redundancy::{
+    AccessPurpose, ActivityState, CaseStatus, CloseReason, Element, EventRole, Level, NationalId, SessionKind,
+    TrainingStatus,
+};
 pub use report::{Direction, KpiMetric, KpiStatus, ReportUnit};
 pub use role::Role;
 pub use values::{DistrictCode, Email, NewPassword, PersonName};

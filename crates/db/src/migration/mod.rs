@@ -10,6 +10,7 @@ mod m0005_agreements;
 mod m0006_targets;
 mod m0007_report_indexes;
 mod m0008_partnerships;
+mod m0009_redundancy;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_targets::Migration),
             Box::new(m0007_report_indexes::Migration),
             Box::new(m0008_partnerships::Migration),
+            Box::new(m0009_redundancy::Migration),
         ]
     }
 }
