@@ -7,6 +7,7 @@ pub mod agreements;
 pub mod audit;
 pub mod auth;
 pub mod bulk;
+pub mod cases;
 pub mod demo;
 pub mod directory;
 pub mod districts;
@@ -15,8 +16,10 @@ pub mod files;
 pub mod import;
 pub mod partnerships;
 pub mod plans;
+pub mod redundancy;
 pub mod reports;
 pub mod scale;
+pub mod sealed;
 pub mod users;
 
 pub use accord_db::Db;
@@ -35,6 +38,10 @@ pub struct AppConfig {
     /// Failed sign-ins allowed per account and per address within [`Self::rate_window`].
     pub max_failures: u64,
     pub rate_window: Duration,
+    /// Seals the personal data of worker cases; without it none can be stored or read.
+    pub data_key: Option<sealed::DataKey>,
+    /// Months after a case closes until its personal data is erased (24).
+    pub retention_months: u32,
 }
 
 impl Default for AppConfig {
@@ -44,6 +51,8 @@ impl Default for AppConfig {
             session_absolute: Duration::from_secs(12 * 60 * 60),
             max_failures: 10,
             rate_window: Duration::from_secs(15 * 60),
+            data_key: None,
+            retention_months: 24,
         }
     }
 }
