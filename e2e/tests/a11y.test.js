@@ -44,7 +44,7 @@ async function checkPage(page, status, lang) {
   if (status >= 500) problems.push(`answered HTTP ${status}`);
   const htmlLang = await page.getAttribute('html', 'lang');
   // A printable agreement is in the agreement's own language, whatever the reader's.
-  const ownLanguage = /\/agreements\/\d+\/print$|^\/reports\/committee$|^\/plans\/\d+\/progress$|^\/progress-reports\/\d+$/.test(new URL(page.url()).pathname);
+  const ownLanguage = /\/agreements\/\d+\/print$|^\/reports\/committee$|^\/plans\/\d+\/progress$|^\/progress-reports\/\d+$|^\/cases\/\d+\/plan$/.test(new URL(page.url()).pathname);
   if (ownLanguage ? !LANGS.includes(htmlLang) : htmlLang !== lang) {
     problems.push(`<html lang="${htmlLang}">, expected "${ownLanguage ? LANGS.join('" or "') : lang}"`);
   }

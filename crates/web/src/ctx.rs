@@ -133,6 +133,9 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
         items.push(("/bodies", "nav.bodies"));
         items.push(("/plans", "nav.plans"));
     }
+    if accord_app::redundancy::can_view(actor) {
+        items.push(("/redundancy", "nav.redundancy"));
+    }
     if accord_app::directory::can_edit(actor) && !actor.is_read_only() {
         items.push(("/imports", "nav.imports"));
     }
@@ -164,6 +167,8 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
                 "/plans" => {
                     ["/plans", "/actions/", "/milestones/", "/progress-reports/"].iter().any(|p| path.starts_with(p))
                 }
+                // Job shops and cases belong to their events.
+                "/redundancy" => ["/redundancy", "/job-shops/", "/cases/"].iter().any(|p| path.starts_with(p)),
                 _ => path == href || path.starts_with(&format!("{href}/")),
             },
         })
@@ -243,6 +248,19 @@ impl Page {
         match accord_domain::sector::by_code(code) {
             Some(s) => format!("{} {}", s.code, s.name(self.lang)),
             None => code.to_owned(),
+        }
+    }
+
+    /// A report figure: the number, or "<5" when 1 to 4 people are behind it.
+    pub fn cell(&self, c: &accord_app::redundancy::Cell) -> String {
+        c.text(self.lang)
+    }
+
+    /// A NACE section letter with its name: "C – Manufacturing".
+    pub fn section_label(&self, letter: &str) -> String {
+        match accord_domain::sector::SECTIONS.iter().find(|(c, _, _)| c.to_string() == letter) {
+            Some((c, en, da)) => format!("{c} – {}", if self.lang == Lang::Da { da } else { en }),
+            None => letter.to_owned(),
         }
     }
 

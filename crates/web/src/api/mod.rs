@@ -10,6 +10,7 @@ pub mod imports;
 pub mod me;
 pub mod organisations;
 pub mod partnerships;
+pub mod redundancy;
 pub mod reports;
 pub mod requests;
 pub mod users;
@@ -46,6 +47,7 @@ use utoipa_axum::routes;
         (name = "targets", description = "KPI targets with their value, trajectory and status"),
         (name = "bodies", description = "Partnership bodies: coalitions, strategic partnerships, strategy, operational and area groups, with their members, meetings and action items"),
         (name = "plans", description = "Action plans with actions, milestones, progress updates and the quarterly progress reports"),
+        (name = "redundancy", description = "Redundancy support: events at employers, job shops, the catalogue of services, worker cases with their plan, retraining, jobs and 13-week check-ins, the access log, the subject access export, erasure and the outcomes report"),
         (name = "imports", description = "Imports of CSV or XLSX files, all or nothing; the history of activity and request imports and their roll-back"),
     )
 )]
@@ -140,6 +142,25 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(partnerships::progress))
         .routes(routes!(partnerships::list_snapshots, partnerships::issue))
         .routes(routes!(partnerships::get_snapshot))
+        .routes(routes!(redundancy::list_events, redundancy::create_event))
+        .routes(routes!(redundancy::get_event, redundancy::update_event))
+        .routes(routes!(redundancy::list_job_shops, redundancy::create_job_shop))
+        .routes(routes!(redundancy::update_job_shop))
+        .routes(routes!(redundancy::list_services, redundancy::create_service))
+        .routes(routes!(redundancy::update_service))
+        .routes(routes!(redundancy::list_cases, redundancy::register))
+        .routes(routes!(redundancy::get_case, redundancy::update_case))
+        .routes(routes!(redundancy::add_session))
+        .routes(routes!(redundancy::add_activity))
+        .routes(routes!(redundancy::update_activity))
+        .routes(routes!(redundancy::add_training))
+        .routes(routes!(redundancy::update_training))
+        .routes(routes!(redundancy::add_job))
+        .routes(routes!(redundancy::update_checkin))
+        .routes(routes!(redundancy::access_log))
+        .routes(routes!(redundancy::export))
+        .routes(routes!(redundancy::erase))
+        .routes(routes!(redundancy::outcomes))
         .split_for_parts()
 }
 

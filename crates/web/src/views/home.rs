@@ -15,10 +15,19 @@ pub struct Card {
     pub body: String,
 }
 
+/// A check-in of one of the adviser's cases, due within a week or overdue.
+struct CheckinLine {
+    case_id: i64,
+    week: i32,
+    due: String,
+    overdue: bool,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomeTemplate {
     page: Page,
+    checkins: Vec<CheckinLine>,
     name: String,
     roles: String,
     districts: String,
@@ -83,6 +92,9 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
         cards.push(card("/bodies", "bodies"));
         cards.push(card("/plans", "plans"));
     }
+    if accord_app::redundancy::can_view(&actor) {
+        cards.push(card("/redundancy", "redundancy"));
+    }
     cards.push(card("/districts", "districts"));
     if actor.can(Permission::ManageUsers) {
         cards.push(card("/users", "users"));
@@ -129,7 +141,18 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
             status: m.status,
         })
         .collect();
+    let checkins = accord_app::cases::my_due_checkins(&state.app, &actor, today)
+        .await?
+        .into_iter()
+        .map(|k| CheckinLine {
+            case_id: k.case_id,
+            week: k.week,
+            due: accord_domain::format::date(ctx.lang, k.due_on),
+            overdue: k.due_on < today,
+        })
+        .collect();
     let t = HomeTemplate {
+        checkins,
         milestones,
         open_requests,
         review_due,

@@ -14,6 +14,7 @@ pub mod imports;
 pub mod organisations;
 pub mod partnerships;
 pub mod plans;
+pub mod redundancy;
 pub mod reports;
 pub mod requests;
 pub mod users;
@@ -149,6 +150,39 @@ pub fn router() -> Router<AppState> {
         .route("/milestones/{id}", get(plans::show_milestone).post(plans::update_milestone))
         .route("/milestones/{id}/edit", get(plans::edit_milestone))
         .route("/milestones/{id}/updates", post(plans::add_update))
+        .route("/redundancy", get(redundancy::list).post(redundancy::create))
+        .route("/redundancy/new", get(redundancy::new))
+        .route("/redundancy/outcomes", get(redundancy::outcomes))
+        .route("/redundancy/services", get(redundancy::services).post(redundancy::create_service))
+        .route("/redundancy/services/new", get(redundancy::new_service))
+        .route("/redundancy/services/{id}", post(redundancy::update_service))
+        .route("/redundancy/services/{id}/edit", get(redundancy::edit_service))
+        .route("/redundancy/{id}", get(redundancy::show).post(redundancy::update))
+        .route("/redundancy/{id}/edit", get(redundancy::edit))
+        .route("/redundancy/{id}/job-shops", post(redundancy::create_job_shop))
+        .route("/redundancy/{id}/job-shops/new", get(redundancy::new_job_shop))
+        .route("/job-shops/{id}", post(redundancy::update_job_shop))
+        .route("/job-shops/{id}/edit", get(redundancy::edit_job_shop))
+        .route("/redundancy/{id}/cases", post(redundancy::create_case))
+        .route("/redundancy/{id}/cases/new", get(redundancy::new_case))
+        .route("/cases/{id}", get(redundancy::show_case))
+        .route("/cases/{id}/edit", get(redundancy::edit_case).post(redundancy::update_case))
+        .route("/cases/{id}/assessment", get(redundancy::assessment_form).post(redundancy::assess))
+        .route("/cases/{id}/close", get(redundancy::close_form).post(redundancy::close))
+        .route("/cases/{id}/sessions", post(redundancy::add_session))
+        .route("/cases/{id}/sessions/new", get(redundancy::session_form))
+        .route("/cases/{id}/activities", post(redundancy::save_activity))
+        .route("/cases/{id}/activities/new", get(redundancy::activity_form))
+        .route("/cases/{id}/activities/{sub}", get(redundancy::activity_form).post(redundancy::save_activity))
+        .route("/cases/{id}/trainings", post(redundancy::save_training))
+        .route("/cases/{id}/trainings/new", get(redundancy::training_form))
+        .route("/cases/{id}/trainings/{sub}", get(redundancy::training_form).post(redundancy::save_training))
+        .route("/cases/{id}/jobs", post(redundancy::add_job))
+        .route("/cases/{id}/jobs/new", get(redundancy::job_form))
+        .route("/cases/{id}/checkins/{sub}", get(redundancy::checkin_form).post(redundancy::save_checkin))
+        .route("/cases/{id}/plan", get(redundancy::print_plan))
+        .route("/cases/{id}/export", get(redundancy::export))
+        .route("/cases/{id}/erase", post(redundancy::erase))
         .route("/static/{*file}", get(assets::serve))
 }
 

@@ -1,0 +1,1343 @@
+//! Redundancy support: the events with their response at a glance, an event with its
+//! organisations, team, job shops and cases, the outcomes report, the catalogue of services,
+//! and a worker's case with its assessment, sessions, action plan, retraining, jobs and
+//! check-ins; the printed plan and the subject access export.
+//!
+//! A case is only ever shown for a stated purpose, and each showing is in its access log; so
+//! every case link carries `?purpose=`, and a case opened without one asks for it first.
+
+use super::partnerships::{ConflictRows, stale};
+use super::{FormValues, Opt, vocab_options};
+use crate::ctx::{Page, ReqCtx, Staff};
+use crate::error::{WebError, WebResult};
+use crate::forms::{CsrfForm, ShownErrors};
+use crate::state::AppState;
+use accord_app::AppError;
+use accord_app::cases::{
+    self as cs, AccessView, ActivityInput, CaseInput, CaseRow, CaseView, CheckinInput, JobInput, SessionInput,
+    SubjectExport, TrainingInput,
+};
+use accord_app::redundancy::{
+    self as rd, EventInput, EventRow, EventView, JobShopInput, JobShopView, OutcomesReport, Response as Figures,
+    ServiceInput, ServiceView,
+};
+use accord_domain::{
+    AccessPurpose, ActivityState, CloseReason, Element, FieldErrors, Lang, Level, SessionKind, TrainingStatus, sector,
+};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+// ---- a form of fields ----
+
+/// One field of a generic form.
+pub struct Field {
+    /// `text`, `date`, `number`, `email`, `tel`, `textarea`, `select`, `checkbox` or `checkboxes`.
+    pub kind: &'static str,
+    pub name: &'static str,
+    pub label: String,
+    pub value: String,
+    pub hint: String,
+    pub options: Vec<Opt>,
+    pub autocomplete: &'static str,
+}
+
+/// Builds the fields of a form from the values typed, with labels under one prefix.
+struct Fields<'a> {
+    ctx: &'a ReqCtx,
+    f: FormValues,
+    prefix: &'static str,
+    out: Vec<Field>,
+}
+
+impl<'a> Fields<'a> {
+    fn new<T: serde::Serialize>(ctx: &'a ReqCtx, input: &T, prefix: &'static str) -> Self {
+        Fields { ctx, f: FormValues::of(input), prefix, out: vec![] }
+    }
+
+    fn add(mut self, kind: &'static str, name: &'static str, hint: &str, options: Vec<Opt>) -> Self {
+        self.out.push(Field {
+            kind,
+            name,
+            label: self.ctx.t(&format!("{}.{name}", self.prefix)),
+            value: self.f.get(name).to_owned(),
+            hint: if hint.is_empty() { String::new() } else { self.ctx.t(hint) },
+            options,
+            autocomplete: "off",
+        });
+        self
+    }
+
+    fn text(self, name: &'static str) -> Self {
+        self.add("text", name, "", vec![])
+    }
+
+    fn hinted(self, kind: &'static str, name: &'static str, hint: &str) -> Self {
+        self.add(kind, name, hint, vec![])
+    }
+
+    fn date(self, name: &'static str) -> Self {
+        self.add("date", name, "", vec![])
+    }
+
+    fn area(self, name: &'static str, hint: &str) -> Self {
+        self.add("textarea", name, hint, vec![])
+    }
+
+    fn select(self, name: &'static str, options: Vec<Opt>) -> Self {
+        self.add("select", name, "", options)
+    }
+
+    fn vocab(self, name: &'static str, vocab: &str, codes: &[&str], blank: Option<&str>) -> Self {
+        let sel = self.f.get(name).to_owned();
+        let o = vocab_options(self.ctx.lang, vocab, codes, &sel, blank);
+        self.select(name, o)
+    }
+
+    fn check(self, name: &'static str) -> Self {
+        let on = matches!(self.f.get(name), "true" | "on" | "yes" | "1");
+        self.add("checkbox", name, "", vec![Opt { value: "true".into(), label: String::new(), checked: on }])
+    }
+
+    fn checks(self, name: &'static str, options: Vec<Opt>) -> Self {
+        self.add("checkboxes", name, "", options)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "redundancy/form.html")]
+struct FormTemplate {
+    page: Page,
+    heading: String,
+    lead: String,
+    action: String,
+    back: String,
+    errors: ShownErrors,
+    fields: Vec<Field>,
+    version: String,
+    changed: ConflictRows,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn form(
+    ctx: &ReqCtx,
+    heading: String,
+    lead: String,
+    action: String,
+    back: String,
+    fields: Fields,
+    errors: &FieldErrors,
+    changed: ConflictRows,
+) -> Response {
+    let version = fields.f.get("version").to_owned();
+    let t = FormTemplate {
+        page: ctx.page(heading.clone()),
+        heading,
+        lead,
+        action,
+        back,
+        errors: ShownErrors::new(ctx.lang, errors),
+        fields: fields.out,
+        version,
+        changed,
+    };
+    super::render_form(&t, errors, !t.changed.is_empty())
+}
+
+fn codes<T: Copy>(all: &[T], f: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| f(*v)).collect()
+}
+
+fn sectors(ctx: &ReqCtx) -> Vec<Opt> {
+    let mut o = vec![Opt { value: String::new(), label: ctx.t("common.choose"), checked: false }];
+    o.extend(sector::SECTIONS.iter().map(|(c, en, da)| Opt {
+        value: c.to_string(),
+        label: format!("{c} – {}", if ctx.lang == Lang::Da { da } else { en }),
+        checked: false,
+    }));
+    o
+}
+
+fn mark(mut o: Vec<Opt>, selected: &str) -> Vec<Opt> {
+    for x in &mut o {
+        x.checked = x.value == selected;
+    }
+    o
+}
+
+// ---- events ----
+
+#[derive(Template)]
+#[template(path = "redundancy/list.html")]
+struct ListTemplate {
+    page: Page,
+    events: Vec<EventRow>,
+    stages: Vec<String>,
+    can_manage: bool,
+}
+
+fn stage_labels(ctx: &ReqCtx) -> Vec<String> {
+    Figures::STAGES.iter().map(|s| ctx.t(&format!("outcomes.stage.{s}"))).collect()
+}
+
+pub async fn list(State(state): State<AppState>, Staff { ctx, actor }: Staff) -> WebResult<Response> {
+    let events = rd::list(&state.app, &actor, None).await?;
+    let t = ListTemplate {
+        page: ctx.page(ctx.t("event.list_title")),
+        stages: stage_labels(&ctx),
+        events,
+        can_manage: rd::can_manage(&actor),
+    };
+    Ok(super::render(&t))
+}
+
+#[derive(Template)]
+#[template(path = "redundancy/show.html")]
+struct ShowTemplate {
+    page: Page,
+    e: EventView,
+    roles: Vec<(String, Vec<String>)>,
+    stages: Vec<(String, String)>,
+    job_shops: Vec<JobShopView>,
+    cases: Option<Vec<CaseRow>>,
+    can_manage: bool,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let e = rd::get(&state.app, &actor, id).await?;
+    let job_shops = rd::job_shops(&state.app, &actor, id).await?;
+    let cases = if cs::works_event(&state.app, &actor, id).await? {
+        Some(cs::list(&state.app, &actor, id).await?)
+    } else {
+        None
+    };
+    let roles = ["site", "supplier", "union", "careers", "training", "funder", "other"]
+        .iter()
+        .map(|r| {
+            let names = e
+                .with_role(r)
+                .map(|o| match o.estimated_losses {
+                    Some(n) => format!(
+                        "{} ({})",
+                        o.organisation.name,
+                        crate::i18n::t_value(
+                            ctx.lang,
+                            "event.losses",
+                            &accord_domain::format::number(ctx.lang, n as i64)
+                        )
+                    ),
+                    None => o.organisation.name.clone(),
+                })
+                .collect::<Vec<_>>();
+            (ctx.t(&format!("event.roles.{r}")), names)
+        })
+        .filter(|(_, n)| !n.is_empty())
+        .collect();
+    let stages = stage_labels(&ctx).into_iter().zip(e.response.cells().iter().map(|c| c.text(ctx.lang))).collect();
+    let t = ShowTemplate {
+        page: ctx.page(e.title.clone()),
+        roles,
+        stages,
+        job_shops,
+        cases,
+        can_manage: rd::can_manage(&actor),
+        e,
+    };
+    Ok(super::render(&t))
+}
+
+async fn event_form(
+    state: &AppState,
+    ctx: &ReqCtx,
+    actor: &accord_app::Actor,
+    id: Option<i64>,
+    input: &EventInput,
+    errors: &FieldErrors,
+    changed: ConflictRows,
+) -> WebResult<Response> {
+    let districts = accord_db::users::list_districts(&state.app.db.conn, &actor.scope()).await?;
+    let district_id = match &input.district {
+        Some(code) if !code.is_empty() => districts.iter().find(|d| &d.code == code).map(|d| d.id),
+        _ => districts.first().map(|d| d.id),
+    };
+    let team = match district_id {
+        Some(d) => rd::team_candidates(&state.app, d).await?,
+        None => vec![],
+    };
+    let chosen: Vec<String> = input.team.clone().unwrap_or_default();
+    let team_opts = team
+        .into_iter()
+        .map(|u| Opt { checked: chosen.contains(&u.id.to_string()), value: u.id.to_string(), label: u.name })
+        .collect();
+    let mut fields = Fields::new(ctx, input, "event");
+    if id.is_none() && districts.len() > 1 {
+        let sel = input.district.clone().unwrap_or_default();
+        let o = districts.iter().map(|d| Opt { checked: d.code == sel, value: d.code.clone(), label: d.name.clone() });
+        fields = fields.select("district", o.collect());
+    }
+    let sector = fields.f.get("sector").to_owned();
+    let fields = fields
+        .text("title")
+        .hinted("text", "employer", "event.ref_hint")
+        .date("announced_on")
+        .hinted("number", "jobs_lost", "")
+        .hinted("number", "indirect_losses", "")
+        .select("sector", mark(sectors(ctx), &sector))
+        .hinted("number", "funding_available", "event.funding_hint")
+        .area("funding_notes", "")
+        .area("description", "")
+        .area("sites", "event.refs_hint")
+        .area("suppliers", "event.suppliers_hint")
+        .area("unions", "event.refs_hint")
+        .area("careers", "event.refs_hint")
+        .area("training", "event.refs_hint")
+        .area("funders", "event.refs_hint")
+        .area("others", "event.refs_hint")
+        .checks("team", team_opts)
+        .date("closed_on");
+    let (heading, action, back) = match id {
+        Some(i) => (ctx.t("event.edit"), format!("/redundancy/{i}"), format!("/redundancy/{i}")),
+        None => (ctx.t("event.new"), "/redundancy".to_owned(), "/redundancy".to_owned()),
+    };
+    Ok(form(ctx, heading, String::new(), action, back, fields, errors, changed))
+}
+
+fn require_manage(actor: &accord_app::Actor) -> WebResult<()> {
+    if rd::can_manage(actor) { Ok(()) } else { Err(AppError::Forbidden.into()) }
+}
+
+pub async fn new(State(state): State<AppState>, Staff { ctx, actor }: Staff) -> WebResult<Response> {
+    require_manage(&actor)?;
+    let input = EventInput { announced_on: Some(chrono::Utc::now().date_naive().to_string()), ..Default::default() };
+    event_form(&state, &ctx, &actor, None, &input, &FieldErrors::new(), vec![]).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    CsrfForm(input): CsrfForm<EventInput>,
+) -> WebResult<Response> {
+    require_manage(&actor)?;
+    match rd::save(&state.app, &actor, None, &input).await {
+        Ok(e) => Ok(super::redirect_with_flash(&ctx, &format!("/redundancy/{}", e.id), "event_saved")),
+        Err(AppError::Invalid(e)) => event_form(&state, &ctx, &actor, None, &input, &e, vec![]).await,
+        Err(e) => Err(WebError(e)),
+    }
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    require_manage(&actor)?;
+    let e = rd::get(&state.app, &actor, id).await?;
+    event_form(&state, &ctx, &actor, Some(id), &e.input(), &FieldErrors::new(), vec![]).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(mut input): CsrfForm<EventInput>,
+) -> WebResult<Response> {
+    require_manage(&actor)?;
+    // An unticked team leaves no field at all: the team is then empty.
+    input.team.get_or_insert_with(Vec::new);
+    match rd::save(&state.app, &actor, Some(id), &input).await {
+        Ok(e) => Ok(super::redirect_with_flash(&ctx, &format!("/redundancy/{}", e.id), "event_saved")),
+        Err(AppError::Invalid(e)) => event_form(&state, &ctx, &actor, Some(id), &input, &e, vec![]).await,
+        Err(AppError::Conflict { current, changed }) => {
+            let (mine, rows) = stale(&ctx, "event", current, &changed, &input, EventView::input)?;
+            event_form(&state, &ctx, &actor, Some(id), &mine, &FieldErrors::new(), rows).await
+        }
+        Err(e) => Err(WebError(e)),
+    }
+}
+
+// ---- job shops ----
+
+fn job_shop_form(
+    ctx: &ReqCtx,
+    e: &EventView,
+    id: Option<i64>,
+    input: &JobShopInput,
+    errors: &FieldErrors,
+    changed: ConflictRows,
+) -> Response {
+    let fields = Fields::new(ctx, input, "job_shop")
+        .date("held_on")
+        .text("place")
+        .check("on_premises")
+        .area("staff", "body.one_per_line")
+        .hinted("number", "workers_seen", "")
+        .area("services", "body.one_per_line");
+    let heading = if id.is_some() { ctx.t("job_shop.edit") } else { ctx.t("job_shop.add") };
+    let action = id.map(|i| format!("/job-shops/{i}")).unwrap_or_else(|| format!("/redundancy/{}/job-shops", e.id));
+    form(ctx, heading, e.title.clone(), action, format!("/redundancy/{}#job-shops", e.id), fields, errors, changed)
+}
+
+pub async fn new_job_shop(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    require_manage(&actor)?;
+    let e = rd::get(&state.app, &actor, id).await?;
+    let input = JobShopInput { held_on: Some(chrono::Utc::now().date_naive().to_string()), ..Default::default() };
+    Ok(job_shop_form(&ctx, &e, None, &input, &FieldErrors::new(), vec![]))
+}
+
+pub async fn create_job_shop(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(input): CsrfForm<JobShopInput>,
+) -> WebResult<Response> {
+    require_manage(&actor)?;
+    let e = rd::get(&state.app, &actor, id).await?;
+    match rd::save_job_shop(&state.app, &actor, Some(id), None, &input).await {
+        Ok(_) => Ok(super::redirect_with_flash(&ctx, &format!("/redundancy/{id}#job-shops"), "job_shop_saved")),
+        Err(AppError::Invalid(err)) => Ok(job_shop_form(&ctx, &e, None, &input, &err, vec![])),
+        Err(err) => Err(WebError(err)),
+    }
+}
+
+pub async fn edit_job_shop(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    require_manage(&actor)?;
+    let j = rd::get_job_shop(&state.app, &actor, id).await?;
+    let e = rd::get(&state.app, &actor, j.event_id).await?;
+    Ok(job_shop_form(&ctx, &e, Some(id), &j.input(), &FieldErrors::new(), vec![]))
+}
+
+pub async fn update_job_shop(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(input): CsrfForm<JobShopInput>,
+) -> WebResult<Response> {
+    require_manage(&actor)?;
+    let j = rd::get_job_shop(&state.app, &actor, id).await?;
+    let e = rd::get(&state.app, &actor, j.event_id).await?;
+    let input = JobShopInput { on_premises: Some(input.on_premises.clone().unwrap_or_default()), ..input };
+    match rd::save_job_shop(&state.app, &actor, None, Some(id), &input).await {
+        Ok(_) => Ok(super::redirect_with_flash(&ctx, &format!("/redundancy/{}#job-shops", e.id), "job_shop_saved")),
+        Err(AppError::Invalid(err)) => Ok(job_shop_form(&ctx, &e, Some(id), &input, &err, vec![])),
+        Err(AppError::Conflict { current, changed }) => {
+            let (mine, rows) = stale(&ctx, "job_shop", current, &changed, &input, JobShopView::input)?;
+            Ok(job_shop_form(&ctx, &e, Some(id), &mine, &FieldErrors::new(), rows))
+        }
+        Err(err) => Err(WebError(err)),
+    }
+}
+
+// ---- the outcomes report ----
+
+#[derive(Template)]
+#[template(path = "redundancy/outcomes.html")]
+struct OutcomesTemplate {
+    page: Page,
+    r: OutcomesReport,
+    stages: Vec<String>,
+    rows: Vec<Vec<String>>,
+    query: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct OutcomeQuery {
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    event: String,
+    #[serde(default)]
+    format: String,
+}
+
+pub async fn outcomes(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Query(q): Query<OutcomeQuery>,
+) -> WebResult<Response> {
+    let event = match q.event.trim() {
+        "" => None,
+        s => Some(s.parse::<i64>().map_err(|_| AppError::field("event", "event.unknown", Some(s)))?),
+    };
+    let r = rd::outcomes(&state.app, &actor, Some(&q.district), event).await?;
+    let lang = ctx.lang;
+    let rows = rd::outcome_table(&r, lang, |k| ctx.t(k));
+    match q.format.as_str() {
+        "csv" | "xlsx" => {
+            let format = accord_app::files::Format::parse(&q.format).unwrap_or(accord_app::files::Format::Csv);
+            let header: Vec<&str> = rows[0].iter().map(String::as_str).collect();
+            let bytes = accord_app::files::write_table(format, &ctx.t("outcomes.title"), &header, &rows[1..])
+                .map_err(AppError::Internal)?;
+            return Ok(super::reports::file_response(
+                bytes,
+                format.content_type(),
+                &format!("redundancy-outcomes.{}", format.extension()),
+            ));
+        }
+        "" | "html" => {}
+        other => return Err(AppError::field("format", "format.unknown", Some(other)).into()),
+    }
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if !q.district.is_empty() {
+        query.append_pair("district", &q.district);
+    }
+    if let Some(e) = event {
+        query.append_pair("event", &e.to_string());
+    }
+    let query = query.finish();
+    let t = OutcomesTemplate {
+        page: ctx.page(ctx.t("outcomes.title")),
+        stages: stage_labels(&ctx),
+        rows: rows.into_iter().skip(1).collect(),
+        query: if query.is_empty() { String::new() } else { format!("{query}&") },
+        r,
+    };
+    Ok(super::render(&t))
+}
+
+// ---- the catalogue ----
+
+#[derive(Template)]
+#[template(path = "redundancy/services.html")]
+struct ServicesTemplate {
+    page: Page,
+    services: Vec<ServiceView>,
+    can_edit: bool,
+}
+
+pub async fn services(State(state): State<AppState>, Staff { ctx, actor }: Staff) -> WebResult<Response> {
+    let services = rd::services(&state.app, &actor).await?;
+    let t =
+        ServicesTemplate { page: ctx.page(ctx.t("service.title")), services, can_edit: rd::can_edit_catalogue(&actor) };
+    Ok(super::render(&t))
+}
+
+fn service_form(
+    ctx: &ReqCtx,
+    id: Option<i64>,
+    input: &ServiceInput,
+    errors: &FieldErrors,
+    changed: ConflictRows,
+) -> Response {
+    let fields = Fields::new(ctx, input, "service")
+        .vocab("element", "service.elements", &codes(Element::ALL, Element::as_str), Some("common.choose"))
+        .text("name_en")
+        .text("name_da")
+        .check("active");
+    let heading = if id.is_some() { ctx.t("service.edit") } else { ctx.t("service.add") };
+    let action = id.map(|i| format!("/redundancy/services/{i}")).unwrap_or_else(|| "/redundancy/services".into());
+    form(ctx, heading, String::new(), action, "/redundancy/services".into(), fields, errors, changed)
+}
+
+fn require_catalogue(actor: &accord_app::Actor) -> WebResult<()> {
+    if rd::can_edit_catalogue(actor) { Ok(()) } else { Err(AppError::Forbidden.into()) }
+}
+
+pub async fn new_service(Staff { ctx, actor }: Staff) -> WebResult<Response> {
+    require_catalogue(&actor)?;
+    let input = ServiceInput { active: Some("true".into()), ..Default::default() };
+    Ok(service_form(&ctx, None, &input, &FieldErrors::new(), vec![]))
+}
+
+pub async fn create_service(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    CsrfForm(input): CsrfForm<ServiceInput>,
+) -> WebResult<Response> {
+    require_catalogue(&actor)?;
+    let input = ServiceInput { active: Some(input.active.clone().unwrap_or_default()), ..input };
+    match rd::save_service(&state.app, &actor, None, &input).await {
+        Ok(_) => Ok(super::redirect_with_flash(&ctx, "/redundancy/services", "service_saved")),
+        Err(AppError::Invalid(e)) => Ok(service_form(&ctx, None, &input, &e, vec![])),
+        Err(e) => Err(WebError(e)),
+    }
+}
+
+pub async fn edit_service(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    require_catalogue(&actor)?;
+    let s = rd::get_service(&state.app, &actor, id).await?;
+    Ok(service_form(&ctx, Some(id), &s.input(), &FieldErrors::new(), vec![]))
+}
+
+pub async fn update_service(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(input): CsrfForm<ServiceInput>,
+) -> WebResult<Response> {
+    require_catalogue(&actor)?;
+    let input = ServiceInput { active: Some(input.active.clone().unwrap_or_default()), ..input };
+    match rd::save_service(&state.app, &actor, Some(id), &input).await {
+        Ok(_) => Ok(super::redirect_with_flash(&ctx, "/redundancy/services", "service_saved")),
+        Err(AppError::Invalid(e)) => Ok(service_form(&ctx, Some(id), &input, &e, vec![])),
+        Err(AppError::Conflict { current, changed }) => {
+            let (mine, rows) = stale(&ctx, "service", current, &changed, &input, ServiceView::input)?;
+            Ok(service_form(&ctx, Some(id), &mine, &FieldErrors::new(), rows))
+        }
+        Err(e) => Err(WebError(e)),
+    }
+}
+
+// ---- cases ----
+
+#[derive(Deserialize, Default)]
+pub struct Purpose {
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    reveal: String,
+}
+
+impl Purpose {
+    fn parse(&self) -> Option<AccessPurpose> {
+        AccessPurpose::parse(&self.purpose).ok()
+    }
+
+    fn reveal(&self) -> bool {
+        matches!(self.reveal.as_str(), "1" | "true" | "on")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "redundancy/purpose.html")]
+struct PurposeTemplate {
+    page: Page,
+    action: String,
+    purposes: Vec<Opt>,
+    error: bool,
+}
+
+/// The question every case asks before it opens: why.
+fn ask_purpose(ctx: &ReqCtx, action: String, error: bool) -> Response {
+    let codes: Vec<&str> = cs::purposes().iter().map(|p| p.as_str()).collect();
+    let t = PurposeTemplate {
+        page: ctx.page(ctx.t("case.purpose_title")),
+        action,
+        purposes: vocab_options(ctx.lang, "access.purposes", &codes, "", None),
+        error,
+    };
+    super::render(&t)
+}
+
+#[derive(Template)]
+#[template(path = "redundancy/case.html")]
+struct CaseTemplate {
+    page: Page,
+    c: CaseView,
+    purpose: String,
+    accesses: Vec<AccessView>,
+    manager: bool,
+}
+
+pub async fn show_case(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+    Query(p): Query<Purpose>,
+) -> WebResult<Response> {
+    let Some(purpose) = p.parse() else {
+        return Ok(ask_purpose(&ctx, format!("/cases/{id}"), !p.purpose.is_empty()));
+    };
+    let c = cs::open(&state.app, &actor, id, purpose, p.reveal()).await?;
+    let accesses = cs::accesses(&state.app, &actor, id).await?;
+    let t = CaseTemplate {
+        page: ctx.page(crate::i18n::t_value(ctx.lang, "case.heading", &c.id.to_string())),
+        purpose: purpose.as_str().to_owned(),
+        accesses,
+        manager: actor.has(accord_domain::Role::Manager),
+        c,
+    };
+    Ok(super::render(&t))
+}
+
+/// The case behind a form, opened for the purpose the form carries (or asked for).
+async fn case_for(
+    state: &AppState,
+    ctx: &ReqCtx,
+    actor: &accord_app::Actor,
+    id: i64,
+    p: &Purpose,
+    reveal: bool,
+) -> WebResult<Result<(CaseView, AccessPurpose), Response>> {
+    match p.parse() {
+        Some(purpose) => Ok(Ok((cs::open(&state.app, actor, id, purpose, reveal).await?, purpose))),
+        None => Ok(Err(ask_purpose(ctx, ctx.path.clone(), false))),
+    }
+}
+
+fn case_link(id: i64, purpose: AccessPurpose) -> String {
+    format!("/cases/{id}?purpose={}", purpose.as_str())
+}
+
+fn advisers_opts(list: Vec<rd::StaffRef>, selected: &str) -> Vec<Opt> {
+    list.into_iter()
+        .map(|a| Opt { checked: a.id.to_string() == selected, value: a.id.to_string(), label: a.name })
+        .collect()
+}
+
+fn person_fields<'a>(ctx: &'a ReqCtx, input: &CaseInput, advisers: Vec<rd::StaffRef>) -> Fields<'a> {
+    let fields = Fields::new(ctx, input, "case");
+    let sel = fields.f.get("adviser_id").to_owned();
+    let lang = fields.f.get("language").to_owned();
+    let langs = vec![
+        Opt { value: "en".into(), label: ctx.t("lang.en"), checked: lang != "da" },
+        Opt { value: "da".into(), label: ctx.t("lang.da"), checked: lang == "da" },
+    ];
+    fields
+        .text("name")
+        .hinted("text", "national_id", "case.national_id_hint")
+        .hinted("email", "email", "")
+        .hinted("tel", "phone", "")
+        .area("address", "")
+        .select("language", langs)
+        .select("adviser_id", advisers_opts(advisers, &sel))
+        .date("registered_on")
+}
+
+pub async fn new_case(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    let e = rd::get(&state.app, &actor, id).await?;
+    if !cs::works_event(&state.app, &actor, id).await? {
+        return Err(AppError::Forbidden.into());
+    }
+    let advisers = rd::team_candidates(&state.app, district_of(&state, &e).await?).await?;
+    let input = CaseInput {
+        adviser_id: actor.user_id.map(|u| u.to_string()),
+        registered_on: Some(chrono::Utc::now().date_naive().to_string()),
+        language: Some(ctx.lang.code().into()),
+        ..Default::default()
+    };
+    Ok(case_form_new(&ctx, &e, &input, advisers, &FieldErrors::new()))
+}
+
+async fn district_of(state: &AppState, e: &EventView) -> WebResult<i64> {
+    Ok(accord_db::users::district_by_code(&state.app.db.conn, &accord_db::Scope::All, &e.district)
+        .await?
+        .map(|d| d.id)
+        .unwrap_or_default())
+}
+
+fn case_form_new(
+    ctx: &ReqCtx,
+    e: &EventView,
+    input: &CaseInput,
+    advisers: Vec<rd::StaffRef>,
+    errors: &FieldErrors,
+) -> Response {
+    let fields = person_fields(ctx, input, advisers);
+    form(
+        ctx,
+        ctx.t("case.register"),
+        e.title.clone(),
+        format!("/redundancy/{}/cases", e.id),
+        format!("/redundancy/{}#cases", e.id),
+        fields,
+        errors,
+        vec![],
+    )
+}
+
+pub async fn create_case(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(input): CsrfForm<CaseInput>,
+) -> WebResult<Response> {
+    let e = rd::get(&state.app, &actor, id).await?;
+    match cs::register(&state.app, &actor, id, &input).await {
+        Ok(c) => Ok(super::redirect_with_flash(&ctx, &case_link(c.id, AccessPurpose::Guidance), "case_registered")),
+        Err(AppError::Invalid(err)) => {
+            let advisers = rd::team_candidates(&state.app, district_of(&state, &e).await?).await?;
+            Ok(case_form_new(&ctx, &e, &input, advisers, &err))
+        }
+        Err(err) => Err(WebError(err)),
+    }
+}
+
+/// Which part of a case a form changes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Person,
+    Assessment,
+    Close,
+}
+
+async fn case_part_form(
+    state: &AppState,
+    ctx: &ReqCtx,
+    c: &CaseView,
+    purpose: AccessPurpose,
+    part: Part,
+    input: &CaseInput,
+    errors: &FieldErrors,
+) -> WebResult<Response> {
+    let levels = codes(Level::ALL, Level::as_str);
+    let (heading, path, fields) = match part {
+        Part::Person => {
+            let e = rd::get(&state.app, &accord_app::Actor::system(), c.event.id).await?;
+            let advisers = rd::team_candidates(&state.app, district_of(state, &e).await?).await?;
+            (ctx.t("case.edit_person"), "edit", person_fields(ctx, input, advisers))
+        }
+        Part::Assessment => (
+            ctx.t("case.assessment"),
+            "assessment",
+            Fields::new(ctx, input, "case")
+                .date("assessed_on")
+                .vocab("literacy", "assessment.levels", &levels, Some("common.choose"))
+                .vocab("numeracy", "assessment.levels", &levels, Some("common.choose"))
+                .vocab("digital", "assessment.levels", &levels, Some("common.choose"))
+                .area("assessment_notes", "case.confidential_hint"),
+        ),
+        Part::Close => (
+            ctx.t("case.close"),
+            "close",
+            Fields::new(ctx, input, "case")
+                .vocab("status", "case.statuses", &["sustained", "not_sustained", "withdrawn", "open"], None)
+                .date("closed_on")
+                .vocab(
+                    "closed_reason",
+                    "case.reasons",
+                    &codes(CloseReason::ALL, CloseReason::as_str),
+                    Some("common.none"),
+                )
+                .area("closed_note", ""),
+        ),
+    };
+    let q = format!("?purpose={}", purpose.as_str());
+    Ok(form(
+        ctx,
+        heading,
+        crate::i18n::t_value(ctx.lang, "case.heading", &c.id.to_string()),
+        format!("/cases/{}/{path}{q}", c.id),
+        case_link(c.id, purpose),
+        fields,
+        errors,
+        vec![],
+    ))
+}
+
+fn stored(c: &CaseView, part: Part) -> CaseInput {
+    let s = |v: &Option<String>| Some(v.clone().unwrap_or_default());
+    let d = |v: Option<chrono::NaiveDate>| Some(v.map(|d| d.to_string()).unwrap_or_default());
+    let mut i = CaseInput { version: Some(c.version), ..Default::default() };
+    match part {
+        Part::Person => {
+            i.name = Some(c.person.name.clone());
+            i.national_id = s(&c.person.national_id);
+            i.email = s(&c.person.email);
+            i.phone = s(&c.person.phone);
+            i.address = s(&c.person.address);
+            i.language = Some(c.language.clone());
+            i.adviser_id = Some(c.adviser.id.to_string());
+            i.registered_on = Some(c.registered_on.to_string());
+        }
+        Part::Assessment => {
+            i.assessed_on =
+                d(c.assessed_on).filter(|x| !x.is_empty()).or(Some(chrono::Utc::now().date_naive().to_string()));
+            i.literacy = s(&c.literacy);
+            i.numeracy = s(&c.numeracy);
+            i.digital = s(&c.digital);
+            i.assessment_notes = s(&c.assessment_notes);
+        }
+        Part::Close => {
+            i.status = Some(if c.is_closed() { c.status.clone() } else { "sustained".into() });
+            i.closed_on = d(c.closed_on);
+            i.closed_reason = s(&c.closed_reason);
+            i.closed_note = s(&c.closed_note);
+        }
+    }
+    i
+}
+
+/// Keeps only the fields the part's form owns, so a form cannot change another part.
+fn only(part: Part, input: CaseInput) -> CaseInput {
+    let v = input.version;
+    match part {
+        Part::Person => CaseInput {
+            name: input.name,
+            national_id: input.national_id,
+            email: input.email,
+            phone: input.phone,
+            address: input.address,
+            language: input.language,
+            adviser_id: input.adviser_id,
+            registered_on: input.registered_on,
+            version: v,
+            ..Default::default()
+        },
+        Part::Assessment => CaseInput {
+            assessed_on: input.assessed_on,
+            literacy: input.literacy,
+            numeracy: input.numeracy,
+            digital: input.digital,
+            assessment_notes: input.assessment_notes,
+            version: v,
+            ..Default::default()
+        },
+        Part::Close => CaseInput {
+            status: input.status,
+            closed_on: input.closed_on,
+            closed_reason: input.closed_reason,
+            closed_note: input.closed_note,
+            version: v,
+            ..Default::default()
+        },
+    }
+}
+
+async fn part_get(
+    state: AppState,
+    Staff { ctx, actor }: Staff,
+    id: i64,
+    p: Purpose,
+    part: Part,
+) -> WebResult<Response> {
+    let (c, purpose) = match case_for(&state, &ctx, &actor, id, &p, part == Part::Person).await? {
+        Ok(x) => x,
+        Err(ask) => return Ok(ask),
+    };
+    let input = stored(&c, part);
+    case_part_form(&state, &ctx, &c, purpose, part, &input, &FieldErrors::new()).await
+}
+
+async fn part_post(
+    state: AppState,
+    Staff { ctx, actor }: Staff,
+    id: i64,
+    p: Purpose,
+    part: Part,
+    input: CaseInput,
+) -> WebResult<Response> {
+    let purpose = p.parse().unwrap_or(AccessPurpose::Correction);
+    let input = only(part, input);
+    match cs::update(&state.app, &actor, id, &input).await {
+        Ok(_) => Ok(super::redirect_with_flash(&ctx, &case_link(id, purpose), "case_saved")),
+        Err(AppError::Invalid(err)) => {
+            let c = cs::open(&state.app, &actor, id, purpose, false).await?;
+            case_part_form(&state, &ctx, &c, purpose, part, &input, &err).await
+        }
+        Err(AppError::Conflict { .. }) => {
+            Ok(super::redirect_with_flash(&ctx, &case_link(id, purpose), "case_changed_meanwhile"))
+        }
+        Err(err) => Err(WebError(err)),
+    }
+}
+
+pub async fn edit_case(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(p): Query<Purpose>,
+) -> WebResult<Response> {
+    part_get(state, staff, id, p, Part::Person).await
+}
+
+pub async fn update_case(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(p): Query<Purpose>,
+    CsrfForm(input): CsrfForm<CaseInput>,
+) -> WebResult<Response> {
+    part_post(state, staff, id, p, Part::Person, input).await
+}
+
+pub async fn assessment_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(p): Query<Purpose>,
+) -> WebResult<Response> {
+    part_get(state, staff, id, p, Part::Assessment).await
+}
+
+pub async fn assess(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(p): Query<Purpose>,
+    CsrfForm(input): CsrfForm<CaseInput>,
+) -> WebResult<Response> {
+    part_post(state, staff, id, p, Part::Assessment, input).await
+}
+
+pub async fn close_form(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(p): Query<Purpose>,
+) -> WebResult<Response> {
+    part_get(state, staff, id, p, Part::Close).await
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<i64>,
+    Query(p): Query<Purpose>,
+    CsrfForm(input): CsrfForm<CaseInput>,
+) -> WebResult<Response> {
+    part_post(state, staff, id, p, Part::Close, input).await
+}
+
+// ---- what a case holds ----
+
+/// The forms for what a case holds: a session, a plan activity, a course, a job, a check-in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sub {
+    Session,
+    Activity,
+    Training,
+    Job,
+    Checkin,
+}
+
+impl Sub {
+    fn path(self) -> &'static str {
+        match self {
+            Sub::Session => "sessions",
+            Sub::Activity => "activities",
+            Sub::Training => "trainings",
+            Sub::Job => "jobs",
+            Sub::Checkin => "checkins",
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sub_form<T: serde::Serialize>(
+    ctx: &ReqCtx,
+    c: &CaseView,
+    purpose: AccessPurpose,
+    sub: Sub,
+    id: Option<i64>,
+    input: &T,
+    services: &[ServiceView],
+    errors: &FieldErrors,
+) -> Response {
+    let (heading, fields) = match sub {
+        Sub::Session => (
+            ctx.t("session.add"),
+            Fields::new(ctx, input, "session")
+                .vocab("kind", "session.kinds", &codes(SessionKind::ALL, SessionKind::as_str), None)
+                .date("held_on")
+                .hinted("number", "minutes", "")
+                .hinted("text", "referred_to", "session.referred_to_hint")
+                .area("notes", "case.confidential_hint"),
+        ),
+        Sub::Activity => {
+            let f = Fields::new(ctx, input, "plan_activity");
+            let sel = f.f.get("service_id").to_owned();
+            let mut opts =
+                vec![Opt { value: String::new(), label: ctx.t("plan_activity.own"), checked: sel.is_empty() }];
+            opts.extend(services.iter().filter(|s| s.active || s.id.to_string() == sel).map(|s| Opt {
+                checked: s.id.to_string() == sel,
+                value: s.id.to_string(),
+                label: format!("{} – {}", ctx.t(&format!("service.elements.{}", s.element)), s.name(ctx.lang)),
+            }));
+            (
+                if id.is_some() { ctx.t("plan_activity.edit") } else { ctx.t("plan_activity.add") },
+                f.select("service_id", opts)
+                    .hinted("text", "title", "plan_activity.title_hint")
+                    .date("due_on")
+                    .vocab("status", "plan_activity.statuses", &codes(ActivityState::ALL, ActivityState::as_str), None)
+                    .area("outcome", ""),
+            )
+        }
+        Sub::Training => (
+            if id.is_some() { ctx.t("training.edit") } else { ctx.t("training.add") },
+            Fields::new(ctx, input, "training")
+                .text("provider")
+                .text("course")
+                .date("starts_on")
+                .date("ends_on")
+                .hinted("number", "cost", "event.funding_hint")
+                .hinted("text", "funding_source", "training.funding_source_hint")
+                .vocab("status", "training.statuses", &codes(TrainingStatus::ALL, TrainingStatus::as_str), None),
+        ),
+        Sub::Job => (
+            ctx.t("job.add"),
+            Fields::new(ctx, input, "job")
+                .hinted("text", "employer", "job.employer_hint")
+                .text("job_title")
+                .date("starts_on")
+                .hinted("text", "hours", "")
+                .hinted("text", "checkin_weeks", "job.checkin_weeks_hint"),
+        ),
+        Sub::Checkin => (
+            ctx.t("checkin.record"),
+            Fields::new(ctx, input, "checkin")
+                .date("done_on")
+                .vocab("in_work", "checkin.answers", &["yes", "no"], Some("common.choose"))
+                .area("notes", "")
+                .hinted("date", "due_on", "checkin.due_on_hint"),
+        ),
+    };
+    let q = format!("?purpose={}", purpose.as_str());
+    let action = match id {
+        Some(i) => format!("/cases/{}/{}/{i}{q}", c.id, sub.path()),
+        None => format!("/cases/{}/{}{q}", c.id, sub.path()),
+    };
+    form(
+        ctx,
+        heading,
+        crate::i18n::t_value(ctx.lang, "case.heading", &c.id.to_string()),
+        action,
+        case_link(c.id, purpose),
+        fields,
+        errors,
+        vec![],
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct SubPath {
+    id: i64,
+    #[serde(default)]
+    sub: Option<i64>,
+}
+
+async fn sub_get(
+    state: AppState,
+    ctx: ReqCtx,
+    actor: accord_app::Actor,
+    ids: SubPath,
+    p: Purpose,
+    sub: Sub,
+) -> WebResult<Response> {
+    let (c, purpose) = match case_for(&state, &ctx, &actor, ids.id, &p, false).await? {
+        Ok(x) => x,
+        Err(ask) => return Ok(ask),
+    };
+    let services = rd::services(&state.app, &actor).await?;
+    let today = chrono::Utc::now().date_naive().to_string();
+    let none = FieldErrors::new();
+    let nf = || AppError::NotFound;
+    Ok(match (sub, ids.sub) {
+        (Sub::Session, _) => {
+            let i = SessionInput { held_on: Some(today), kind: Some("guidance".into()), ..Default::default() };
+            sub_form(&ctx, &c, purpose, sub, None, &i, &services, &none)
+        }
+        (Sub::Activity, None) => sub_form(&ctx, &c, purpose, sub, None, &ActivityInput::default(), &services, &none),
+        (Sub::Activity, Some(a)) => {
+            let a = c.activities.iter().find(|x| x.id == a).ok_or_else(nf)?;
+            let i = ActivityInput {
+                service_id: Some(a.service_id.map(|s| s.to_string()).unwrap_or_default()),
+                title: Some(a.title.clone()),
+                due_on: Some(a.due_on.map(|d| d.to_string()).unwrap_or_default()),
+                status: Some(a.status.clone()),
+                outcome: Some(a.outcome.clone().unwrap_or_default()),
+                version: Some(a.version),
+            };
+            sub_form(&ctx, &c, purpose, sub, Some(a.id), &i, &services, &none)
+        }
+        (Sub::Training, None) => sub_form(&ctx, &c, purpose, sub, None, &TrainingInput::default(), &services, &none),
+        (Sub::Training, Some(t)) => {
+            let t = c.trainings.iter().find(|x| x.id == t).ok_or_else(nf)?;
+            let i = TrainingInput {
+                provider: Some(t.provider.clone()),
+                course: Some(t.course.clone()),
+                starts_on: Some(t.starts_on.map(|d| d.to_string()).unwrap_or_default()),
+                ends_on: Some(t.ends_on.map(|d| d.to_string()).unwrap_or_default()),
+                cost: Some(t.cost.map(|d| d.to_string()).unwrap_or_default()),
+                funding_source: Some(t.funding_source.clone().unwrap_or_default()),
+                status: Some(t.status.clone()),
+                version: Some(t.version),
+            };
+            sub_form(&ctx, &c, purpose, sub, Some(t.id), &i, &services, &none)
+        }
+        (Sub::Job, _) => {
+            let i = JobInput { checkin_weeks: Some("1, 4, 8, 13".into()), ..Default::default() };
+            sub_form(&ctx, &c, purpose, sub, None, &i, &services, &none)
+        }
+        (Sub::Checkin, k) => {
+            let k = c.jobs.iter().flat_map(|j| j.checkins.iter()).find(|x| Some(x.id) == k).ok_or_else(nf)?;
+            let i = CheckinInput {
+                done_on: Some(k.done_on.map(|d| d.to_string()).unwrap_or(today)),
+                in_work: Some(match k.in_work {
+                    Some(true) => "yes".into(),
+                    Some(false) => "no".into(),
+                    None => String::new(),
+                }),
+                notes: Some(k.notes.clone().unwrap_or_default()),
+                due_on: Some(String::new()),
+                version: Some(k.version),
+            };
+            sub_form(&ctx, &c, purpose, sub, Some(k.id), &i, &services, &none)
+        }
+    })
+}
+
+async fn sub_post(
+    state: AppState,
+    ctx: ReqCtx,
+    actor: accord_app::Actor,
+    ids: SubPath,
+    p: Purpose,
+    sub: Sub,
+    form: std::collections::HashMap<String, String>,
+) -> WebResult<Response> {
+    let purpose = p.parse().unwrap_or(AccessPurpose::Guidance);
+    let value = serde_json::to_value(&form).map_err(|e| AppError::Internal(e.to_string()))?;
+    macro_rules! input {
+        ($t:ty) => {{
+            let mut v = value.clone();
+            if let Some(o) = v.as_object_mut() {
+                o.remove("_csrf");
+                if let Some(ver) = o.get("version").and_then(|x| x.as_str()).and_then(|x| x.parse::<i32>().ok()) {
+                    o.insert("version".into(), serde_json::json!(ver));
+                }
+            }
+            serde_json::from_value::<$t>(v).map_err(|e| AppError::Internal(e.to_string()))?
+        }};
+    }
+    let result = match sub {
+        Sub::Session => cs::add_session(&state.app, &actor, ids.id, &input!(SessionInput)).await.map(|_| ()),
+        Sub::Activity => {
+            cs::save_activity(&state.app, &actor, Some(ids.id), ids.sub, &input!(ActivityInput)).await.map(|_| ())
+        }
+        Sub::Training => {
+            cs::save_training(&state.app, &actor, Some(ids.id), ids.sub, &input!(TrainingInput)).await.map(|_| ())
+        }
+        Sub::Job => cs::add_job(&state.app, &actor, ids.id, &input!(JobInput)).await.map(|_| ()),
+        Sub::Checkin => {
+            cs::save_checkin(&state.app, &actor, ids.sub.unwrap_or_default(), &input!(CheckinInput)).await.map(|_| ())
+        }
+    };
+    match result {
+        Ok(()) => Ok(super::redirect_with_flash(&ctx, &case_link(ids.id, purpose), "case_saved")),
+        Err(AppError::Invalid(err)) => {
+            let c = cs::open(&state.app, &actor, ids.id, purpose, false).await?;
+            let services = rd::services(&state.app, &actor).await?;
+            Ok(match sub {
+                Sub::Session => sub_form(&ctx, &c, purpose, sub, ids.sub, &input!(SessionInput), &services, &err),
+                Sub::Activity => sub_form(&ctx, &c, purpose, sub, ids.sub, &input!(ActivityInput), &services, &err),
+                Sub::Training => sub_form(&ctx, &c, purpose, sub, ids.sub, &input!(TrainingInput), &services, &err),
+                Sub::Job => sub_form(&ctx, &c, purpose, sub, ids.sub, &input!(JobInput), &services, &err),
+                Sub::Checkin => sub_form(&ctx, &c, purpose, sub, ids.sub, &input!(CheckinInput), &services, &err),
+            })
+        }
+        Err(AppError::Conflict { .. }) => {
+            Ok(super::redirect_with_flash(&ctx, &case_link(ids.id, purpose), "case_changed_meanwhile"))
+        }
+        Err(err) => Err(WebError(err)),
+    }
+}
+
+macro_rules! sub_routes {
+    ($get:ident, $post:ident, $sub:expr) => {
+        pub async fn $get(
+            State(state): State<AppState>,
+            Staff { ctx, actor }: Staff,
+            Path(ids): Path<SubPath>,
+            Query(p): Query<Purpose>,
+        ) -> WebResult<Response> {
+            sub_get(state, ctx, actor, ids, p, $sub).await
+        }
+
+        pub async fn $post(
+            State(state): State<AppState>,
+            Staff { ctx, actor }: Staff,
+            Path(ids): Path<SubPath>,
+            Query(p): Query<Purpose>,
+            CsrfForm(form): CsrfForm<std::collections::HashMap<String, String>>,
+        ) -> WebResult<Response> {
+            sub_post(state, ctx, actor, ids, p, $sub, form).await
+        }
+    };
+}
+
+sub_routes!(session_form, add_session, Sub::Session);
+sub_routes!(activity_form, save_activity, Sub::Activity);
+sub_routes!(training_form, save_training, Sub::Training);
+sub_routes!(job_form, add_job, Sub::Job);
+sub_routes!(checkin_form, save_checkin, Sub::Checkin);
+
+// ---- the printed plan, the export, erasure ----
+
+#[derive(Template)]
+#[template(path = "redundancy/plan.html")]
+struct PlanTemplate {
+    page: Page,
+    c: CaseView,
+    back: String,
+}
+
+/// The career action plan, printable, in the worker's language.
+pub async fn print_plan(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+    Query(p): Query<Purpose>,
+) -> WebResult<Response> {
+    let (c, purpose) = match case_for(&state, &ctx, &actor, id, &p, true).await? {
+        Ok(x) => x,
+        Err(ask) => return Ok(ask),
+    };
+    let lang = Lang::parse(&c.language).unwrap_or(ctx.lang);
+    let mut page = ctx.page(crate::i18n::t(lang, "plan_print.title"));
+    page.lang = lang;
+    let t = PlanTemplate { page, back: case_link(id, purpose), c };
+    Ok(super::render(&t))
+}
+
+#[derive(Template)]
+#[template(path = "redundancy/export.html")]
+struct ExportTemplate {
+    page: Page,
+    x: SubjectExport,
+    json: String,
+    back: String,
+}
+
+/// The subject access export as a readable document (`?format=json` for the data).
+pub async fn export(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> WebResult<Response> {
+    let x = cs::subject_export(&state.app, &actor, id).await?;
+    if q.get("format").map(String::as_str) == Some("json") {
+        let bytes = serde_json::to_vec_pretty(&x).map_err(|e| AppError::Internal(e.to_string()))?;
+        return Ok(super::reports::file_response(bytes, "application/json", &format!("subject-access-case-{id}.json")));
+    }
+    let t = ExportTemplate {
+        page: ctx.page(ctx.t("export.title")),
+        json: format!("/cases/{id}/export?format=json"),
+        back: case_link(id, AccessPurpose::SubjectAccess),
+        x,
+    };
+    Ok(super::render(&t))
+}
+
+/// Erases a closed case's personal data at the worker's request (managers).
+pub async fn erase(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<std::collections::HashMap<String, String>>,
+) -> WebResult<Response> {
+    let c = cs::open(&state.app, &actor, id, AccessPurpose::Correction, false).await?;
+    cs::erase_now(&state.app, &actor, id).await?;
+    Ok(super::redirect_with_flash(&ctx, &format!("/redundancy/{}", c.event.id), "case_erased"))
+}
