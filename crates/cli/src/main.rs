@@ -7,6 +7,8 @@ use clap::{Args, Parser, Subcommand};
 use std::io::Read;
 
 mod bench_sql;
+mod config;
+mod outcomes;
 mod progress;
 
 /// The kinds of record `import` and `export` take.
@@ -24,6 +26,17 @@ struct Cli {
     /// Log format: text or json.
     #[arg(long, env = "ACCORD_LOG_FORMAT", default_value = "text", global = true)]
     log_format: String,
+    /// Seals the personal data of worker cases: 64 hexadecimal digits (make one with
+    /// `accord data-key generate`). Without a key, no worker case can be registered or opened.
+    #[arg(long, env = "ACCORD_DATA_KEY", hide_env_values = true, global = true)]
+    data_key: Option<String>,
+    /// A file holding the data key (64 hexadecimal digits), instead of ACCORD_DATA_KEY.
+    #[arg(long, env = "ACCORD_DATA_KEY_FILE", global = true)]
+    data_key_file: Option<std::path::PathBuf>,
+    /// Months after a worker case closes until its personal data is erased.
+    #[arg(long, env = "ACCORD_RETENTION_MONTHS", default_value_t = 24, global = true,
+        value_parser = clap::value_parser!(u32).range(1..=1200))]
+    retention_months: u32,
     #[command(subcommand)]
     command: Command,
 }
@@ -125,6 +138,18 @@ enum Command {
         /// Where to write the copy; must not exist yet.
         file: String,
     },
+    /// Erase the personal data of every worker case closed longer ago than the retention
+    /// period (`accord serve` also does this at start-up and every six hours).
+    EraseExpired,
+    /// The data key that seals workers' personal data.
+    #[command(subcommand)]
+    DataKey(DataKeyCmd),
+}
+
+#[derive(Subcommand)]
+enum DataKeyCmd {
+    /// Print a fresh random data key (64 hexadecimal digits) for ACCORD_DATA_KEY or a key file.
+    Generate,
 }
 
 #[derive(Args)]
@@ -197,6 +222,25 @@ enum ReportCmd {
         #[arg(long, default_value = "en")]
         lang: String,
         /// table, json or xlsx
+        #[arg(long, default_value = "table")]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<String>,
+    },
+    /// The outcomes of redundancy support: how many workers reached each stage, per event, per
+    /// sector and per funding source, with the total. Figures behind 1 to 4 people show as <5.
+    Redundancy {
+        /// One district's code (default: every district).
+        #[arg(long)]
+        district: Option<String>,
+        /// One event's id (as in /redundancy/events/ID).
+        #[arg(long)]
+        event: Option<i64>,
+        /// The language of the labels: en or da.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// table, csv, json or xlsx
         #[arg(long, default_value = "table")]
         format: String,
         /// Write to this file instead of standard output.
@@ -319,12 +363,83 @@ fn report_table(r: &accord_app::reports::ActivityReport, lang: accord_domain::La
     out
 }
 
-async fn open(cli: &Cli) -> Result<App> {
+/// The settings from the command line and the environment. `demo`: `accord serve --demo`, which
+/// without a configured key uses the demo's own key file beside the SQLite database.
+fn app_config(cli: &Cli, demo: bool) -> Result<(AppConfig, Option<config::KeySource>)> {
+    let mut key = config::configured_key(cli.data_key.as_deref(), cli.data_key_file.as_deref())?;
+    if key.is_none() && demo {
+        key = Some(config::demo_key(&cli.database_url)?);
+    }
+    let (data_key, source) = key.map(|(k, s)| (Some(k), Some(s))).unwrap_or((None, None));
+    Ok((AppConfig { data_key, retention_months: cli.retention_months, ..AppConfig::default() }, source))
+}
+
+async fn open(cli: &Cli, config: AppConfig) -> Result<App> {
     let db = Db::connect(&cli.database_url, &DbOptions { max_connections: cli.db_max_connections })
         .await
         .with_context(|| format!("cannot open the database {}", accord_db::redact_url(&cli.database_url)))?;
     db.migrate().await.context("cannot apply the database migrations")?;
-    Ok(App::new(db, AppConfig::default()))
+    Ok(App::new(db, config))
+}
+
+/// Logs where the data key came from, or that there is none; and checks the key opens the
+/// personal data already stored.
+async fn check_data_key(app: &App, database_url: &str, source: Option<&config::KeySource>) {
+    match source {
+        Some(config::KeySource::Demo(path)) => tracing::warn!(
+            file = %path.display(),
+            "no data key configured: using the demo's own key file. It is for demo data only; set ACCORD_DATA_KEY or ACCORD_DATA_KEY_FILE for real workers' data"
+        ),
+        Some(config::KeySource::Ephemeral) => tracing::warn!(
+            "no data key configured: using a throw-away key for the in-memory demo database, for demo data only"
+        ),
+        Some(config::KeySource::File(path)) => tracing::info!(file = %path.display(), "data key read from file"),
+        Some(config::KeySource::Variable) => tracing::info!("data key read from ACCORD_DATA_KEY"),
+        None => {
+            let demo = config::demo_key_path(database_url).filter(|p| p.exists());
+            match demo {
+                Some(p) => tracing::warn!(
+                    "no data key configured: worker cases cannot be registered or opened until ACCORD_DATA_KEY (or ACCORD_DATA_KEY_FILE) is set; this database has a demo key at {} (used by `accord serve --demo`)",
+                    p.display()
+                ),
+                None => tracing::warn!(
+                    "no data key configured: worker cases cannot be registered or opened until ACCORD_DATA_KEY (or ACCORD_DATA_KEY_FILE) is set"
+                ),
+            }
+            return;
+        }
+    }
+    let Some(key) = &app.config.data_key else { return };
+    use accord_db::sea_orm::EntityTrait;
+    match accord_db::entities::person::Entity::find().one(&app.db.conn).await {
+        Ok(Some(p)) if key.open_person(&p.sealed_key, &p.sealed_data).is_err() => tracing::error!(
+            "the data key does not open the personal data stored in this database: worker cases will not open. Is it the key they were sealed with?"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot check the data key against the stored personal data"),
+    }
+}
+
+/// Erases expired personal data now, then every six hours, for as long as the server runs.
+fn spawn_erasure(app: App) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(6 * 60 * 60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let today = chrono::Utc::now().date_naive();
+            match accord_app::cases::erase_expired(&app, today).await {
+                Ok(n) => tracing::info!(
+                    erased = n,
+                    retention_months = app.config.retention_months,
+                    "erased the personal data of worker cases closed longer ago than the retention period"
+                ),
+                Err(e) => {
+                    tracing::error!(error = %e, "erasing expired personal data failed; trying again in six hours")
+                }
+            }
+        }
+    });
 }
 
 #[tokio::main]
@@ -338,7 +453,13 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let app = open(&cli).await?;
+    if let Command::DataKey(DataKeyCmd::Generate) = cli.command {
+        println!("{}", accord_app::sealed::DataKey::generate_hex());
+        return Ok(());
+    }
+    let demo = matches!(&cli.command, Command::Serve(a) if a.demo);
+    let (config, key_source) = app_config(&cli, demo)?;
+    let app = open(&cli, config).await?;
     let system = Actor::system();
     match cli.command {
         Command::Migrate => {
@@ -349,9 +470,12 @@ async fn run(cli: Cli) -> Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {}", args.bind))?;
             let addr = listener.local_addr()?;
+            check_data_key(&app, &cli.database_url, key_source.as_ref()).await;
             if args.demo {
+                let started = std::time::Instant::now();
                 match accord_app::demo::load(&app).await.map_err(explain)? {
                     Some(logins) => {
+                        tracing::info!(seconds = started.elapsed().as_secs_f64(), "demo data loaded");
                         println!(
                             "Demo data loaded. Sign in with any of these (password: {}):",
                             accord_app::demo::DEMO_PASSWORD
@@ -370,6 +494,7 @@ async fn run(cli: Cli) -> Result<()> {
                     "The database has no users yet: create one with `accord user add --email … --name … --role admin --password-stdin`."
                 );
             }
+            spawn_erasure(app.clone());
             println!("Accord is listening on http://{addr}/");
             let state = accord_web::AppState::new(app, accord_web::WebConfig { tls_proxy: args.tls_proxy });
             accord_web::serve(state, listener).await?;
@@ -495,11 +620,33 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Report(ReportCmd::Redundancy { district, event, lang, format, output }) => {
+            let lang = accord_domain::Lang::parse(&lang)
+                .ok_or_else(|| anyhow!("unknown language \"{lang}\": use en or da"))?;
+            if !matches!(format.as_str(), "table" | "csv" | "json" | "xlsx") {
+                bail!("unknown format \"{format}\": use table, csv, json or xlsx");
+            }
+            let r =
+                accord_app::redundancy::outcomes(&app, &system, district.as_deref(), event).await.map_err(
+                    |e| match (e, event) {
+                        (AppError::NotFound, Some(id)) => anyhow!("there is no redundancy event {id}"),
+                        (e, _) => explain(e),
+                    },
+                )?;
+            let bytes = outcomes::render(&r, lang, &format)?;
+            match output {
+                Some(path) => std::fs::write(&path, bytes).with_context(|| format!("cannot write {path}"))?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
+        }
         Command::Report(cmd) => {
             let (args, format, committee) = match cmd {
                 ReportCmd::Activities { args, format } => (args, format, false),
                 ReportCmd::Committee { args, format } => (args, format, true),
-                ReportCmd::Progress { .. } => unreachable!("handled above"),
+                ReportCmd::Progress { .. } | ReportCmd::Redundancy { .. } => unreachable!("handled above"),
             };
             let lang = accord_domain::Lang::parse(&args.lang)
                 .ok_or_else(|| anyhow!("unknown language \"{}\": use en or da", args.lang))?;
@@ -606,6 +753,17 @@ async fn run(cli: Cli) -> Result<()> {
                 eprintln!("backup written to {file} (pg_dump custom format; restore with pg_restore)");
             }
         }
+        Command::EraseExpired => {
+            let today = chrono::Utc::now().date_naive();
+            let n = accord_app::cases::erase_expired(&app, today).await.map_err(explain)?;
+            let months = app.config.retention_months;
+            println!(
+                "{n} {} erased (closed more than {months} {} ago)",
+                if n == 1 { "case" } else { "cases" },
+                if months == 1 { "month" } else { "months" }
+            );
+        }
+        Command::DataKey(DataKeyCmd::Generate) => unreachable!("handled before the database is opened"),
     }
     Ok(())
 }

@@ -4,10 +4,12 @@
 mod activities;
 mod agreements;
 mod partnerships;
+mod redundancy;
 
 pub use activities::load_activities;
 pub use agreements::load_agreements;
 pub use partnerships::load_partnerships;
+pub use redundancy::load_redundancy;
 
 use crate::users::UserInput;
 use crate::{Actor, App, Result, districts, users};
@@ -82,6 +84,8 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
     load_activities(app).await?;
     activities::load_targets(app).await?;
     load_partnerships(app).await?;
+    // Worker cases need the data key: the caller configures it before loading.
+    load_redundancy(app).await?;
     Ok(Some(logins))
 }
 

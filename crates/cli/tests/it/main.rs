@@ -18,5 +18,6 @@ mod districts;
 mod import;
 mod pages;
 mod plans;
+mod redundancy;
 mod reports;
 mod users;

@@ -84,7 +84,9 @@ impl TestApp {
         db.migrate().await.expect("migrate");
         // Migrating again changes nothing.
         db.migrate().await.expect("migrate twice");
-        let app = App::new(db, AppConfig::default());
+        let config =
+            AppConfig { data_key: Some(accord_app::sealed::DataKey::from_bytes([42; 32])), ..AppConfig::default() };
+        let app = App::new(db, config);
         let state = accord_web::AppState::new(app, accord_web::WebConfig::default());
         let app = Arc::clone(&state.app);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
