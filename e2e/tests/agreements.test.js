@@ -5,14 +5,10 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
-  startServer, launch, newContext, signIn, clickAndWait, axeCheck, formatViolations,
+  startServer, launch, newContext, signIn, clickAndWait, axeCheck, formatViolations, noViolations, shot,
 } from './helpers.js';
 
-const SHOTS = process.env.ACCORD_SCREENSHOTS || path.join(os.tmpdir(), 'accord-screenshots');
 
 let server;
 let browser;
@@ -20,7 +16,6 @@ let browser;
 before(async () => {
   server = await startServer();
   browser = await launch();
-  fs.mkdirSync(SHOTS, { recursive: true });
 });
 
 after(async () => {
@@ -35,14 +30,7 @@ function day(days) {
   return d.toISOString().slice(0, 10);
 }
 
-async function noViolations(page, what) {
-  const v = await axeCheck(page);
-  assert.equal(v.length, 0, `${what}: axe violations\n${formatViolations(v)}`);
-}
 
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 test('an account manager drafts, activates, finds, prints and terminates an agreement', { timeout: 180_000 }, async (t) => {
   const context = await newContext(browser);

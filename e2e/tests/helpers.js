@@ -1,6 +1,7 @@
 // Shared helpers for Accord's browser tests: start a demo server, launch Debian's Chromium,
 // sign in, and run axe.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -204,4 +205,19 @@ export function localPath(href, base) {
   const u = new URL(href, base);
   if (u.origin !== new URL(base).origin) return null;
   return u.pathname + u.search;
+}
+
+/** Where the browser tests put their screenshots: $ACCORD_SCREENSHOTS, or a temporary folder. */
+export const SHOTS = process.env.ACCORD_SCREENSHOTS || path.join(os.tmpdir(), 'accord-screenshots');
+
+/** Fails with the list of violations when axe finds any on the page. */
+export async function noViolations(page, what) {
+  const v = await axeCheck(page);
+  assert.equal(v.length, 0, `${what}: axe violations\n${formatViolations(v)}`);
+}
+
+/** A full-page screenshot named `name` in SHOTS. */
+export async function shot(page, name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }

@@ -11,10 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  startServer, launch, newContext, signIn, clickAndWait, axeCheck, formatViolations,
+  startServer, launch, newContext, signIn, clickAndWait, axeCheck, formatViolations, noViolations, shot, SHOTS,
 } from './helpers.js';
 
-const SHOTS = process.env.ACCORD_SCREENSHOTS || path.join(os.tmpdir(), 'accord-screenshots');
 
 let server;
 let browser;
@@ -22,7 +21,6 @@ let browser;
 before(async () => {
   server = await startServer();
   browser = await launch();
-  fs.mkdirSync(SHOTS, { recursive: true });
 });
 
 after(async () => {
@@ -30,14 +28,7 @@ after(async () => {
   await server?.stop();
 });
 
-async function noViolations(page, what) {
-  const v = await axeCheck(page);
-  assert.equal(v.length, 0, `${what}: axe violations\n${formatViolations(v)}`);
-}
 
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
 
 /** The report table's header cells and, per body row, its cells' text. */
 async function reportTable(page) {
@@ -118,6 +109,7 @@ test('the manager enters and prints seed 004\'s progress report', { timeout: 180
   await shot(page, 'progress-2004-q3-en');
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.locator('.print-tools').isVisible(), false, 'the tools do not print');
+  fs.mkdirSync(SHOTS, { recursive: true });
   await page.pdf({ path: path.join(SHOTS, 'progress-2004-q3-en.pdf'), landscape: true, printBackground: true });
   await page.emulateMedia({ media: 'screen' });
   const download = page.waitForEvent('download');

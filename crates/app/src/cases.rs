@@ -274,6 +274,54 @@ impl CaseView {
     }
 }
 
+fn activity_view(a: case_activity::Model, today: NaiveDate) -> ActivityView {
+    ActivityView {
+        overdue: a.due_on.is_some_and(|d| d < today) && matches!(a.status.as_str(), "planned" | "in_progress"),
+        id: a.id,
+        service_id: a.service_id,
+        title: a.title,
+        due_on: a.due_on,
+        status: a.status,
+        outcome: a.outcome,
+        version: a.version,
+    }
+}
+
+impl From<case_training::Model> for TrainingView {
+    fn from(t: case_training::Model) -> Self {
+        TrainingView {
+            id: t.id,
+            provider: t.provider,
+            course: t.course,
+            starts_on: t.starts_on,
+            ends_on: t.ends_on,
+            cost: t.cost,
+            funding_source: t.funding_source,
+            status: t.status,
+            version: t.version,
+        }
+    }
+}
+
+/// Stores a part of a case (a plan activity, a course) at the version read, marks the case
+/// changed and audits it, in one transaction; the stored row.
+macro_rules! store_part {
+    ($app:expr, $actor:expr, $entity:literal, $m:ident, $update:path, $existing:expr, $version:expr, $am:expr,
+     $now:expr, $case_id:expr, $district_id:expr, $audit:expr) => {{
+        let txn = $app.db.write().await?;
+        let Some(row) =
+            crate::partnerships::put_versioned!(&txn, $existing.map(|x| x.id), $version, $am, $now, $m, $update)
+        else {
+            return Err(conflict(&serde_json::json!({}), &[]));
+        };
+        touch(&txn, $case_id, $now).await?;
+        audit_save(&txn, $actor, $entity, row.id, Some($district_id), $existing.map($audit), $audit(&row), $now)
+            .await?;
+        txn.commit().await?;
+        row
+    }};
+}
+
 fn build(
     app: &App,
     case: worker_case::Model,
@@ -323,35 +371,8 @@ fn build(
                 notes: s.notes,
             })
             .collect(),
-        activities: parts
-            .activities
-            .into_iter()
-            .map(|a| ActivityView {
-                overdue: a.due_on.is_some_and(|d| d < today) && matches!(a.status.as_str(), "planned" | "in_progress"),
-                id: a.id,
-                service_id: a.service_id,
-                title: a.title,
-                due_on: a.due_on,
-                status: a.status,
-                outcome: a.outcome,
-                version: a.version,
-            })
-            .collect(),
-        trainings: parts
-            .trainings
-            .into_iter()
-            .map(|t| TrainingView {
-                id: t.id,
-                provider: t.provider,
-                course: t.course,
-                starts_on: t.starts_on,
-                ends_on: t.ends_on,
-                cost: t.cost,
-                funding_source: t.funding_source,
-                status: t.status,
-                version: t.version,
-            })
-            .collect(),
+        activities: parts.activities.into_iter().map(|a| activity_view(a, today)).collect(),
+        trainings: parts.trainings.into_iter().map(TrainingView::from).collect(),
         jobs: parts
             .jobs
             .into_iter()
@@ -406,18 +427,36 @@ pub struct CaseRow {
     pub registered_on: NaiveDate,
 }
 
-/// The cases of an event, for its team and the district's managers.
-pub async fn list(app: &App, actor: &Actor, event_id: i64) -> Result<Vec<CaseRow>> {
-    ev::event_row(app, actor, event_id).await?;
+/// One page of the cases of an event (of one status when given), for its team and the
+/// district's managers.
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    event_id: i64,
+    status: Option<&str>,
+    paging: crate::Paging,
+) -> Result<crate::Page<CaseRow>> {
+    let event = ev::event_row(app, actor, event_id).await?;
     if !works_event(app, actor, event_id).await? {
         return Err(AppError::Forbidden);
     }
+    let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(CaseStatus::parse(s).map_err(|c| AppError::field("status", c, Some(s)))?),
+        None => None,
+    };
     let c = &app.db.conn;
-    let cases = q::cases_of_event(c, event_id).await?;
+    let (total, cases) = q::cases_page(
+        c,
+        event_id,
+        status.map(CaseStatus::as_str),
+        (paging.page - 1) * paging.per_page,
+        paging.per_page,
+    )
+    .await?;
     let people = q::people(c, &cases.iter().map(|w| w.person_id).collect::<Vec<_>>()).await?;
     let people: std::collections::HashMap<i64, person::Model> = people.into_iter().map(|p| (p.id, p)).collect();
-    let advisers = ev::team_candidates(app, ev::event_row(app, actor, event_id).await?.district_id).await?;
-    let mut out = Vec::with_capacity(cases.len());
+    let advisers = ev::team_candidates(app, event.district_id).await?;
+    let mut items = Vec::with_capacity(cases.len());
     for w in cases {
         let name = match people.get(&w.person_id) {
             Some(p) => mask_name(&unseal(app, p)?.name),
@@ -427,9 +466,9 @@ pub async fn list(app: &App, actor: &Actor, event_id: i64) -> Result<Vec<CaseRow
             Some(a) => a.clone(),
             None => ev::staff_ref(app, w.adviser_user_id).await?,
         };
-        out.push(CaseRow { id: w.id, name, adviser, status: w.status, registered_on: w.registered_on });
+        items.push(CaseRow { id: w.id, name, adviser, status: w.status, registered_on: w.registered_on });
     }
-    Ok(out)
+    Ok(crate::Page { items, total, paging })
 }
 
 // ---- the case itself ----
@@ -922,32 +961,21 @@ pub async fn save_activity(
         ..Default::default()
     };
     let audit = |a: &case_activity::Model| serde_json::json!({"case_id": a.case_id, "service_id": a.service_id, "due_on": a.due_on, "status": a.status});
-    let txn = app.db.write().await?;
-    let Some(row) = crate::partnerships::put_versioned!(
-        &txn,
-        existing.as_ref().map(|a| a.id),
+    let row = store_part!(
+        app,
+        actor,
+        "case_activity",
+        case_activity,
+        q::update_activity,
+        existing.as_ref(),
         input.version,
         am,
         now,
-        case_activity,
-        q::update_activity
-    ) else {
-        return Err(conflict(&serde_json::json!({}), &[]));
-    };
-    touch(&txn, case_id, now).await?;
-    audit_save(&txn, actor, "case_activity", row.id, Some(district_id), existing.as_ref().map(audit), audit(&row), now)
-        .await?;
-    txn.commit().await?;
-    Ok(ActivityView {
-        overdue: false,
-        id: row.id,
-        service_id: row.service_id,
-        title: row.title,
-        due_on: row.due_on,
-        status: row.status,
-        outcome: row.outcome,
-        version: row.version,
-    })
+        case_id,
+        district_id,
+        audit
+    );
+    Ok(activity_view(row, now.date_naive()))
 }
 
 /// Retraining or reskilling: provider, course, dates, cost and funding source.
@@ -1029,33 +1057,21 @@ pub async fn save_training(
         serde_json::json!({"case_id": t.case_id, "provider": t.provider, "course": t.course, "starts_on": t.starts_on,
             "ends_on": t.ends_on, "cost": t.cost, "funding_source": t.funding_source, "status": t.status})
     };
-    let txn = app.db.write().await?;
-    let Some(row) = crate::partnerships::put_versioned!(
-        &txn,
-        existing.as_ref().map(|t| t.id),
+    let row = store_part!(
+        app,
+        actor,
+        "case_training",
+        case_training,
+        q::update_training,
+        existing.as_ref(),
         input.version,
         am,
         now,
-        case_training,
-        q::update_training
-    ) else {
-        return Err(conflict(&serde_json::json!({}), &[]));
-    };
-    touch(&txn, case_id, now).await?;
-    audit_save(&txn, actor, "case_training", row.id, Some(district_id), existing.as_ref().map(audit), audit(&row), now)
-        .await?;
-    txn.commit().await?;
-    Ok(TrainingView {
-        id: row.id,
-        provider: row.provider,
-        course: row.course,
-        starts_on: row.starts_on,
-        ends_on: row.ends_on,
-        cost: row.cost,
-        funding_source: row.funding_source,
-        status: row.status,
-        version: row.version,
-    })
+        case_id,
+        district_id,
+        audit
+    );
+    Ok(row.into())
 }
 
 /// A job start, and the weeks after it at which to check in (default 1, 4, 8 and 13).

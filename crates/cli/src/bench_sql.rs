@@ -105,7 +105,48 @@ fn statements(
                 ),
             ]
         }
-        other => bail!("unknown query {other}: use list, search, page, agreements, agreements-search or plan"),
+        "event" => {
+            // A redundancy event's page: the event, its organisations, team and job shops, the
+            // stages each of its cases reached, and the first page of its cases with their people.
+            let id: i64 = arg.parse().unwrap_or(1);
+            let one = |sql: &str| s(&sql.replace("{id}", &p(1)), vec![id.into()]);
+            vec![
+                one("SELECT * FROM redundancy_events WHERE id = {id}"),
+                one("SELECT * FROM event_organisations WHERE event_id = {id} ORDER BY id"),
+                one("SELECT * FROM event_team WHERE event_id = {id} ORDER BY id"),
+                one("SELECT * FROM job_shops WHERE event_id = {id} ORDER BY held_on DESC, id DESC"),
+                one("SELECT w.id, w.event_id, w.assessed_on IS NOT NULL, \
+                       EXISTS (SELECT 1 FROM case_activities a WHERE a.case_id = w.id), \
+                       EXISTS (SELECT 1 FROM case_trainings t WHERE t.case_id = w.id AND t.status IN ('started', 'completed', 'withdrawn')), \
+                       EXISTS (SELECT 1 FROM case_trainings t WHERE t.case_id = w.id AND t.status = 'completed'), \
+                       EXISTS (SELECT 1 FROM case_jobs j WHERE j.case_id = w.id), w.status = 'sustained' \
+                     FROM worker_cases w WHERE w.event_id = {id} ORDER BY w.id"),
+                one("SELECT COUNT(*) FROM worker_cases WHERE event_id = {id}"),
+                one("SELECT * FROM worker_cases WHERE event_id = {id} ORDER BY id LIMIT 50"),
+                one("SELECT * FROM people WHERE id IN \
+                     (SELECT person_id FROM worker_cases WHERE event_id = {id} ORDER BY id LIMIT 50)"),
+            ]
+        }
+        "case" => {
+            // A worker's case: the case, its person, its event and all it holds.
+            let id: i64 = arg.parse().unwrap_or(1);
+            let one = |sql: &str| s(&sql.replace("{id}", &p(1)), vec![id.into()]);
+            vec![
+                one("SELECT * FROM worker_cases WHERE id = {id}"),
+                one("SELECT * FROM people WHERE id = (SELECT person_id FROM worker_cases WHERE id = {id})"),
+                one("SELECT * FROM redundancy_events WHERE id = (SELECT event_id FROM worker_cases WHERE id = {id})"),
+                one("SELECT * FROM event_team WHERE event_id = (SELECT event_id FROM worker_cases WHERE id = {id})"),
+                one("SELECT * FROM case_sessions WHERE case_id = {id} ORDER BY held_on DESC, id DESC"),
+                one("SELECT * FROM case_activities WHERE case_id = {id} ORDER BY position, id"),
+                one("SELECT * FROM case_trainings WHERE case_id = {id} ORDER BY starts_on, id"),
+                one("SELECT * FROM case_jobs WHERE case_id = {id} ORDER BY starts_on, id"),
+                one("SELECT * FROM case_checkins WHERE case_id = {id} ORDER BY due_on, id"),
+                one("SELECT * FROM case_access WHERE case_id = {id} ORDER BY at, id"),
+            ]
+        }
+        other => {
+            bail!("unknown query {other}: use list, search, page, agreements, agreements-search, plan, event or case")
+        }
     })
 }
 

@@ -112,7 +112,7 @@ enum Command {
     /// benchmarks): prints `p50_ms p95_ms` over the iterations.
     #[command(hide = true)]
     BenchSql {
-        /// list, search, page, agreements, agreements-search or plan
+        /// list, search, page, agreements, agreements-search, plan, event or case
         query: String,
         #[arg(long, default_value_t = 200)]
         iterations: usize,

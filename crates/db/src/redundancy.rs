@@ -106,6 +106,25 @@ pub async fn cases_of_event<C: ConnectionTrait>(c: &C, event_id: i64) -> Result<
         .await
 }
 
+/// One page of an event's cases (of one status when given), in the order they were registered,
+/// and how many there are in all.
+pub async fn cases_page<C: ConnectionTrait>(
+    c: &C,
+    event_id: i64,
+    status: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<(u64, Vec<worker_case::Model>), DbErr> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let mut q = worker_case::Entity::find().filter(worker_case::Column::EventId.eq(event_id));
+    if let Some(s) = status {
+        q = q.filter(worker_case::Column::Status.eq(s));
+    }
+    let total = q.clone().count(c).await?;
+    let rows = q.order_by_asc(worker_case::Column::Id).offset(offset).limit(limit).all(c).await?;
+    Ok((total, rows))
+}
+
 pub async fn get_case<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<worker_case::Model>, DbErr> {
     worker_case::Entity::find_by_id(id).one(c).await
 }

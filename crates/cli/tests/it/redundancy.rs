@@ -738,4 +738,35 @@ both! {
         assert_eq!(x["person"]["name"], "Jane Smith");
         assert_eq!(case_tally::Entity::find().count(&app.app.db.conn).await.unwrap(), 1);
     }
+
+    async fn an_events_cases_come_a_page_at_a_time_and_by_status(app) {
+        app.seed().await;
+        employer(app).await;
+        let adviser_id = app.user_id("adviser@test.example").await;
+        let eid = id(&event(app, "Paged closure", json!([adviser_id])).await);
+        let api = app.api(&app.token("adviser@test.example").await);
+        for n in 1..=3 {
+            let (s, v) = api
+                .send(Method::POST, &format!("/redundancy/events/{eid}/cases"), json!({"name": format!("Worker Number{n}")}))
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+        }
+        let (s, v) = api.get(&format!("/redundancy/events/{eid}/cases?per_page=2")).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!((v["total"].as_u64(), v["items"].as_array().map(Vec::len)), (Some(3), Some(2)));
+        assert_eq!(v["items"][0]["name"], "W••• N•••");
+        let (_, v) = api.get(&format!("/redundancy/events/{eid}/cases?per_page=2&page=2")).await;
+        assert_eq!(v["items"].as_array().map(Vec::len), Some(1));
+        let (_, v) = api.get(&format!("/redundancy/events/{eid}/cases?status=open")).await;
+        assert_eq!(v["total"], 3);
+        let (_, v) = api.get(&format!("/redundancy/events/{eid}/cases?status=sustained")).await;
+        assert_eq!(v["total"], 0);
+        let (s, v) = api.get(&format!("/redundancy/events/{eid}/cases?status=happy")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v.to_string().contains("status"), "{v}");
+        // The event's page shows the same, a page of 50 at a time, filtered by status.
+        let page = app.signed_in("adviser@test.example").await.get(&format!("/redundancy/{eid}?status=open")).await;
+        assert!(page.body.contains("3 cases"), "{}", page.body);
+        assert!(!page.body.contains("Number1"), "names are masked in the list");
+    }
 }

@@ -3,18 +3,11 @@
 //! updates and the quarterly progress reports kept as they were issued; and the organisation a
 //! partner user speaks for.
 
+use super::{fk, fk_cascade};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(table, col).to(to, "id").to_owned()
-}
-
-fn fk_cascade(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(table, col).to(to, "id").on_delete(ForeignKeyAction::Cascade).to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -4,18 +4,11 @@
 //! `people`, apart from the case, sealed with a key of its own; the access log is append-only;
 //! `case_tallies` keeps what an erased case counted for, and nothing else.
 
+use super::{fk, fk_cascade};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn fk(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(table, col).to(to, "id").to_owned()
-}
-
-fn fk_cascade(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(table, col).to(to, "id").on_delete(ForeignKeyAction::Cascade).to_owned()
-}
 
 /// A table of a case: its id, the case, what the caller adds, and the bookkeeping columns.
 fn case_table(name: &'static str, cols: Vec<ColumnDef>) -> TableCreateStatement {

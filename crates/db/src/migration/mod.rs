@@ -14,6 +14,16 @@ mod m0009_redundancy;
 
 pub struct Migrator;
 
+/// A foreign key from `table.col` to `to.id`.
+pub(crate) fn fk(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
+    ForeignKey::create().from(table, col).to(to, "id").to_owned()
+}
+
+/// A foreign key from `table.col` to `to.id` whose rows go with the row they point to.
+pub(crate) fn fk_cascade(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
+    ForeignKey::create().from(table, col).to(to, "id").on_delete(ForeignKeyAction::Cascade).to_owned()
+}
+
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {

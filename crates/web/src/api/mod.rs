@@ -1,6 +1,32 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at
 //! `/api/v1/openapi.json`. Callers authenticate with `Authorization: Bearer TOKEN`.
 
+/// One page of a list of `$item`, in the API's list shape.
+macro_rules! list_of {
+    ($name:ident, $item:ty) => {
+        #[derive(::serde::Serialize, ::utoipa::ToSchema)]
+        pub struct $name {
+            pub items: Vec<$item>,
+            pub total: u64,
+            pub page: u64,
+            pub per_page: u64,
+        }
+
+        impl From<(Vec<$item>, &$crate::api::PageParams)> for $name {
+            fn from((all, pp): (Vec<$item>, &$crate::api::PageParams)) -> Self {
+                let paging = ::accord_app::Paging::new(pp.page, pp.per_page);
+                let total = all.len() as u64;
+                let items = all
+                    .into_iter()
+                    .skip(((paging.page - 1) * paging.per_page) as usize)
+                    .take(paging.per_page as usize)
+                    .collect();
+                $name { items, total, page: paging.page, per_page: paging.per_page }
+            }
+        }
+    };
+}
+
 pub mod activities;
 pub mod activity_types;
 pub mod agreements;

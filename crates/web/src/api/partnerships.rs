@@ -5,6 +5,7 @@ use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
 use crate::state::AppState;
+use accord_app::AppError;
 use accord_app::partnerships::{
     self as pb, BodyInput, BodyView, ItemInput, ItemView, MeetingInput, MeetingView, MemberInput, MemberView,
 };
@@ -12,12 +13,11 @@ use accord_app::plans::{
     self as pl, ActionInput, ActionView, MilestoneInput, MilestoneView, PlanInput, PlanView, ProgressReport,
     SnapshotView, UpdateInput,
 };
-use accord_app::{AppError, Paging};
 use accord_domain::Quarter;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
@@ -26,32 +26,6 @@ pub struct DistrictParams {
     pub district: Option<String>,
     /// Only records whose name or title contains this.
     pub q: Option<String>,
-}
-
-/// One page of a list of `$item`, in the API's list shape.
-macro_rules! list_of {
-    ($name:ident, $item:ty) => {
-        #[derive(Serialize, ToSchema)]
-        pub struct $name {
-            pub items: Vec<$item>,
-            pub total: u64,
-            pub page: u64,
-            pub per_page: u64,
-        }
-
-        impl From<(Vec<$item>, &PageParams)> for $name {
-            fn from((all, pp): (Vec<$item>, &PageParams)) -> Self {
-                let paging = Paging::new(pp.page, pp.per_page);
-                let total = all.len() as u64;
-                let items = all
-                    .into_iter()
-                    .skip(((paging.page - 1) * paging.per_page) as usize)
-                    .take(paging.per_page as usize)
-                    .collect();
-                $name { items, total, page: paging.page, per_page: paging.per_page }
-            }
-        }
-    };
 }
 
 list_of!(BodyList, BodyView);

@@ -20,34 +20,23 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-macro_rules! list_of {
-    ($name:ident, $item:ty) => {
-        #[derive(Serialize, ToSchema)]
-        pub struct $name {
-            pub items: Vec<$item>,
-            pub total: u64,
-            pub page: u64,
-            pub per_page: u64,
-        }
+list_of!(EventList, EventRow);
+list_of!(JobShopList, JobShopView);
 
-        impl From<(Vec<$item>, &PageParams)> for $name {
-            fn from((all, pp): (Vec<$item>, &PageParams)) -> Self {
-                let paging = Paging::new(pp.page, pp.per_page);
-                let total = all.len() as u64;
-                let items = all
-                    .into_iter()
-                    .skip(((paging.page - 1) * paging.per_page) as usize)
-                    .take(paging.per_page as usize)
-                    .collect();
-                $name { items, total, page: paging.page, per_page: paging.per_page }
-            }
-        }
-    };
+/// One page of an event's cases.
+#[derive(Serialize, ToSchema)]
+pub struct CaseList {
+    pub items: Vec<CaseRow>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
 }
 
-list_of!(EventList, EventRow);
-list_of!(CaseList, CaseRow);
-list_of!(JobShopList, JobShopView);
+#[derive(Deserialize, IntoParams)]
+pub struct CaseParams {
+    /// Only cases of this status: `open`, `in_work`, `sustained`, `not_sustained` or `withdrawn`.
+    pub status: Option<String>,
+}
 
 #[derive(Deserialize, IntoParams)]
 pub struct DistrictParam {
@@ -206,15 +195,17 @@ pub async fn update_service(
 // ---- cases ----
 
 /// The cases of an event with masked names (its response team and the district's managers).
-#[utoipa::path(get, path = "/redundancy/events/{id}/cases", tag = "redundancy", params(("id" = i64, Path), PageParams),
-    responses((status = 200, body = CaseList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/redundancy/events/{id}/cases", tag = "redundancy", params(("id" = i64, Path), CaseParams, PageParams),
+    responses((status = 200, body = CaseList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_cases(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<i64>,
+    Query(p): Query<CaseParams>,
     Query(pp): Query<PageParams>,
 ) -> WebResult<Json<CaseList>> {
-    Ok(Json((cs::list(&state.app, &actor, id).await?, &pp).into()))
+    let page = cs::list(&state.app, &actor, id, p.status.as_deref(), Paging::new(pp.page, pp.per_page)).await?;
+    Ok(Json(CaseList { items: page.items, total: page.total, page: page.paging.page, per_page: page.paging.per_page }))
 }
 
 /// Registers a worker at an event (its team's advisers, the district's managers).

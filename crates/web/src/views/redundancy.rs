@@ -22,7 +22,8 @@ use accord_app::redundancy::{
     ServiceInput, ServiceView,
 };
 use accord_domain::{
-    AccessPurpose, ActivityState, CloseReason, Element, FieldErrors, Lang, Level, SessionKind, TrainingStatus, sector,
+    AccessPurpose, ActivityState, CaseStatus, CloseReason, Element, FieldErrors, Lang, Level, SessionKind,
+    TrainingStatus, sector,
 };
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -200,22 +201,44 @@ struct ShowTemplate {
     roles: Vec<(String, Vec<String>)>,
     stages: Vec<(String, String)>,
     job_shops: Vec<JobShopView>,
-    cases: Option<Vec<CaseRow>>,
+    cases: Option<accord_app::Page<CaseRow>>,
+    pager: Option<super::Pager>,
+    statuses: Vec<Opt>,
     can_manage: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct CaseListQuery {
+    #[serde(default)]
+    status: String,
+    page: Option<u64>,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     Staff { ctx, actor }: Staff,
     Path(id): Path<i64>,
+    Query(q): Query<CaseListQuery>,
 ) -> WebResult<Response> {
     let e = rd::get(&state.app, &actor, id).await?;
     let job_shops = rd::job_shops(&state.app, &actor, id).await?;
+    let status = if CaseStatus::parse(&q.status).is_ok() { q.status.clone() } else { String::new() };
     let cases = if cs::works_event(&state.app, &actor, id).await? {
-        Some(cs::list(&state.app, &actor, id).await?)
+        let paging = accord_app::Paging::new(q.page, Some(50));
+        Some(cs::list(&state.app, &actor, id, Some(&status), paging).await?)
     } else {
         None
     };
+    let pager = cases
+        .as_ref()
+        .map(|c| super::Pager::new(ctx.lang, &format!("/redundancy/{id}"), &[("status", &status)], c.paging, c.total));
+    let statuses = vocab_options(
+        ctx.lang,
+        "case.statuses",
+        &codes(CaseStatus::ALL, CaseStatus::as_str),
+        &status,
+        Some("case.all"),
+    );
     let roles = ["site", "supplier", "union", "careers", "training", "funder", "other"]
         .iter()
         .map(|r| {
@@ -245,6 +268,8 @@ pub async fn show(
         stages,
         job_shops,
         cases,
+        pager,
+        statuses,
         can_manage: rd::can_manage(&actor),
         e,
     };
@@ -942,62 +967,33 @@ async fn part_post(
     }
 }
 
-pub async fn edit_case(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Query(p): Query<Purpose>,
-) -> WebResult<Response> {
-    part_get(state, staff, id, p, Part::Person).await
+/// The form of one part of a case (GET) and its saving (POST).
+macro_rules! part_routes {
+    ($get:ident, $post:ident, $part:expr) => {
+        pub async fn $get(
+            State(state): State<AppState>,
+            staff: Staff,
+            Path(id): Path<i64>,
+            Query(p): Query<Purpose>,
+        ) -> WebResult<Response> {
+            part_get(state, staff, id, p, $part).await
+        }
+
+        pub async fn $post(
+            State(state): State<AppState>,
+            staff: Staff,
+            Path(id): Path<i64>,
+            Query(p): Query<Purpose>,
+            CsrfForm(input): CsrfForm<CaseInput>,
+        ) -> WebResult<Response> {
+            part_post(state, staff, id, p, $part, input).await
+        }
+    };
 }
 
-pub async fn update_case(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Query(p): Query<Purpose>,
-    CsrfForm(input): CsrfForm<CaseInput>,
-) -> WebResult<Response> {
-    part_post(state, staff, id, p, Part::Person, input).await
-}
-
-pub async fn assessment_form(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Query(p): Query<Purpose>,
-) -> WebResult<Response> {
-    part_get(state, staff, id, p, Part::Assessment).await
-}
-
-pub async fn assess(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Query(p): Query<Purpose>,
-    CsrfForm(input): CsrfForm<CaseInput>,
-) -> WebResult<Response> {
-    part_post(state, staff, id, p, Part::Assessment, input).await
-}
-
-pub async fn close_form(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Query(p): Query<Purpose>,
-) -> WebResult<Response> {
-    part_get(state, staff, id, p, Part::Close).await
-}
-
-pub async fn close(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<i64>,
-    Query(p): Query<Purpose>,
-    CsrfForm(input): CsrfForm<CaseInput>,
-) -> WebResult<Response> {
-    part_post(state, staff, id, p, Part::Close, input).await
-}
+part_routes!(edit_case, update_case, Part::Person);
+part_routes!(assessment_form, assess, Part::Assessment);
+part_routes!(close_form, close, Part::Close);
 
 // ---- what a case holds ----
 
