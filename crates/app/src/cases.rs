@@ -1400,7 +1400,10 @@ async fn erase_one(app: &App, actor: &Actor, case: &worker_case::Model, today: N
     };
     let now = Utc::now();
     let txn = app.db.write().await?;
-    q::erase_case(&txn, case, tally).await?;
+    if !q::erase_case(&txn, case, tally).await? {
+        // Erased meanwhile by another node: its tally is already there.
+        return Ok(());
+    }
     let mut entry = actor.audit("erase", "worker_case", Some(case.id.to_string()));
     entry.district_id = event.map(|e| e.district_id);
     accord_db::audit::append(&txn, entry, now).await?;

@@ -234,7 +234,7 @@ enum ReportCmd {
         /// One district's code (default: every district).
         #[arg(long)]
         district: Option<String>,
-        /// One event's id (as in /redundancy/events/ID).
+        /// One event's id (as in /redundancy/ID).
         #[arg(long)]
         event: Option<i64>,
         /// The language of the labels: en or da.

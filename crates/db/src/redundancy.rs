@@ -347,13 +347,13 @@ pub async fn closed_before<C: ConnectionTrait>(c: &C, cutoff: NaiveDate) -> Resu
         .await
 }
 
-/// Removes a case, everything it holds and its person, leaving `tally` in their place.
+/// Removes a case, everything it holds and its person, leaving `tally` in their place. False
+/// when the case is already gone (another node erased it first): nothing is then written.
 pub async fn erase_case<C: ConnectionTrait>(
     c: &C,
     case: &worker_case::Model,
     tally: case_tally::ActiveModel,
-) -> Result<(), DbErr> {
-    tally.insert(c).await?;
+) -> Result<bool, DbErr> {
     for t in ["case_sessions", "case_activities", "case_trainings", "case_checkins", "case_jobs"] {
         c.execute_raw(Statement::from_string(
             c.get_database_backend(),
@@ -361,9 +361,12 @@ pub async fn erase_case<C: ConnectionTrait>(
         ))
         .await?;
     }
-    worker_case::Entity::delete_by_id(case.id).exec(c).await?;
+    if worker_case::Entity::delete_by_id(case.id).exec(c).await?.rows_affected != 1 {
+        return Ok(false);
+    }
     person::Entity::delete_by_id(case.person_id).exec(c).await?;
-    Ok(())
+    tally.insert(c).await?;
+    Ok(true)
 }
 
 /// After an erasure, makes sure the removed bytes are gone from the database files too: SQLite
