@@ -1129,7 +1129,6 @@ pub async fn add_job(app: &App, actor: &Actor, case_id: i64, input: &JobInput) -
         employer: Set(employer),
         employer_id: Set(employer_id),
         job_title: Set(job_title),
-        sector: Set(None),
         starts_on: Set(starts_on),
         hours: Set(hours),
         ended_on: Set(None),

@@ -10,7 +10,6 @@ pub struct Model {
     pub employer: String,
     pub employer_id: Option<i64>,
     pub job_title: Option<String>,
-    pub sector: Option<String>,
     pub starts_on: Date,
     pub hours: Option<f64>,
     pub ended_on: Option<Date>,

@@ -234,7 +234,6 @@ impl MigrationTrait for Migration {
                 string("employer"),
                 big_integer_null("employer_id"),
                 string_null("job_title"),
-                string_null("sector"),
                 date("starts_on"),
                 double_null("hours"),
                 date_null("ended_on"),
