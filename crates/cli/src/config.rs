@@ -49,26 +49,21 @@ pub fn configured_key(value: Option<&str>, file: Option<&Path>) -> Result<Option
     }
 }
 
-/// The demo's key file beside the SQLite database of `database_url`, if the database is a
-/// SQLite file.
+/// The demo's key file: beside the SQLite database of `database_url`, or for another database
+/// in the working folder. None for an in-memory SQLite database.
 pub fn demo_key_path(database_url: &str) -> Option<PathBuf> {
     if !database_url.starts_with("sqlite:") {
-        return None;
+        return Some(PathBuf::from(DEMO_KEY_FILE));
     }
     let db = accord_db::sqlite_path(database_url)?;
     let folder = Path::new(&db).parent().map(Path::to_path_buf).unwrap_or_default();
     Some(folder.join(DEMO_KEY_FILE))
 }
 
-/// The key for `accord serve --demo` when none is configured: `demo-data.key` beside the
-/// SQLite database (made, readable by its owner only, when missing); a throw-away key for an
-/// in-memory database. Any other database is refused.
+/// The key for `accord serve --demo` when none is configured: `demo-data.key` (see
+/// [`demo_key_path`]; made, readable by its owner only, when missing); a throw-away key for an
+/// in-memory database.
 pub fn demo_key(database_url: &str) -> Result<(DataKey, KeySource)> {
-    if !database_url.starts_with("sqlite:") {
-        bail!(
-            "`accord serve --demo` without a data key needs a SQLite database, beside which it keeps a demo key; set ACCORD_DATA_KEY or ACCORD_DATA_KEY_FILE to use this database"
-        );
-    }
     let Some(path) = demo_key_path(database_url) else {
         let key = DataKey::from_hex(&DataKey::generate_hex()).expect("a generated key is valid");
         return Ok((key, KeySource::Ephemeral));
@@ -168,7 +163,7 @@ mod tests {
         let (k2, _) = demo_key(&url).unwrap();
         assert_eq!(k1.digest("AB123456C"), k2.digest("AB123456C"));
         assert_eq!(demo_key("sqlite::memory:").unwrap().1, KeySource::Ephemeral);
-        assert!(demo_key("postgres://u@h/db").is_err());
+        assert_eq!(demo_key_path("postgres://u@h/db"), Some(PathBuf::from(DEMO_KEY_FILE)));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
