@@ -287,6 +287,37 @@ fn activity_view(a: case_activity::Model, today: NaiveDate) -> ActivityView {
     }
 }
 
+impl ActivityView {
+    /// The activity as its form and a `PATCH` take it.
+    pub fn input(&self) -> ActivityInput {
+        ActivityInput {
+            service_id: Some(self.service_id.map(|s| s.to_string()).unwrap_or_default()),
+            title: Some(self.title.clone()),
+            due_on: Some(self.due_on.map(|d| d.to_string()).unwrap_or_default()),
+            status: Some(self.status.clone()),
+            outcome: Some(self.outcome.clone().unwrap_or_default()),
+            version: Some(self.version),
+        }
+    }
+}
+
+impl TrainingView {
+    /// The course as its form and a `PATCH` take it.
+    pub fn input(&self) -> TrainingInput {
+        let d = |v: Option<NaiveDate>| Some(v.map(|d| d.to_string()).unwrap_or_default());
+        TrainingInput {
+            provider: Some(self.provider.clone()),
+            course: Some(self.course.clone()),
+            starts_on: d(self.starts_on),
+            ends_on: d(self.ends_on),
+            cost: Some(self.cost.map(|c| c.to_string()).unwrap_or_default()),
+            funding_source: Some(self.funding_source.clone().unwrap_or_default()),
+            status: Some(self.status.clone()),
+            version: Some(self.version),
+        }
+    }
+}
+
 impl From<case_training::Model> for TrainingView {
     fn from(t: case_training::Model) -> Self {
         TrainingView {
@@ -896,14 +927,7 @@ pub async fn save_activity(
     let (case, district_id) = for_write(app, actor, case_id).await?;
     let lang = Lang::parse(&case.language).unwrap_or(Lang::En);
     let input = match &existing {
-        Some(a) => input.clone().over(ActivityInput {
-            service_id: Some(a.service_id.map(|s| s.to_string()).unwrap_or_default()),
-            title: Some(a.title.clone()),
-            due_on: Some(a.due_on.map(|d| d.to_string()).unwrap_or_default()),
-            status: Some(a.status.clone()),
-            outcome: Some(a.outcome.clone().unwrap_or_default()),
-            version: Some(a.version),
-        }),
+        Some(a) => input.clone().over(activity_view(a.clone(), Utc::now().date_naive()).input()),
         None => input.clone(),
     };
     let mut e = FieldErrors::new();
@@ -1011,16 +1035,7 @@ pub async fn save_training(
     let case_id = existing.as_ref().map(|t| t.case_id).or(case_id).ok_or(AppError::NotFound)?;
     let (_, district_id) = for_write(app, actor, case_id).await?;
     let input = match &existing {
-        Some(t) => input.clone().over(TrainingInput {
-            provider: Some(t.provider.clone()),
-            course: Some(t.course.clone()),
-            starts_on: Some(t.starts_on.map(|d| d.to_string()).unwrap_or_default()),
-            ends_on: Some(t.ends_on.map(|d| d.to_string()).unwrap_or_default()),
-            cost: Some(t.cost.map(|d| d.to_string()).unwrap_or_default()),
-            funding_source: Some(t.funding_source.clone().unwrap_or_default()),
-            status: Some(t.status.clone()),
-            version: Some(t.version),
-        }),
+        Some(t) => input.clone().over(TrainingView::from(t.clone()).input()),
         None => input.clone(),
     };
     let mut e = FieldErrors::new();

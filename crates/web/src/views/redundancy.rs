@@ -1136,29 +1136,13 @@ async fn sub_get(
         (Sub::Activity, None) => sub_form(&ctx, &c, purpose, sub, None, &ActivityInput::default(), &services, &none),
         (Sub::Activity, Some(a)) => {
             let a = c.activities.iter().find(|x| x.id == a).ok_or_else(nf)?;
-            let i = ActivityInput {
-                service_id: Some(a.service_id.map(|s| s.to_string()).unwrap_or_default()),
-                title: Some(a.title.clone()),
-                due_on: Some(a.due_on.map(|d| d.to_string()).unwrap_or_default()),
-                status: Some(a.status.clone()),
-                outcome: Some(a.outcome.clone().unwrap_or_default()),
-                version: Some(a.version),
-            };
+            let i = a.input();
             sub_form(&ctx, &c, purpose, sub, Some(a.id), &i, &services, &none)
         }
         (Sub::Training, None) => sub_form(&ctx, &c, purpose, sub, None, &TrainingInput::default(), &services, &none),
         (Sub::Training, Some(t)) => {
             let t = c.trainings.iter().find(|x| x.id == t).ok_or_else(nf)?;
-            let i = TrainingInput {
-                provider: Some(t.provider.clone()),
-                course: Some(t.course.clone()),
-                starts_on: Some(t.starts_on.map(|d| d.to_string()).unwrap_or_default()),
-                ends_on: Some(t.ends_on.map(|d| d.to_string()).unwrap_or_default()),
-                cost: Some(t.cost.map(|d| d.to_string()).unwrap_or_default()),
-                funding_source: Some(t.funding_source.clone().unwrap_or_default()),
-                status: Some(t.status.clone()),
-                version: Some(t.version),
-            };
+            let i = t.input();
             sub_form(&ctx, &c, purpose, sub, Some(t.id), &i, &services, &none)
         }
         (Sub::Job, _) => {
