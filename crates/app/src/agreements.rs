@@ -1013,6 +1013,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: &AgreementInput) -
 
 /// Puts a draft into force, with the same checks as any change (overlaps above all).
 pub async fn activate(app: &App, actor: &Actor, id: i64, version: i32) -> Result<AgreementView> {
+    require_edit(actor)?;
     let current = get(app, actor, id).await?;
     if current.status != "draft" {
         return Err(AppError::field("status", "agreement.not_draft", Some(&current.status)));
@@ -1038,6 +1039,7 @@ pub struct Termination {
 /// Ends an active agreement with a date, the side that ended it and why. The agreement, its
 /// commitments and its history stay as they were.
 pub async fn terminate(app: &App, actor: &Actor, id: i64, t: &Termination) -> Result<AgreementView> {
+    require_edit(actor)?;
     let current = get(app, actor, id).await?;
     if current.status != "active" {
         return Err(AppError::field("status", "agreement.not_active", Some(&current.status)));

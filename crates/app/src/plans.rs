@@ -1109,6 +1109,13 @@ fn snapshot_view(s: progress_snapshot::Model) -> Result<SnapshotView> {
 }
 
 /// Issues the quarter's report: computes it now and keeps it.
+/// `Ok` when the actor may issue the plan's progress reports: 403 for a role that may not,
+/// 404 for a plan they cannot see. For checking before the request's details are read.
+pub async fn may_issue(app: &App, actor: &Actor, plan_id: i64) -> Result<()> {
+    require(can_manage(actor))?;
+    plan_row(app, actor, plan_id).await.map(|_| ())
+}
+
 pub async fn issue(app: &App, actor: &Actor, plan_id: i64, quarter: Quarter, lang: &str) -> Result<SnapshotView> {
     require(can_manage(actor))?;
     let report = progress(app, actor, plan_id, quarter).await?;
@@ -1262,4 +1269,12 @@ mod tests {
         c.add(MilestoneStatus::LikelyDelayed, false);
         assert_eq!((c.total, c.achieved, c.on_track, c.likely_delayed, c.overdue), (3, 1, 1, 1, 1));
     }
+}
+
+/// The quarter a progress report is for when none is asked: the last quarter that has ended,
+/// within the plan's period.
+pub fn default_quarter(p: &PlanView, today: NaiveDate) -> Quarter {
+    let day = today.clamp(p.period_start, p.period_end.max(p.period_start));
+    let q = Quarter::of(day);
+    if q.last_day() > today && q.first_day() > p.period_start { q.prev() } else { q }
 }

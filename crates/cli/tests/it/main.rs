@@ -3,6 +3,7 @@
 
 mod support;
 
+mod access;
 mod activities;
 mod activity_pages;
 mod agreement_pages;

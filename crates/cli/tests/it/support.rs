@@ -39,9 +39,64 @@ macro_rules! both {
     };
 }
 
+/// The configuration of every test server: a fixed data key, so sealed personal data can be
+/// read back.
+fn test_config() -> AppConfig {
+    AppConfig { data_key: Some(accord_app::sealed::DataKey::from_bytes([42; 32])), ..AppConfig::default() }
+}
+
+/// A filled database to copy from; see [`TestApp::snapshot`].
+pub struct Snapshot {
+    backend: Backend,
+}
+
+impl Snapshot {
+    /// A server over a fresh copy of the snapshot.
+    pub async fn start(&self) -> TestApp {
+        match &self.backend {
+            Backend::Sqlite { dir } => {
+                let copy = std::env::temp_dir().join(unique("accord_test"));
+                std::fs::create_dir_all(&copy).unwrap();
+                std::fs::copy(dir.join("template.db"), copy.join("accord.db")).unwrap();
+                let url = format!("sqlite://{}/accord.db?mode=rwc", copy.display());
+                TestApp::start(url, Backend::Sqlite { dir: copy }).await
+            }
+            Backend::Postgres { admin_url, name } => {
+                let admin = Db::connect(admin_url, &DbOptions { max_connections: 1 }).await.unwrap();
+                let copy = unique("accord_test");
+                admin.conn.execute_unprepared(&format!("CREATE DATABASE {copy} TEMPLATE {name}")).await.unwrap();
+                admin.conn.close_by_ref().await.ok();
+                let mut url = url::Url::parse(admin_url).unwrap();
+                url.set_path(&format!("/{copy}"));
+                TestApp::start(url.to_string(), Backend::Postgres { admin_url: admin_url.clone(), name: copy }).await
+            }
+        }
+    }
+
+    pub async fn remove(self) {
+        self.backend.remove().await;
+    }
+}
+
 pub enum Backend {
     Sqlite { dir: std::path::PathBuf },
     Postgres { admin_url: String, name: String },
+}
+
+impl Backend {
+    async fn remove(&self) {
+        match self {
+            Backend::Sqlite { dir } => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Backend::Postgres { admin_url, name } => {
+                if let Ok(admin) = Db::connect(admin_url, &DbOptions { max_connections: 1 }).await {
+                    let _ =
+                        admin.conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                }
+            }
+        }
+    }
 }
 
 pub struct TestApp {
@@ -79,14 +134,48 @@ impl TestApp {
         Self::start(url.to_string(), Backend::Postgres { admin_url, name }).await
     }
 
+    /// A new database filled by `fill` once, from which each `Snapshot::start` makes a fresh
+    /// copy (a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL): for tests
+    /// that need the same large fixture many times over.
+    pub async fn snapshot<F>(postgres: bool, fill: F) -> Snapshot
+    where
+        F: AsyncFnOnce(&App),
+    {
+        let (url, backend) = if postgres {
+            let admin_url = std::env::var("ACCORD_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let admin = Db::connect(&admin_url, &DbOptions { max_connections: 1 }).await.unwrap_or_else(|e| {
+                panic!("PostgreSQL is needed for this test and did not answer at {admin_url}: {e}")
+            });
+            let name = unique("accord_tmpl");
+            admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            admin.conn.close_by_ref().await.ok();
+            let mut url = url::Url::parse(&admin_url).unwrap();
+            url.set_path(&format!("/{name}"));
+            (url.to_string(), Backend::Postgres { admin_url, name })
+        } else {
+            let dir = std::env::temp_dir().join(unique("accord_tmpl"));
+            std::fs::create_dir_all(&dir).unwrap();
+            (format!("sqlite://{}/accord.db?mode=rwc", dir.display()), Backend::Sqlite { dir })
+        };
+        let db = Db::connect(&url, &DbOptions { max_connections: 4 }).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let app = App::new(db, test_config());
+        fill(&app).await;
+        if let Backend::Sqlite { dir } = &backend {
+            let file = dir.join("template.db");
+            app.db.conn.execute_unprepared(&format!("VACUUM INTO '{}'", file.display())).await.unwrap();
+        }
+        app.db.conn.close_by_ref().await.ok();
+        Snapshot { backend }
+    }
+
     pub async fn start(database_url: String, backend: Backend) -> TestApp {
         let db = Db::connect(&database_url, &DbOptions { max_connections: 8 }).await.expect("connect");
         db.migrate().await.expect("migrate");
         // Migrating again changes nothing.
         db.migrate().await.expect("migrate twice");
-        let config =
-            AppConfig { data_key: Some(accord_app::sealed::DataKey::from_bytes([42; 32])), ..AppConfig::default() };
-        let app = App::new(db, config);
+        let app = App::new(db, test_config());
         let state = accord_web::AppState::new(app, accord_web::WebConfig::default());
         let app = Arc::clone(&state.app);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -101,17 +190,7 @@ impl TestApp {
         self.server.abort();
         let _ = self.server.await;
         self.app.db.conn.close_by_ref().await.ok();
-        match &self.backend {
-            Backend::Sqlite { dir } => {
-                let _ = std::fs::remove_dir_all(dir);
-            }
-            Backend::Postgres { admin_url, name } => {
-                if let Ok(admin) = Db::connect(admin_url, &DbOptions { max_connections: 1 }).await {
-                    let _ =
-                        admin.conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
-                }
-            }
-        }
+        self.backend.remove().await;
     }
 
     /// Two districts, `north` and `south`, and users: an admin, one user per other role in

@@ -351,8 +351,10 @@ pub async fn create_update(
 
 #[derive(Deserialize, IntoParams)]
 pub struct QuarterParams {
-    /// The quarter, as `2004-Q3`.
-    pub quarter: String,
+    /// The quarter, as `2004-Q3`; left out, the last quarter that has ended within the plan's
+    /// period.
+    #[serde(default)]
+    pub quarter: Option<String>,
 }
 
 fn quarter(s: &str) -> Result<Quarter, AppError> {
@@ -369,7 +371,11 @@ pub async fn progress(
     Path(id): Path<i64>,
     Query(q): Query<QuarterParams>,
 ) -> WebResult<Json<ProgressReport>> {
-    Ok(Json(pl::progress(&state.app, &actor, id, quarter(&q.quarter)?).await?))
+    let quarter = match q.quarter.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => quarter(s)?,
+        None => pl::default_quarter(&pl::get(&state.app, &actor, id).await?, chrono::Utc::now().date_naive()),
+    };
+    Ok(Json(pl::progress(&state.app, &actor, id, quarter).await?))
 }
 
 /// The progress reports issued for a plan, newest first.
@@ -402,6 +408,7 @@ pub async fn issue(
     Path(id): Path<i64>,
     Json(body): Json<IssueBody>,
 ) -> WebResult<(StatusCode, Json<SnapshotView>)> {
+    pl::may_issue(&state.app, &actor, id).await?;
     let q = quarter(&body.quarter)?;
     let lang = body.language.as_deref().unwrap_or("en");
     Ok((StatusCode::CREATED, Json(pl::issue(&state.app, &actor, id, q, lang).await?)))

@@ -231,6 +231,7 @@ pub async fn get_case(
     Path(id): Path<i64>,
     Query(p): Query<OpenParams>,
 ) -> WebResult<Json<CaseView>> {
+    cs::may_open_case(&state.app, &actor, id).await?;
     let purpose = cs::parse_purpose(p.purpose.as_deref())?;
     Ok(Json(cs::open(&state.app, &actor, id, purpose, p.reveal.unwrap_or(false)).await?))
 }

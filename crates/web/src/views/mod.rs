@@ -111,7 +111,7 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{id}/edit", get(organisations::edit_contact))
         .route("/contacts/{id}", post(organisations::update_contact))
         .route("/dashboard", get(reports::dashboard))
-        .route("/reports", get(|| async { Redirect::to("/reports/activities") }))
+        .route("/reports", get(|_: crate::ctx::Staff| async { Redirect::to("/reports/activities") }))
         .route("/reports/activities", get(reports::activities))
         .route("/reports/activities/records", get(reports::records))
         .route("/reports/activities/organisations", get(reports::organisations))

@@ -642,6 +642,9 @@ pub async fn merge(
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<MergeForm>,
 ) -> WebResult<Response> {
+    if !dir::can_merge(&actor) {
+        return Err(AppError::Forbidden.into());
+    }
     let org = dir::get(&state.app, &actor, id).await?;
     let other =
         accord_db::directory::resolve_ref(&state.app.db.conn, district_id_of(&state, &org).await?, &f.merge_ref)

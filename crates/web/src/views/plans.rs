@@ -93,13 +93,6 @@ struct ShowTemplate {
     can_manage: bool,
 }
 
-fn default_quarter(p: &PlanView, today: NaiveDate) -> Quarter {
-    let day = today.clamp(p.period_start, p.period_end.max(p.period_start));
-    // The last quarter that has ended, within the plan's period.
-    let q = Quarter::of(day);
-    if q.last_day() > today && q.first_day() > p.period_start { q.prev() } else { q }
-}
-
 pub async fn show(
     State(state): State<AppState>,
     Staff { ctx, actor }: Staff,
@@ -107,7 +100,7 @@ pub async fn show(
 ) -> WebResult<Response> {
     let p = pl::get(&state.app, &actor, id).await?;
     let today = Utc::now().date_naive();
-    let dq = default_quarter(&p, today);
+    let dq = pl::default_quarter(&p, today);
     let quarters = p
         .quarters()
         .into_iter()
@@ -826,7 +819,7 @@ pub async fn progress(
     // The plan is read (and its visibility checked) by the report itself; only a report
     // without a quarter reads it first, to choose one.
     let quarter = match q.quarter.trim() {
-        "" => default_quarter(&pl::get(&state.app, &actor, id).await?, Utc::now().date_naive()),
+        "" => pl::default_quarter(&pl::get(&state.app, &actor, id).await?, Utc::now().date_naive()),
         s => Quarter::parse(s).map_err(|c| AppError::field("quarter", c, Some(s)))?,
     };
     let lang = Lang::parse(&q.lang).unwrap_or(ctx.lang);

@@ -677,6 +677,7 @@ pub async fn show_case(
     Query(p): Query<Purpose>,
 ) -> WebResult<Response> {
     let Some(purpose) = p.parse() else {
+        cs::may_open_case(&state.app, &actor, id).await?;
         return Ok(ask_purpose(&ctx, format!("/cases/{id}"), !p.purpose.is_empty()));
     };
     let c = cs::open(&state.app, &actor, id, purpose, p.reveal()).await?;
@@ -702,7 +703,10 @@ async fn case_for(
 ) -> WebResult<Result<(CaseView, AccessPurpose), Response>> {
     match p.parse() {
         Some(purpose) => Ok(Ok((cs::open(&state.app, actor, id, purpose, reveal).await?, purpose))),
-        None => Ok(Err(ask_purpose(ctx, ctx.path.clone(), false))),
+        None => {
+            cs::may_open_case(&state.app, actor, id).await?;
+            Ok(Err(ask_purpose(ctx, ctx.path.clone(), false)))
+        }
     }
 }
 
