@@ -14,6 +14,7 @@ pub mod districts;
 pub mod error;
 pub mod files;
 pub mod import;
+pub mod jobs;
 pub mod partnerships;
 pub mod plans;
 pub mod redundancy;
@@ -42,6 +43,8 @@ pub struct AppConfig {
     pub data_key: Option<sealed::DataKey>,
     /// Months after a case closes until its personal data is erased (24).
     pub retention_months: u32,
+    /// How often each node looks for background jobs that are due (30 seconds).
+    pub job_poll: Duration,
 }
 
 impl Default for AppConfig {
@@ -53,6 +56,7 @@ impl Default for AppConfig {
             rate_window: Duration::from_secs(15 * 60),
             data_key: None,
             retention_months: 24,
+            job_poll: Duration::from_secs(30),
         }
     }
 }

@@ -1219,6 +1219,14 @@ pub async fn due_for(app: &App, actor: &Actor, today: NaiveDate) -> Result<Vec<D
         .collect())
 }
 
+/// The quarter a progress report is for when none is asked: the last quarter that has ended,
+/// within the plan's period.
+pub fn default_quarter(p: &PlanView, today: NaiveDate) -> Quarter {
+    let day = today.clamp(p.period_start, p.period_end.max(p.period_start));
+    let q = Quarter::of(day);
+    if q.last_day() > today && q.first_day() > p.period_start { q.prev() } else { q }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1269,12 +1277,4 @@ mod tests {
         c.add(MilestoneStatus::LikelyDelayed, false);
         assert_eq!((c.total, c.achieved, c.on_track, c.likely_delayed, c.overdue), (3, 1, 1, 1, 1));
     }
-}
-
-/// The quarter a progress report is for when none is asked: the last quarter that has ended,
-/// within the plan's period.
-pub fn default_quarter(p: &PlanView, today: NaiveDate) -> Quarter {
-    let day = today.clamp(p.period_start, p.period_end.max(p.period_start));
-    let q = Quarter::of(day);
-    if q.last_day() > today && q.first_day() > p.period_start { q.prev() } else { q }
 }

@@ -37,6 +37,11 @@ struct Cli {
     #[arg(long, env = "ACCORD_RETENTION_MONTHS", default_value_t = 24, global = true,
         value_parser = clap::value_parser!(u32).range(1..=1200))]
     retention_months: u32,
+    /// Seconds between each node's looks at the schedule of background jobs (housekeeping,
+    /// erasure of expired personal data); the database gives each due run to one node.
+    #[arg(long, env = "ACCORD_JOB_POLL_SECONDS", default_value_t = 30, global = true,
+        value_parser = clap::value_parser!(u64).range(1..=3600))]
+    job_poll_seconds: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -300,7 +305,10 @@ enum TokenCmd {
 fn init_tracing(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only for a person at a terminal, never into a file or the journal.
+    use std::io::IsTerminal;
+    let ansi = std::io::stderr().is_terminal();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     if format == "json" {
         builder.json().init();
     } else {
@@ -371,7 +379,8 @@ fn app_config(cli: &Cli, demo: bool) -> Result<(AppConfig, Option<config::KeySou
         key = Some(config::demo_key(&cli.database_url)?);
     }
     let (data_key, source) = key.map(|(k, s)| (Some(k), Some(s))).unwrap_or((None, None));
-    Ok((AppConfig { data_key, retention_months: cli.retention_months, ..AppConfig::default() }, source))
+    let job_poll = std::time::Duration::from_secs(cli.job_poll_seconds);
+    Ok((AppConfig { data_key, retention_months: cli.retention_months, job_poll, ..AppConfig::default() }, source))
 }
 
 async fn open(cli: &Cli, config: AppConfig) -> Result<App> {
@@ -418,28 +427,6 @@ async fn check_data_key(app: &App, database_url: &str, source: Option<&config::K
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "cannot check the data key against the stored personal data"),
     }
-}
-
-/// Erases expired personal data now, then every six hours, for as long as the server runs.
-fn spawn_erasure(app: App) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(6 * 60 * 60));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let today = chrono::Utc::now().date_naive();
-            match accord_app::cases::erase_expired(&app, today).await {
-                Ok(n) => tracing::info!(
-                    erased = n,
-                    retention_months = app.config.retention_months,
-                    "erased the personal data of worker cases closed longer ago than the retention period"
-                ),
-                Err(e) => {
-                    tracing::error!(error = %e, "erasing expired personal data failed; trying again in six hours")
-                }
-            }
-        }
-    });
 }
 
 #[tokio::main]
@@ -494,7 +481,6 @@ async fn run(cli: Cli) -> Result<()> {
                     "The database has no users yet: create one with `accord user add --email … --name … --role admin --password-stdin`."
                 );
             }
-            spawn_erasure(app.clone());
             println!("Accord is listening on http://{addr}/");
             let state = accord_web::AppState::new(app, accord_web::WebConfig { tls_proxy: args.tls_proxy });
             accord_web::serve(state, listener).await?;

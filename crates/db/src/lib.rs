@@ -29,6 +29,7 @@ pub mod agreements;
 pub mod audit;
 pub mod directory;
 pub mod entities;
+pub mod jobs;
 pub mod migration;
 pub mod partnerships;
 pub mod redundancy;

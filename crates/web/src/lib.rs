@@ -59,25 +59,14 @@ async fn timeout(req: axum::extract::Request, next: axum::middleware::Next) -> a
     }
 }
 
-/// Serves until Ctrl-C or SIGTERM. Also starts the housekeeping task (at once, then every
-/// five minutes) that removes ended sessions and refreshes the query planner's statistics;
-/// both are idempotent, so several nodes may all run it.
+/// Serves until Ctrl-C or SIGTERM, running the background jobs this node is handed
+/// ([`accord_app::jobs`]) meanwhile.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    let app_for_purge = Arc::clone(&state.app);
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(300));
-        loop {
-            tick.tick().await;
-            if let Err(e) = accord_app::auth::purge_expired(&app_for_purge).await {
-                tracing::warn!(error = %e, "session purge failed");
-            }
-            if let Err(e) = app_for_purge.db.optimize().await {
-                tracing::warn!(error = %e, "planner statistics not refreshed");
-            }
-        }
-    });
+    let jobs = accord_app::jobs::spawn(Arc::clone(&state.app));
     let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await
+    let served = axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await;
+    jobs.abort();
+    served
 }
 
 async fn shutdown_signal() {

@@ -36,7 +36,7 @@ fn day(n: i64) -> String {
 }
 
 /// The employer whose job losses the events are about, in north.
-async fn employer(app: &TestApp) {
+pub(crate) async fn employer(app: &TestApp) {
     let api = app.api(&app.token("am@test.example").await);
     let (s, v) = api
         .send(
@@ -49,7 +49,7 @@ async fn employer(app: &TestApp) {
 }
 
 /// An event at R-1 recorded by the secretariat, with this response team.
-async fn event(app: &TestApp, title: &str, team: Value) -> Value {
+pub(crate) async fn event(app: &TestApp, title: &str, team: Value) -> Value {
     let api = app.api(&app.token("secretariat@test.example").await);
     let (s, v) = api
         .send(

@@ -247,11 +247,16 @@ impl TestApp {
 
     /// A browser: keeps cookies, does not follow redirects.
     pub fn browser(&self) -> Browser {
-        Browser {
-            base: self.url.clone(),
-            client: Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap(),
-            csrf: std::sync::Mutex::new(String::new()),
-        }
+        browser_at(&self.url)
+    }
+
+    /// A browser signed in as `email` at another server on this test's database.
+    pub async fn signed_in_at(&self, url: &str, email: &str) -> Browser {
+        let b = browser_at(url);
+        let res = b.sign_in(email, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign-in of {email} at {url} failed");
+        b.get("/").await;
+        b
     }
 
     /// A browser signed in as `email`.
@@ -270,6 +275,79 @@ impl TestApp {
     /// Runs SQL directly (for tests that move time or check raw storage).
     pub async fn sql(&self, sql: &str) -> Result<(), accord_db::DbErr> {
         self.app.db.conn.execute_unprepared(sql).await.map(|_| ())
+    }
+}
+
+/// A browser for the server at `url`: keeps cookies, does not follow redirects.
+pub fn browser_at(url: &str) -> Browser {
+    Browser {
+        base: url.to_owned(),
+        client: Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap(),
+        csrf: std::sync::Mutex::new(String::new()),
+    }
+}
+
+/// The hex form of the tests' data key, for `accord` processes started by a test.
+pub const DATA_KEY_HEX: &str = "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a";
+
+/// `accord serve` as its own process on a test's database, its log in a file.
+pub struct Node {
+    pub url: String,
+    pub log: std::path::PathBuf,
+    child: std::process::Child,
+}
+
+impl Node {
+    /// Starts a node and waits until it answers `/healthz`.
+    pub async fn start(database_url: &str, rust_log: &str, env: &[(&str, &str)]) -> Node {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let log = std::env::temp_dir().join(unique("accord_node")).with_extension("log");
+        let file = std::fs::File::create(&log).unwrap();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_accord"));
+        cmd.args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env("ACCORD_DATABASE_URL", database_url)
+            .env("ACCORD_DATA_KEY", DATA_KEY_HEX)
+            .env("RUST_LOG", rust_log)
+            .stdin(std::process::Stdio::null())
+            .stdout(file.try_clone().unwrap())
+            .stderr(file);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().unwrap();
+        let node = Node { url: format!("http://127.0.0.1:{port}"), log, child };
+        node.wait_healthy().await;
+        node
+    }
+
+    async fn wait_healthy(&self) {
+        let client = Client::new();
+        for _ in 0..300 {
+            if let Ok(r) = client.get(format!("{}/healthz", self.url)).send().await
+                && r.status().is_success()
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the node at {} did not start: {}", self.url, self.log_text());
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGKILL: no shutdown, no flush.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_file(&self.log);
     }
 }
 

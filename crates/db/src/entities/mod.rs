@@ -28,6 +28,8 @@ pub mod event_team;
 pub mod import;
 pub mod import_change;
 pub mod interaction;
+pub mod job;
+pub mod job_run;
 pub mod job_shop;
 pub mod kpi_target;
 pub mod login_failure;

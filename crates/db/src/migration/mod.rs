@@ -11,6 +11,7 @@ mod m0006_targets;
 mod m0007_report_indexes;
 mod m0008_partnerships;
 mod m0009_redundancy;
+mod m0010_jobs;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_report_indexes::Migration),
             Box::new(m0008_partnerships::Migration),
             Box::new(m0009_redundancy::Migration),
+            Box::new(m0010_jobs::Migration),
         ]
     }
 }
