@@ -725,14 +725,22 @@ async fn run(cli: Cli) -> Result<()> {
                 app.db.backup_sqlite(&file).await.context("backup failed")?;
                 eprintln!("backup written to {file}");
             } else {
-                let status = tokio::process::Command::new("pg_dump")
-                    .arg("--format=custom")
-                    .arg("--file")
-                    .arg(&file)
-                    .arg(&cli.database_url)
-                    .status()
-                    .await
-                    .context("cannot run pg_dump (install the PostgreSQL client tools)")?;
+                // The password goes to pg_dump in its environment, never on its command line,
+                // where every user of the machine could read it.
+                let mut target = url::Url::parse(&cli.database_url).context("the database URL is not a URL")?;
+                let password = target.password().map(|p| {
+                    url::form_urlencoded::parse(format!("p={}", p.replace('+', "%2B")).as_bytes())
+                        .next()
+                        .map(|(_, v)| v.into_owned())
+                        .unwrap_or_default()
+                });
+                let _ = target.set_password(None);
+                let mut cmd = tokio::process::Command::new("pg_dump");
+                cmd.arg("--format=custom").arg("--file").arg(&file).arg(target.as_str());
+                if let Some(p) = password {
+                    cmd.env("PGPASSWORD", p);
+                }
+                let status = cmd.status().await.context("cannot run pg_dump (install the PostgreSQL client tools)")?;
                 if !status.success() {
                     bail!("pg_dump failed ({status})");
                 }

@@ -156,15 +156,24 @@ async fn setup(url: &str) -> String {
     token
 }
 
-/// Four writers creating organisations until the server stops answering; every id the server
-/// acknowledged with 201 goes into `acked`.
-async fn write_until_refused(url: &str, token: &str, acked: Arc<Mutex<Vec<i64>>>, round: usize) {
+/// Four writers creating organisations until the server stops answering (or `stop` is set);
+/// every id the server acknowledged with 201 goes into `acked`.
+pub(crate) async fn write_until_refused(
+    url: &str,
+    token: &str,
+    acked: Arc<Mutex<Vec<i64>>>,
+    round: usize,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) {
     let mut tasks = Vec::new();
     for w in 0..4 {
-        let (url, token, acked) = (url.to_owned(), token.to_owned(), Arc::clone(&acked));
+        let (url, token, acked, stop) = (url.to_owned(), token.to_owned(), Arc::clone(&acked), Arc::clone(&stop));
         tasks.push(tokio::spawn(async move {
             let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
             for n in 0.. {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
                 let tag: u64 = rand::rng().random();
                 let body = serde_json::json!({"name": format!("Crash {round} {w} {n} {tag:x}")});
                 let Ok(res) =
@@ -191,7 +200,7 @@ async fn write_until_refused(url: &str, token: &str, acked: Arc<Mutex<Vec<i64>>>
 }
 
 /// Every acknowledged organisation and its audit row are in the database.
-async fn check(url: &str, acked: &[i64]) {
+pub(crate) async fn check(url: &str, acked: &[i64]) {
     let db = Db::connect(url, &DbOptions { max_connections: 1 }).await.unwrap();
     let c = &db.conn;
     let backend = c.get_database_backend();
@@ -230,7 +239,7 @@ async fn crash_cycles(url: &str, pg: Option<&PrivatePg>) {
         let mut node = Node::start(url, "warn", &[]).await;
         let writers = tokio::spawn({
             let (u, t, a) = (node.url.clone(), token.clone(), Arc::clone(&acked));
-            async move { write_until_refused(&u, &t, a, round).await }
+            async move { write_until_refused(&u, &t, a, round, Default::default()).await }
         });
         let wait = rand::rng().random_range(30..400);
         tokio::time::sleep(Duration::from_millis(wait)).await;

@@ -11,6 +11,7 @@ mod agreements;
 mod api;
 mod audit;
 mod auth;
+mod backup;
 mod bulk_import;
 mod cli;
 mod concurrency;
