@@ -56,22 +56,22 @@ const QUERIES: [(&str, &str, &str); 4] = [
 const GLOBAL: [&str; 6] = ["users", "districts", "activity-types", "services", "tokens", "language"];
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Route {
-    method: String,
-    path: String,
+pub(crate) struct Route {
+    pub(crate) method: String,
+    pub(crate) path: String,
 }
 
 impl Route {
-    fn is_api(&self) -> bool {
+    pub(crate) fn is_api(&self) -> bool {
         self.path.starts_with("/api/")
     }
 
-    fn writes(&self) -> bool {
+    pub(crate) fn writes(&self) -> bool {
         self.method != "GET"
     }
 
     /// Writes that remove what later requests would use run last, and signing out after them.
-    fn phase(&self) -> u8 {
+    pub(crate) fn phase(&self) -> u8 {
         if !self.writes() {
             0
         } else if self.path == "/logout" {
@@ -85,7 +85,7 @@ impl Route {
         }
     }
 
-    fn query(&self) -> &'static str {
+    pub(crate) fn query(&self) -> &'static str {
         QUERIES.iter().find(|(m, p, _)| *m == self.method && *p == self.path).map(|q| q.2).unwrap_or("")
     }
 
@@ -103,7 +103,7 @@ impl Route {
 
 /// Every route the server answers: the pages from the router's source, the API from its
 /// OpenAPI document.
-fn routes() -> Vec<Route> {
+pub(crate) fn routes() -> Vec<Route> {
     let web = concat!(env!("CARGO_MANIFEST_DIR"), "/../web/src");
     let mut out = BTreeSet::new();
     for file in ["views/mod.rs", "lib.rs"] {
@@ -144,24 +144,31 @@ fn body_for(doc: &serde_json::Value, route: &Route) -> serde_json::Value {
     let path = route.path.trim_start_matches("/api/v1");
     let op = &doc["paths"][path][route.method.to_lowercase()];
     let schema = &op["requestBody"]["content"]["application/json"]["schema"];
-    if schema.is_null() { serde_json::json!({}) } else { example(doc, schema, 0) }
+    if schema.is_null() { serde_json::json!({}) } else { example(doc, schema, 0, None) }
 }
 
-fn example(doc: &serde_json::Value, schema: &serde_json::Value, depth: usize) -> serde_json::Value {
+/// An instance of `schema`: its required fields filled, or with `text` every string field
+/// holding `text` (dates and enumerations keep valid values).
+pub(crate) fn example(
+    doc: &serde_json::Value,
+    schema: &serde_json::Value,
+    depth: usize,
+    text: Option<&str>,
+) -> serde_json::Value {
     use serde_json::{Value, json};
     if depth > 8 {
         return Value::Null;
     }
     if let Some(r) = schema.get("$ref").and_then(|r| r.as_str()) {
         let name = r.rsplit('/').next().unwrap();
-        return example(doc, &doc["components"]["schemas"][name], depth + 1);
+        return example(doc, &doc["components"]["schemas"][name], depth + 1, text);
     }
     if let Some(first) = schema.get("enum").and_then(|e| e.as_array()).and_then(|a| a.iter().find(|v| !v.is_null())) {
         return first.clone();
     }
     for k in ["oneOf", "anyOf", "allOf"] {
         if let Some(s) = schema.get(k).and_then(|a| a.as_array()).and_then(|a| a.iter().find(|s| s["type"] != "null")) {
-            return example(doc, s, depth + 1);
+            return example(doc, s, depth + 1, text);
         }
     }
     let ty = match &schema["type"] {
@@ -173,7 +180,7 @@ fn example(doc: &serde_json::Value, schema: &serde_json::Value, depth: usize) ->
         "string" => match schema["format"].as_str() {
             Some("date") => json!("2026-01-05"),
             Some("date-time") => json!("2026-01-05T10:00:00Z"),
-            _ => json!("x"),
+            _ => json!(text.unwrap_or("x")),
         },
         "integer" | "number" => json!(1),
         "boolean" => json!(false),
@@ -181,8 +188,15 @@ fn example(doc: &serde_json::Value, schema: &serde_json::Value, depth: usize) ->
         "null" => Value::Null,
         _ => {
             let mut out = serde_json::Map::new();
-            for name in schema["required"].as_array().into_iter().flatten().filter_map(|n| n.as_str()) {
-                out.insert(name.to_owned(), example(doc, &schema["properties"][name], depth + 1));
+            let required: Vec<&str> =
+                schema["required"].as_array().into_iter().flatten().filter_map(|n| n.as_str()).collect();
+            for (name, prop) in schema["properties"].as_object().into_iter().flatten() {
+                let is_text =
+                    prop["type"] == "string" || prop["type"].as_array().is_some_and(|t| t.contains(&json!("string")));
+                let plain = is_text && prop.get("format").is_none() && prop.get("enum").is_none();
+                if required.contains(&name.as_str()) || text.is_some() && plain {
+                    out.insert(name.clone(), example(doc, prop, depth + 1, text));
+                }
             }
             Value::Object(out)
         }
@@ -190,7 +204,7 @@ fn example(doc: &serde_json::Value, schema: &serde_json::Value, depth: usize) ->
 }
 
 /// The ids routes are walked with, by the segment before the parameter.
-struct Ids(BTreeMap<String, String>);
+pub(crate) struct Ids(BTreeMap<String, String>);
 
 async fn one(app: &TestApp, sql: &str) -> String {
     let c = &app.app.db.conn;
@@ -200,7 +214,7 @@ async fn one(app: &TestApp, sql: &str) -> String {
 }
 
 impl Ids {
-    async fn of(app: &TestApp, email: Option<&str>) -> Ids {
+    pub(crate) async fn of(app: &TestApp, email: Option<&str>) -> Ids {
         let home = HOME.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(",");
         let in_home = format!("district_id IN (SELECT id FROM districts WHERE code IN ({home}))");
         let mut m = BTreeMap::new();
@@ -273,7 +287,7 @@ impl Ids {
     }
 
     /// The route with its parameters filled in.
-    fn path(&self, route: &Route) -> String {
+    pub(crate) fn path(&self, route: &Route) -> String {
         let segs: Vec<&str> = route.path.split('/').collect();
         let mut out = Vec::new();
         for (i, s) in segs.iter().enumerate() {
@@ -302,7 +316,7 @@ impl Ids {
 
 /// The demo data set, with every staff user but the other district's given both home
 /// districts, and a token for each user to revoke.
-async fn fixture(postgres: bool) -> Snapshot {
+pub(crate) async fn fixture(postgres: bool) -> Snapshot {
     TestApp::snapshot(postgres, async |app| {
         accord_app::demo::load(app).await.unwrap().unwrap();
         let c = &app.db.conn;

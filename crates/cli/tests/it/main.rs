@@ -19,6 +19,7 @@ mod crash;
 mod directory;
 mod districts;
 mod import;
+mod injection;
 mod nodes;
 mod pages;
 mod plans;
