@@ -1150,33 +1150,7 @@ pub struct InteractionInput {
     pub follow_up_on: String,
 }
 
-/// Reads a date as people write it: `2023-01-25`, `25-01-2023` or `25.01.2023`.
-pub fn parse_date(s: &str) -> Result<NaiveDate, &'static str> {
-    let s = s.trim();
-    // The padded forms directly (a million-row import reads them all); the rest through chrono.
-    let b = s.as_bytes();
-    let num = |r: std::ops::Range<usize>| {
-        b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
-    };
-    if b.len() == 10 {
-        let ymd = if b[4] == b'-' && b[7] == b'-' {
-            num(0..4).zip(num(5..7)).zip(num(8..10)).map(|((y, m), d)| (y, m, d))
-        } else if (b[2] == b'-' && b[5] == b'-') || (b[2] == b'.' && b[5] == b'.') {
-            num(6..10).zip(num(3..5)).zip(num(0..2)).map(|((y, m), d)| (y, m, d))
-        } else {
-            None
-        };
-        if let Some((y, m, d)) = ymd {
-            return NaiveDate::from_ymd_opt(y as i32, m, d).ok_or("date.invalid");
-        }
-    }
-    for fmt in ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"] {
-        if let Ok(d) = NaiveDate::parse_from_str(s, fmt) {
-            return Ok(d);
-        }
-    }
-    Err("date.invalid")
-}
+pub use accord_domain::values::parse_date;
 
 /// Logs a contact with an employer; the actor is the staff member.
 pub async fn log_interaction(

@@ -91,7 +91,8 @@ impl<'a> TableReader<'a> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let text =
             std::str::from_utf8(bytes).map_err(|e| format!("the file is not UTF-8 text (byte {})", e.valid_up_to()))?;
-        let first_line = text.lines().next().unwrap_or("");
+        // The first record as the CSV reader sees it: a lone carriage return ends it too.
+        let first_line = text.split(['\r', '\n']).next().unwrap_or("");
         let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
         let reader =
             csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(bytes);
