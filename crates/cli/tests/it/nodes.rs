@@ -160,3 +160,28 @@ async fn two_nodes_share_sessions_and_split_the_jobs() {
     drop((a, b));
     app.finish().await;
 }
+
+/// Behind a TLS-terminating proxy (`--tls-proxy`): HSTS on every answer, and cookies that are
+/// `Secure`, `HttpOnly` and bound to the host by their `__Host-` prefix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_tls_proxy_cookies_are_secure_and_hsts_is_sent() {
+    let app = TestApp::sqlite().await;
+    app.seed().await;
+    let node = Node::start(&app.database_url, "warn", &[("ACCORD_TLS_PROXY", "true")]).await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    for path in ["/login", "/", "/api/v1/me", "/static/accord.css"] {
+        let res = client.get(format!("{}{path}", node.url)).send().await.unwrap();
+        let hsts = res.headers().get("strict-transport-security").and_then(|h| h.to_str().ok()).unwrap_or("");
+        assert!(hsts.contains("max-age=31536000"), "{path}: HSTS is {hsts:?}");
+    }
+    let res = client.get(format!("{}/login", node.url)).send().await.unwrap();
+    let cookies: Vec<String> =
+        res.headers().get_all("set-cookie").iter().map(|c| c.to_str().unwrap().to_owned()).collect();
+    assert!(!cookies.is_empty());
+    for c in &cookies {
+        assert!(c.starts_with("__Host-") && c.contains("; Secure") && c.contains("Path=/"), "{c}");
+    }
+    assert!(cookies.iter().any(|c| c.starts_with("__Host-accord_csrf=") && c.contains("HttpOnly")), "{cookies:?}");
+    drop(node);
+    app.finish().await;
+}
