@@ -120,13 +120,13 @@ pub async fn works_event(app: &App, actor: &Actor, event_id: i64) -> Result<bool
     }
 }
 
-/// The case, when the actor may open it; 404 otherwise (whether it exists is not told).
 /// `Ok` when the actor may open the case; `NotFound` when not, as for a case that does not
 /// exist. Reads nothing personal and logs nothing: for the question before a case opens.
 pub async fn may_open_case(app: &App, actor: &Actor, id: i64) -> Result<()> {
     permitted(app, actor, id).await.map(|_| ())
 }
 
+/// The case, when the actor may open it; 404 otherwise (whether it exists is not told).
 async fn permitted(app: &App, actor: &Actor, id: i64) -> Result<(worker_case::Model, i64)> {
     let case = q::get_case(&app.db.conn, id).await?.ok_or(AppError::NotFound)?;
     let event = q::get_event(&app.db.conn, &accord_db::Scope::All, case.event_id).await?.ok_or(AppError::NotFound)?;

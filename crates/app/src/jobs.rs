@@ -38,7 +38,7 @@ async fn run(app: &App, job: &Job, now: DateTime<Utc>) -> Result<String> {
             app.db.optimize().await?;
             Ok("ended sessions removed; planner statistics refreshed".into())
         }
-        _ => {
+        "erase_expired" => {
             let n = cases::erase_expired(app, now.date_naive()).await?;
             tracing::info!(
                 erased = n,
@@ -47,6 +47,7 @@ async fn run(app: &App, job: &Job, now: DateTime<Utc>) -> Result<String> {
             );
             Ok(format!("{n} cases erased"))
         }
+        other => Err(crate::AppError::Internal(format!("no such job: {other}"))),
     }
 }
 

@@ -1108,7 +1108,6 @@ fn snapshot_view(s: progress_snapshot::Model) -> Result<SnapshotView> {
     })
 }
 
-/// Issues the quarter's report: computes it now and keeps it.
 /// `Ok` when the actor may issue the plan's progress reports: 403 for a role that may not,
 /// 404 for a plan they cannot see. For checking before the request's details are read.
 pub async fn may_issue(app: &App, actor: &Actor, plan_id: i64) -> Result<()> {
@@ -1116,6 +1115,7 @@ pub async fn may_issue(app: &App, actor: &Actor, plan_id: i64) -> Result<()> {
     plan_row(app, actor, plan_id).await.map(|_| ())
 }
 
+/// Issues the quarter's report: computes it now and keeps it.
 pub async fn issue(app: &App, actor: &Actor, plan_id: i64, quarter: Quarter, lang: &str) -> Result<SnapshotView> {
     require(can_manage(actor))?;
     let report = progress(app, actor, plan_id, quarter).await?;
