@@ -1,6 +1,6 @@
 //! The access matrix: every route of the router × every role, each outcome checked against the
-//! table in `access_matrix.md`. The same walk proves that every form refuses a missing CSRF
-//! token and a foreign `Origin`, that the API never takes a session cookie in place of a
+//! table in `access_matrix.md`. The same walk proves that every form refuses a missing or wrong
+//! CSRF token and a foreign `Origin`, that the API never takes a session cookie in place of a
 //! token, that every response carries the security headers, and that no page read writes.
 //!
 //! The routes come from the router's own source (`views/mod.rs`, `lib.rs`) and from the
@@ -501,6 +501,13 @@ async fn walk(
                 "{role}: {} {path} without a CSRF token answered {}",
                 route.method,
                 refused.status
+            );
+            let wrong = browser.post_raw(&path, &[("_csrf", "A".repeat(43))], None).await;
+            assert!(
+                wrong.status == StatusCode::FORBIDDEN || email.is_none() && wrong.status == StatusCode::SEE_OTHER,
+                "{role}: {} {path} with a wrong CSRF token answered {}",
+                route.method,
+                wrong.status
             );
             let foreign =
                 browser.post_raw(&path, &[("_csrf", browser.token())], Some("https://attacker.example")).await;

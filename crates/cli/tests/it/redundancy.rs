@@ -454,6 +454,9 @@ both! {
             assert_eq!(list["items"][0]["name"], "J••• S•••");
             assert_eq!(openings(app).await, n + 1, "listing is not opening");
         }
+        // The access log is append-only in the database itself.
+        assert!(app.sql("UPDATE case_access SET purpose = 'guidance'").await.is_err(), "an access-log line was changed");
+        assert!(app.sql("DELETE FROM case_access").await.is_err(), "access-log lines were deleted");
         // Revealed, the details are whole; the log says so.
         let manager = app.api(&app.token("manager@test.example").await);
         let n = openings(app).await;
