@@ -45,6 +45,7 @@ use sea_orm::{
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use scope::Scope;
@@ -69,6 +70,55 @@ impl Default for DbOptions {
 #[derive(Clone, Debug)]
 pub struct Db {
     pub conn: DatabaseConnection,
+    /// Turns to write: a writer waits for one before it takes a connection. On SQLite, whose
+    /// writes are serial anyway, there is one; on PostgreSQL half the pool. So writers never
+    /// hold every connection of the pool while one of them needs another for a read (a save
+    /// reads the names for its audit row), which would leave them all waiting.
+    turns: Arc<tokio::sync::Semaphore>,
+}
+
+/// A transaction that writes (see [`Db::write`]); it holds its turn to write until it is
+/// committed or dropped.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _turn: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: sea_orm::Statement) -> Result<Option<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: sea_orm::Statement) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
+    }
 }
 
 impl Db {
@@ -111,7 +161,8 @@ impl Db {
             )));
         }
         let conn = Database::connect(opts).await?;
-        Ok(Db { conn })
+        let turns = if url.starts_with("sqlite:") { 1 } else { (options.max_connections as usize / 2).max(1) };
+        Ok(Db { conn, turns: Arc::new(tokio::sync::Semaphore::new(turns)) })
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -127,15 +178,21 @@ impl Db {
         migration::Migrator::up(&self.conn, None).await
     }
 
-    /// Starts a transaction that will write. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of one of them
-    /// failing with "database is locked" when it upgrades a read lock.
-    pub async fn write(&self) -> Result<DatabaseTransaction, DbErr> {
+    /// Starts a transaction that will write, once a turn to write is free ([`Db`]). On SQLite
+    /// it takes the write lock at once (`BEGIN IMMEDIATE`): this process's writers queue on
+    /// their turns without holding connections, other processes' writers on the busy timeout,
+    /// and none fails with "database is locked" when it upgrades a read lock.
+    pub async fn write(&self) -> Result<WriteTxn, DbErr> {
+        let turn = tokio::time::timeout(Duration::from_secs(30), Arc::clone(&self.turns).acquire_owned())
+            .await
+            .map_err(|_| DbErr::Custom("no turn to write came within 30 seconds".into()))?
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
         let mut options = TransactionOptions::default();
         if self.is_sqlite() {
             options.sqlite_transaction_mode = Some(SqliteTransactionMode::Immediate);
         }
-        self.conn.begin_with_options(options).await
+        let txn = self.conn.begin_with_options(options).await?;
+        Ok(WriteTxn { txn, _turn: turn })
     }
 
     /// Keeps the query planner's statistics current. SQLite has none until `ANALYZE` runs,
