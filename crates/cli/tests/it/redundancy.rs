@@ -590,9 +590,20 @@ both! {
         assert_eq!(accord_app::cases::erase_expired(&app.app, today()).await.unwrap(), 1);
         assert_eq!(accord_app::cases::erase_expired(&app.app, today()).await.unwrap(), 0, "once");
 
-        // Gone from the files, write-ahead log included.
-        let files = raw_files(app).await;
-        for m in [MARKER, NAME_MARKER, "zqx.jane", "Worried about the mortgage"] {
+        // Gone from the files, write-ahead log included. On PostgreSQL, VACUUM FULL keeps a
+        // deleted row while any transaction anywhere in the cluster may still see it (another
+        // test's, here; a pg_dump, in production), so the scrub is repeated until none can.
+        let markers = [MARKER, NAME_MARKER, "zqx.jane", "Worried about the mortgage"];
+        let mut files = raw_files(app).await;
+        for _ in 0..20 {
+            if markers.iter().all(|m| holding(&files, m).is_empty()) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            accord_db::redundancy::scrub(&app.app.db.conn).await.unwrap();
+            files = raw_files(app).await;
+        }
+        for m in markers {
             assert_eq!(holding(&files, m), Vec::<String>::new(), "{m} after erasure");
         }
         let manager = app.api(&app.token("manager@test.example").await);
