@@ -8,7 +8,7 @@
 //! its own copy of the demo data set, so one role's writes cannot change another's outcomes.
 //! `ACCORD_UPDATE_SNAPSHOTS=1` rewrites the table; review the diff before committing it.
 
-use crate::support::{Browser, Snapshot, TestApp};
+use crate::support::{Browser, Snapshot, TestApp, scalar, signed_in_at};
 use accord_db::sea_orm::{ConnectionTrait, FromQueryResult, JsonValue, Statement};
 use reqwest::{Method, StatusCode};
 use std::collections::{BTreeMap, BTreeSet};
@@ -206,55 +206,53 @@ pub(crate) fn example(
 /// The ids routes are walked with, by the segment before the parameter.
 pub(crate) struct Ids(BTreeMap<String, String>);
 
-async fn one(app: &TestApp, sql: &str) -> String {
-    let c = &app.app.db.conn;
-    let row = c.query_one_raw(Statement::from_string(c.get_database_backend(), sql.to_owned())).await.unwrap();
-    let v: Option<i64> = row.and_then(|r| r.try_get_by_index(0).ok());
-    v.unwrap_or_else(|| panic!("the demo data has no record for: {sql}")).to_string()
+async fn one(c: &impl ConnectionTrait, sql: &str) -> i64 {
+    scalar(c, sql).await.unwrap_or_else(|| panic!("the demo data has no record for: {sql}"))
 }
 
 impl Ids {
     pub(crate) async fn of(app: &TestApp, email: Option<&str>) -> Ids {
         let home = HOME.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(",");
         let in_home = format!("district_id IN (SELECT id FROM districts WHERE code IN ({home}))");
+        let c = &app.app.db.conn;
+        let id = async |sql: &str| one(c, sql).await.to_string();
         let mut m = BTreeMap::new();
         let mut put = |k: &str, v: String| {
             m.insert(k.to_owned(), v);
         };
-        let org = one(app, &format!("SELECT min(organisation_id) FROM agreements WHERE {in_home}")).await;
+        let org = id(&format!("SELECT min(organisation_id) FROM agreements WHERE {in_home}")).await;
         put("organisations", org.clone());
-        let agreement = one(app, &format!("SELECT min(id) FROM agreements WHERE {in_home}")).await;
+        let agreement = id(&format!("SELECT min(id) FROM agreements WHERE {in_home}")).await;
         put("agreements", agreement.clone());
-        put("contacts", one(app, &format!("SELECT min(id) FROM contacts WHERE organisation_id = {org}")).await);
-        put("interactions", one(app, &format!("SELECT min(id) FROM interactions WHERE organisation_id = {org}")).await);
-        put("users", one(app, "SELECT id FROM users WHERE email = 'account.manager@accord.example'").await);
-        put("districts", one(app, "SELECT id FROM districts WHERE code = 'slagelse'").await);
+        put("contacts", id(&format!("SELECT min(id) FROM contacts WHERE organisation_id = {org}")).await);
+        put("interactions", id(&format!("SELECT min(id) FROM interactions WHERE organisation_id = {org}")).await);
+        put("users", id("SELECT id FROM users WHERE email = 'account.manager@accord.example'").await);
+        put("districts", id("SELECT id FROM districts WHERE code = 'slagelse'").await);
         let owner = email.unwrap_or("account.manager@accord.example");
         put(
             "tokens",
-            one(
-                app,
+            id(
                 &format!(
                     "SELECT min(t.id) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = '{owner}' AND t.name = 'revocable'"
                 ),
             )
             .await,
         );
-        put("templates", one(app, "SELECT min(id) FROM commitment_templates").await);
+        put("templates", id("SELECT min(id) FROM commitment_templates").await);
         put(
             "documents",
-            one(app, &format!("SELECT min(id) FROM agreement_documents WHERE agreement_id = {agreement}")).await,
+            id(&format!("SELECT min(id) FROM agreement_documents WHERE agreement_id = {agreement}")).await,
         );
-        put("activities", one(app, &format!("SELECT min(id) FROM activities WHERE {in_home}")).await);
+        put("activities", id(&format!("SELECT min(id) FROM activities WHERE {in_home}")).await);
         put("activity-types", "work_placement".into());
-        let request = one(app, "SELECT min(request_id) FROM recruitment_candidates").await;
+        let request = id("SELECT min(request_id) FROM recruitment_candidates").await;
         put(
             "candidates",
-            one(app, &format!("SELECT min(id) FROM recruitment_candidates WHERE request_id = {request}")).await,
+            id(&format!("SELECT min(id) FROM recruitment_candidates WHERE request_id = {request}")).await,
         );
         put("recruitment-requests", request);
-        put("imports", one(app, "SELECT min(id) FROM imports").await);
-        put("targets", one(app, &format!("SELECT min(id) FROM kpi_targets WHERE {in_home}")).await);
+        put("imports", id("SELECT min(id) FROM imports").await);
+        put("targets", id(&format!("SELECT min(id) FROM kpi_targets WHERE {in_home}")).await);
         for (seg, table) in [
             ("bodies", "bodies"),
             ("members", "body_members"),
@@ -268,9 +266,9 @@ impl Ids {
             ("services", "support_services"),
             ("job-shops", "job_shops"),
         ] {
-            put(seg, one(app, &format!("SELECT min(id) FROM {table}")).await);
+            put(seg, id(&format!("SELECT min(id) FROM {table}")).await);
         }
-        let case = one(app, "SELECT min(case_id) FROM case_checkins WHERE case_id IN (SELECT case_id FROM case_activities) AND case_id IN (SELECT case_id FROM case_trainings)").await;
+        let case = id("SELECT min(case_id) FROM case_checkins WHERE case_id IN (SELECT case_id FROM case_activities) AND case_id IN (SELECT case_id FROM case_trainings)").await;
         for (seg, table) in [
             ("case-activities", "case_activities"),
             ("trainings", "case_trainings"),
@@ -278,7 +276,7 @@ impl Ids {
             ("jobs", "case_jobs"),
             ("sessions", "case_sessions"),
         ] {
-            put(seg, one(app, &format!("SELECT min(id) FROM {table} WHERE case_id = {case}")).await);
+            put(seg, id(&format!("SELECT min(id) FROM {table} WHERE case_id = {case}")).await);
         }
         put("cases", case);
         put("language", "da".into());
@@ -329,11 +327,7 @@ pub(crate) async fn fixture(postgres: bool) -> Snapshot {
         c.execute_unprepared(&sql).await.unwrap();
         // A document on the first agreement, and an import of one activity.
         let system = accord_app::Actor::system();
-        let first = |sql: &'static str| async move {
-            let row = c.query_one_raw(Statement::from_string(c.get_database_backend(), sql)).await.unwrap().unwrap();
-            row.try_get_by_index::<i64>(0).unwrap()
-        };
-        let agreement = first("SELECT min(id) FROM agreements WHERE district_id = (SELECT id FROM districts WHERE code = 'slagelse')").await;
+        let agreement = one(c, "SELECT min(id) FROM agreements WHERE district_id = (SELECT id FROM districts WHERE code = 'slagelse')").await;
         accord_app::agreements::add_document(app, &system, agreement, "signed.pdf", b"%PDF-1.4 signed".to_vec()).await.unwrap();
         let row = c
             .query_one_raw(Statement::from_string(
@@ -351,7 +345,7 @@ pub(crate) async fn fixture(postgres: bool) -> Snapshot {
             .await
             .unwrap();
         assert!(report.errors.is_empty(), "the fixture's import failed: {:?}", report.errors);
-        let request = first("SELECT min(id) FROM recruitment_requests WHERE district_id = (SELECT id FROM districts WHERE code = 'slagelse')").await;
+        let request = one(c, "SELECT min(id) FROM recruitment_requests WHERE district_id = (SELECT id FROM districts WHERE code = 'slagelse')").await;
         let candidate = accord_app::activities::CandidateInput { citizen_ref: "CIT-R1".into(), outcome: "referred".into() };
         accord_app::activities::save_candidate(app, &system, request, None, &candidate).await.unwrap();
         for (_, email) in ROLES {
@@ -436,13 +430,7 @@ async fn walk(
     let app = snapshot.start().await;
     let ids = Ids::of(&app, email).await;
     let browser: Browser = match email {
-        Some(e) => {
-            let b = app.browser();
-            let res = b.sign_in(e, accord_app::demo::DEMO_PASSWORD).await;
-            assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign-in of {e} failed");
-            b.get("/").await;
-            b
-        }
+        Some(e) => signed_in_at(&app.url, e, accord_app::demo::DEMO_PASSWORD).await,
         None => {
             let b = app.browser();
             b.get("/login").await;

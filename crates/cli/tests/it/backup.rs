@@ -6,7 +6,7 @@
 use crate::both;
 use crate::cli::accord;
 use crate::crash::{check, write_until_refused};
-use crate::support::{Node, PASSWORD, browser_at};
+use crate::support::{Node, PASSWORD, api_at, browser_at};
 use accord_db::sea_orm::ConnectionTrait;
 use accord_db::{Db, DbOptions};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,7 +23,13 @@ both! {
             let (u, t, a, s) = (app.url.clone(), token.clone(), Arc::clone(&acked), Arc::clone(&stop));
             async move { write_until_refused(&u, &t, a, 0, s).await }
         });
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        // Some writes acknowledged before the backup starts, however busy the machine.
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            if acked.lock().unwrap().len() >= 5 {
+                break;
+            }
+        }
         let before: Vec<i64> = acked.lock().unwrap().clone();
         assert!(!before.is_empty(), "the writers are writing");
         let dir = std::env::temp_dir().join(format!("accord_restore_{}_{}", std::process::id(), before.len()));
@@ -77,7 +83,7 @@ both! {
         let list = b.get("/organisations").await;
         assert_eq!(list.status, reqwest::StatusCode::OK);
         assert!(list.body.contains("Crash 0"), "the restored organisations are listed");
-        let api = crate::support::Api { base: format!("{}/api/v1", node.url), token: token.clone(), client: reqwest::Client::new() };
+        let api = api_at(&node.url, &token);
         let (s, v) = api.get("/organisations?per_page=1").await;
         assert_eq!(s, reqwest::StatusCode::OK);
         assert!(v["total"].as_u64().unwrap() >= before.len() as u64, "{v}");

@@ -6,7 +6,7 @@
 //! CI runs 20 kills per backend; `ACCORD_CRASH_KILLS=200` is the nightly size. PostgreSQL
 //! runs in a private cluster made for the test, so that stopping it hurts no other test.
 
-use crate::support::Node;
+use crate::support::{Node, scalar};
 use accord_app::{Actor, App, AppConfig};
 use accord_db::sea_orm::{ConnectionTrait, Statement};
 use accord_db::{Db, DbOptions};
@@ -204,10 +204,7 @@ pub(crate) async fn check(url: &str, acked: &[i64]) {
     let db = Db::connect(url, &DbOptions { max_connections: 1 }).await.unwrap();
     let c = &db.conn;
     let backend = c.get_database_backend();
-    let count = async |sql: String| -> i64 {
-        let row = c.query_one_raw(Statement::from_string(backend, sql)).await.unwrap().unwrap();
-        row.try_get_by_index::<i64>(0).unwrap()
-    };
+    let count = async |sql: String| scalar(c, &sql).await.unwrap();
     for chunk in acked.chunks(500) {
         let ids = chunk.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
         let found = count(format!("SELECT count(*) FROM organisations WHERE id IN ({ids})")).await;

@@ -4,7 +4,7 @@
 //! 500, every table is still there, and no CSV cell starts a formula.
 
 use crate::access::{Ids, example, fixture, routes};
-use crate::support::{Browser, TestApp};
+use crate::support::{Browser, TestApp, signed_in_at};
 use reqwest::StatusCode;
 use std::collections::BTreeSet;
 
@@ -171,8 +171,7 @@ async fn corpus(postgres: bool) {
     let mut stored = 0;
     for email in ["manager@accord.example", "admin@accord.example"] {
         let ids = Ids::of(&app, Some(email)).await;
-        let b = app.browser();
-        assert_eq!(b.sign_in(email, accord_app::demo::DEMO_PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        let b = signed_in_at(&app.url, email, accord_app::demo::DEMO_PASSWORD).await;
         let pages: Vec<String> = all
             .iter()
             .filter(|r| r.method == "GET" && !r.is_api() && !r.path.contains("static") && !r.path.contains("language"))
@@ -223,8 +222,7 @@ async fn corpus(postgres: bool) {
     assert!(stored > forms / 3, "only {stored} of {forms} forms took the payload");
 
     // The payload was stored as text, and the tables are all there.
-    let b = app.browser();
-    b.sign_in("manager@accord.example", accord_app::demo::DEMO_PASSWORD).await;
+    let b = signed_in_at(&app.url, "manager@accord.example", accord_app::demo::DEMO_PASSWORD).await;
     let (s, v) = app.api(&app.token("manager@accord.example").await).get("/organisations?per_page=200").await;
     assert_eq!(s, StatusCode::OK);
     let stored = v["items"].as_array().unwrap().iter().filter(|o| o["name"].as_str() == Some(PAYLOAD)).count();

@@ -4,7 +4,7 @@
 
 use crate::both;
 use crate::redundancy::{employer, event};
-use crate::support::{Browser, DATA_KEY_HEX, Node, PASSWORD, TestApp, browser_at};
+use crate::support::{Browser, DATA_KEY_HEX, Node, PASSWORD, TestApp, api_at, browser_at, signed_in_at};
 use accord_db::entities::{job, job_run};
 use accord_db::sea_orm::sea_query::Expr;
 use accord_db::sea_orm::{EntityTrait, PaginatorTrait};
@@ -65,7 +65,7 @@ both! {
         let cookie = Browser::session_cookie(&res).expect("a session cookie");
         b.get("/organisations?q=secret").await;
         let csrf = b.token();
-        let api = crate::support::Api { base: format!("{}/api/v1", node.url), token: token.clone(), client: reqwest::Client::new() };
+        let api = api_at(&node.url, &token);
         let (s, me) = api.get("/me").await;
         assert_eq!(s, StatusCode::OK, "{me}");
         let cases = format!("/redundancy/events/{}/cases", ev["id"]);
@@ -119,7 +119,7 @@ async fn two_nodes_share_sessions_and_split_the_jobs() {
     let b = Node::start(&app.database_url, "warn", &env).await;
 
     // A session made on one node works on the other; a form shown by one is taken by the other.
-    let on_a = app.signed_in_at(&a.url, "am@test.example").await;
+    let on_a = signed_in_at(&a.url, "am@test.example", PASSWORD).await;
     let page = on_a.get("/organisations/new").await;
     assert_eq!(page.status, StatusCode::OK);
     let on_b = Browser { base: b.url.clone(), client: on_a.client.clone(), csrf: std::sync::Mutex::new(on_a.token()) };
@@ -154,9 +154,6 @@ async fn two_nodes_share_sessions_and_split_the_jobs() {
             "round {round}: a job ran twice or not at all"
         );
     }
-    let nodes: std::collections::BTreeSet<String> =
-        job_run::Entity::find().all(&app.app.db.conn).await.unwrap().into_iter().map(|r| r.node).collect();
-    assert!(!nodes.is_empty());
     drop((a, b));
     app.finish().await;
 }

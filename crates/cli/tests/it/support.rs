@@ -53,24 +53,11 @@ pub struct Snapshot {
 impl Snapshot {
     /// A server over a fresh copy of the snapshot.
     pub async fn start(&self) -> TestApp {
-        match &self.backend {
-            Backend::Sqlite { dir } => {
-                let copy = std::env::temp_dir().join(unique("accord_test"));
-                std::fs::create_dir_all(&copy).unwrap();
-                std::fs::copy(dir.join("template.db"), copy.join("accord.db")).unwrap();
-                let url = format!("sqlite://{}/accord.db?mode=rwc", copy.display());
-                TestApp::start(url, Backend::Sqlite { dir: copy }).await
-            }
-            Backend::Postgres { admin_url, name } => {
-                let admin = Db::connect(admin_url, &DbOptions { max_connections: 1 }).await.unwrap();
-                let copy = unique("accord_test");
-                admin.conn.execute_unprepared(&format!("CREATE DATABASE {copy} TEMPLATE {name}")).await.unwrap();
-                admin.conn.close_by_ref().await.ok();
-                let mut url = url::Url::parse(admin_url).unwrap();
-                url.set_path(&format!("/{copy}"));
-                TestApp::start(url.to_string(), Backend::Postgres { admin_url: admin_url.clone(), name: copy }).await
-            }
-        }
+        let (url, backend) = match &self.backend {
+            Backend::Sqlite { dir } => Backend::sqlite("accord_test", Some(&dir.join("template.db"))),
+            Backend::Postgres { admin_url, name } => Backend::postgres(admin_url, "accord_test", Some(name)).await,
+        };
+        TestApp::start(url, backend).await
     }
 
     pub async fn remove(self) {
@@ -83,7 +70,36 @@ pub enum Backend {
     Postgres { admin_url: String, name: String },
 }
 
+/// The PostgreSQL server the tests make their databases on.
+fn admin_url() -> String {
+    std::env::var("ACCORD_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
 impl Backend {
+    /// A new SQLite database in a folder of its own: empty, or a copy of `template`.
+    fn sqlite(prefix: &str, template: Option<&std::path::Path>) -> (String, Backend) {
+        let dir = std::env::temp_dir().join(unique(prefix));
+        std::fs::create_dir_all(&dir).unwrap();
+        if let Some(t) = template {
+            std::fs::copy(t, dir.join("accord.db")).unwrap();
+        }
+        (format!("sqlite://{}/accord.db?mode=rwc", dir.display()), Backend::Sqlite { dir })
+    }
+
+    /// A new PostgreSQL database on `admin_url`'s server: empty, or a copy of `template`.
+    async fn postgres(admin_url: &str, prefix: &str, template: Option<&str>) -> (String, Backend) {
+        let admin = Db::connect(admin_url, &DbOptions { max_connections: 1 })
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL is needed for this test and did not answer at {admin_url}: {e}"));
+        let name = unique(prefix);
+        let from = template.map(|t| format!(" TEMPLATE {t}")).unwrap_or_default();
+        admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}{from}")).await.unwrap();
+        admin.conn.close_by_ref().await.ok();
+        let mut url = url::Url::parse(admin_url).unwrap();
+        url.set_path(&format!("/{name}"));
+        (url.to_string(), Backend::Postgres { admin_url: admin_url.to_owned(), name })
+    }
+
     async fn remove(&self) {
         match self {
             Backend::Sqlite { dir } => {
@@ -114,24 +130,13 @@ fn unique(prefix: &str) -> String {
 
 impl TestApp {
     pub async fn sqlite() -> TestApp {
-        let dir = std::env::temp_dir().join(unique("accord_test"));
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}/accord.db?mode=rwc", dir.display());
-        Self::start(url, Backend::Sqlite { dir }).await
+        let (url, backend) = Backend::sqlite("accord_test", None);
+        Self::start(url, backend).await
     }
 
     pub async fn postgres() -> TestApp {
-        let admin_url = std::env::var("ACCORD_TEST_POSTGRES_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let admin = Db::connect(&admin_url, &DbOptions { max_connections: 1 })
-            .await
-            .unwrap_or_else(|e| panic!("PostgreSQL is needed for this test and did not answer at {admin_url}: {e}"));
-        let name = unique("accord_test");
-        admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
-        admin.conn.close_by_ref().await.ok();
-        let mut url = url::Url::parse(&admin_url).unwrap();
-        url.set_path(&format!("/{name}"));
-        Self::start(url.to_string(), Backend::Postgres { admin_url, name }).await
+        let (url, backend) = Backend::postgres(&admin_url(), "accord_test", None).await;
+        Self::start(url, backend).await
     }
 
     /// A new database filled by `fill` once, from which each `Snapshot::start` makes a fresh
@@ -142,21 +147,9 @@ impl TestApp {
         F: AsyncFnOnce(&App),
     {
         let (url, backend) = if postgres {
-            let admin_url = std::env::var("ACCORD_TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let admin = Db::connect(&admin_url, &DbOptions { max_connections: 1 }).await.unwrap_or_else(|e| {
-                panic!("PostgreSQL is needed for this test and did not answer at {admin_url}: {e}")
-            });
-            let name = unique("accord_tmpl");
-            admin.conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
-            admin.conn.close_by_ref().await.ok();
-            let mut url = url::Url::parse(&admin_url).unwrap();
-            url.set_path(&format!("/{name}"));
-            (url.to_string(), Backend::Postgres { admin_url, name })
+            Backend::postgres(&admin_url(), "accord_tmpl", None).await
         } else {
-            let dir = std::env::temp_dir().join(unique("accord_tmpl"));
-            std::fs::create_dir_all(&dir).unwrap();
-            (format!("sqlite://{}/accord.db?mode=rwc", dir.display()), Backend::Sqlite { dir })
+            Backend::sqlite("accord_tmpl", None)
         };
         let db = Db::connect(&url, &DbOptions { max_connections: 4 }).await.expect("connect");
         db.migrate().await.expect("migrate");
@@ -250,26 +243,13 @@ impl TestApp {
         browser_at(&self.url)
     }
 
-    /// A browser signed in as `email` at another server on this test's database.
-    pub async fn signed_in_at(&self, url: &str, email: &str) -> Browser {
-        let b = browser_at(url);
-        let res = b.sign_in(email, PASSWORD).await;
-        assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign-in of {email} at {url} failed");
-        b.get("/").await;
-        b
-    }
-
     /// A browser signed in as `email`.
     pub async fn signed_in(&self, email: &str) -> Browser {
-        let b = self.browser();
-        let res = b.sign_in(email, PASSWORD).await;
-        assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign-in of {email} failed");
-        b.get("/").await;
-        b
+        signed_in_at(&self.url, email, PASSWORD).await
     }
 
     pub fn api(&self, token: &str) -> Api {
-        Api { base: format!("{}/api/v1", self.url), token: token.to_owned(), client: Client::new() }
+        api_at(&self.url, token)
     }
 
     /// Runs SQL directly (for tests that move time or check raw storage).
@@ -285,6 +265,26 @@ pub fn browser_at(url: &str) -> Browser {
         client: Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap(),
         csrf: std::sync::Mutex::new(String::new()),
     }
+}
+
+/// A browser signed in as `email` with `password` at the server at `url`.
+pub async fn signed_in_at(url: &str, email: &str, password: &str) -> Browser {
+    let b = browser_at(url);
+    let res = b.sign_in(email, password).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign-in of {email} at {url} failed");
+    b.get("/").await;
+    b
+}
+
+/// An API client of the server at `url`, with this bearer token.
+pub fn api_at(url: &str, token: &str) -> Api {
+    Api { base: format!("{url}/api/v1"), token: token.to_owned(), client: Client::new() }
+}
+
+/// The first column of the first row `sql` gives, as a number (`None` for no row or NULL).
+pub async fn scalar(c: &impl ConnectionTrait, sql: &str) -> Option<i64> {
+    let row = c.query_one_raw(accord_db::sea_orm::Statement::from_string(c.get_database_backend(), sql.to_owned()));
+    row.await.unwrap().and_then(|r| r.try_get_by_index(0).ok())
 }
 
 /// The hex form of the tests' data key, for `accord` processes started by a test.
