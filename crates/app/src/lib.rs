@@ -66,11 +66,13 @@ impl Default for AppConfig {
 pub struct App {
     pub db: Db,
     pub config: AppConfig,
+    /// The report counts kept between requests, while the records they count are unchanged.
+    pub counts: reports::CountCache,
 }
 
 impl App {
     pub fn new(db: Db, config: AppConfig) -> Self {
-        Self { db, config }
+        Self { db, config, counts: reports::CountCache::default() }
     }
 }
 

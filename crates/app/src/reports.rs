@@ -149,16 +149,134 @@ fn counting() -> &'static tokio::sync::Semaphore {
     PERMITS.get_or_init(|| tokio::sync::Semaphore::new(COUNTS_AT_ONCE))
 }
 
+/// How many counts a process keeps between requests: a national year's count holds a few
+/// megabytes, and a dashboard needs two (this year and last year to date).
+pub const COUNTS_KEPT: usize = 12;
+
+/// Counts kept between requests, each with the change stamp of the records it was made from
+/// ([`q::change_stamp`]): a count is used again only while no activity, request, agreement,
+/// activity type or organisation hierarchy it depends on has changed since, in this process or
+/// any other on the same database. Shared by the clones of an [`App`].
+#[derive(Debug, Clone, Default)]
+pub struct CountCache(std::sync::Arc<std::sync::Mutex<CacheState>>);
+
+#[derive(Debug, Default)]
+struct CacheState {
+    entries: Vec<Kept>,
+    clock: u64,
+}
+
+#[derive(Debug)]
+struct Kept {
+    scope: Scope,
+    window: Window,
+    unit: ReportUnit,
+    /// Whether the records outside the partner companies were counted too.
+    outside: bool,
+    stamp: i64,
+    counted: std::sync::Arc<Counted>,
+    used: u64,
+}
+
+impl CountCache {
+    fn state(&self) -> std::sync::MutexGuard<'_, CacheState> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The count kept for these arguments at `stamp`; one that counted the outside records too
+    /// serves a request that does not need them.
+    fn get(
+        &self,
+        scope: &Scope,
+        window: Window,
+        unit: ReportUnit,
+        outside: bool,
+        stamp: i64,
+    ) -> Option<std::sync::Arc<Counted>> {
+        let mut state = self.state();
+        state.clock += 1;
+        let now = state.clock;
+        let kept = state.entries.iter_mut().find(|k| {
+            k.stamp == stamp && k.window == window && k.unit == unit && (k.outside || !outside) && k.scope == *scope
+        })?;
+        kept.used = now;
+        Some(kept.counted.clone())
+    }
+
+    /// Keeps a count, replacing any older one for the same arguments and, when full, the one
+    /// used least recently.
+    fn put(
+        &self,
+        scope: &Scope,
+        window: Window,
+        unit: ReportUnit,
+        outside: bool,
+        stamp: i64,
+        counted: std::sync::Arc<Counted>,
+    ) {
+        let mut state = self.state();
+        state.clock += 1;
+        let now = state.clock;
+        state.entries.retain(|k| {
+            !(k.window == window && k.unit == unit && k.scope == *scope && (outside || !k.outside) && k.stamp <= stamp)
+        });
+        if state.entries.len() >= COUNTS_KEPT
+            && let Some(oldest) = state.entries.iter().enumerate().min_by_key(|(_, k)| k.used).map(|(i, _)| i)
+        {
+            state.entries.swap_remove(oldest);
+        }
+        state.entries.push(Kept { scope: scope.clone(), window, unit, outside, stamp, counted, used: now });
+    }
+
+    /// Forgets every count: the next request counts afresh (the benchmark times counts so).
+    pub fn clear(&self) {
+        self.state().entries.clear();
+    }
+
+    /// How many counts are kept.
+    pub fn len(&self) -> usize {
+        self.state().entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Counts the records of `scope` in `window`, organisations counted as `unit`.
-pub async fn count(app: &App, scope: &Scope, window: Window, unit: ReportUnit) -> Result<Counted> {
+pub async fn count(app: &App, scope: &Scope, window: Window, unit: ReportUnit) -> Result<std::sync::Arc<Counted>> {
     count_groups(app, scope, window, unit, true).await
 }
 
 /// The same, leaving the records outside the partner companies uncounted (`outside` false):
 /// for figures of the partner companies only, such as the targets', which then cost the
 /// covered organisations' records alone.
-async fn count_groups(app: &App, scope: &Scope, window: Window, unit: ReportUnit, outside: bool) -> Result<Counted> {
+///
+/// A count is kept ([`CountCache`]) with the change stamp read before it was made, and used
+/// again while the stamp is the same. Requests that find no count wait their turn; the first
+/// makes it, and those behind it find it kept.
+async fn count_groups(
+    app: &App,
+    scope: &Scope,
+    window: Window,
+    unit: ReportUnit,
+    outside: bool,
+) -> Result<std::sync::Arc<Counted>> {
+    let c = &app.db.conn;
+    let stamp = q::change_stamp(c, scope).await?;
+    if let Some(kept) = app.counts.get(scope, window, unit, outside, stamp) {
+        return Ok(kept);
+    }
     let _turn = counting().acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
+    if let Some(kept) = app.counts.get(scope, window, unit, outside, stamp) {
+        return Ok(kept);
+    }
+    let counted = std::sync::Arc::new(make_count(app, scope, window, unit, outside).await?);
+    app.counts.put(scope, window, unit, outside, stamp, counted.clone());
+    Ok(counted)
+}
+
+async fn make_count(app: &App, scope: &Scope, window: Window, unit: ReportUnit, outside: bool) -> Result<Counted> {
     let c = &app.db.conn;
     let types = TypeIndex::load(c).await?;
     let mut rows: Vec<String> = types.types.iter().map(|t| t.code.clone()).collect();
@@ -256,7 +374,12 @@ async fn roll_up<C: accord_db::sea_orm::ConnectionTrait>(c: &C, facts: &mut [Fac
 /// The records of a cell: the classified ones, and for the groups outside the partner
 /// companies also those counted in the database, read back for the list. The database's
 /// counts are not needed for a list, so they are not made.
-async fn cell_facts(app: &App, actor: &Actor, q: &ReportQuery, cell: &Cell) -> Result<(Counted, Vec<Fact>)> {
+async fn cell_facts(
+    app: &App,
+    actor: &Actor,
+    q: &ReportQuery,
+    cell: &Cell,
+) -> Result<(std::sync::Arc<Counted>, Vec<Fact>)> {
     require(can_view(actor))?;
     let (scope, _) = report_scope(app, actor, q.district.as_deref()).await?;
     let counted = count_groups(app, &scope, q.window()?, q.unit, false).await?;
@@ -1040,7 +1163,7 @@ impl TargetView {
 /// Counts of one window, kept while a page evaluates several targets.
 #[derive(Default)]
 pub struct Memo {
-    counted: HashMap<(Vec<i64>, Window, ReportUnit), Counted>,
+    counted: HashMap<(Vec<i64>, Window, ReportUnit), std::sync::Arc<Counted>>,
 }
 
 /// The value of a target on each of `days` (ascending), from its district's records.

@@ -151,6 +151,26 @@ pub async fn update_target<C: ConnectionTrait>(
     Ok(res.rows_affected == 1)
 }
 
+/// The change stamp of the records a count of `scope` is made from: the sum of the stamps of
+/// its districts and of row 0 (what every district depends on), kept by triggers (migration
+/// `m0011_report_changes`). It grows with every committed change to them, and a transaction
+/// that has not committed does not change what others read, so a count made after reading the
+/// stamp is at least as new as the stamp says.
+pub async fn change_stamp<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<i64, DbErr> {
+    let which = match scope {
+        Scope::All => "1 = 1".to_owned(),
+        Scope::Districts(ids) => {
+            let mut ids = ids.iter().map(|i| i.to_string()).collect::<Vec<_>>();
+            ids.push("0".to_owned());
+            format!("district_id IN ({})", ids.join(", "))
+        }
+    };
+    let backend = c.get_database_backend();
+    let sql = format!("SELECT CAST(COALESCE(SUM(stamp), 0) AS BIGINT) FROM report_changes WHERE {which}");
+    let row = c.query_one_raw(sea_orm::Statement::from_string(backend, sql)).await?;
+    Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0))
+}
+
 // ---- the partner report at scale: candidates in rows, everyone else counted in SQL ----
 
 /// `district_id IN (…)` for a raw statement: the ids are numbers, written out.

@@ -561,4 +561,68 @@ both! {
         let entries = accord_db::audit::list(&app.app.db.conn, &accord_db::Scope::All, &Default::default(), 1, 200).await.unwrap().0;
         assert!(entries.iter().filter(|e| e.entity == "kpi_target").count() >= 6, "every change is audited");
     }
+
+    async fn kept_counts_follow_every_change(app) {
+        prepare(app).await;
+        let system = Actor::system();
+        let north = accord_db::Scope::Districts(vec![app.district_id("north").await]);
+        let year = query(2022, None, ReportUnit::Holder);
+        let kept = |a: &accord_app::App| {
+            let (a, north, w) = (a.clone(), north.clone(), year.window().unwrap());
+            async move { rep::count(&a, &north, w, ReportUnit::Holder).await.unwrap() }
+        };
+        let system_ref = &system;
+        let report = |unit| async move {
+            rep::activity_report(&app.app, system_ref, &query(2022, None, unit), Lang::En).await.unwrap()
+        };
+        let first = kept(&app.app).await;
+        assert!(std::sync::Arc::ptr_eq(&first, &kept(&app.app).await), "unchanged records: the count is kept");
+        assert_eq!(report(ReportUnit::Holder).await.total.activities, 1193);
+
+        // Records of another district do not touch north's count.
+        for (kind, body) in [
+            (Kind::Organisations, "ref,name,level,parent_ref\nS-ONE,South One,company,\n"),
+            (Kind::Activities, "source_id,type,organisation_ref,start_date,end_date,citizen_ref,outcome\nS-1,work_placement,S-ONE,2022-05-01,,,ongoing\n"),
+        ] {
+            let r = import_file(&app.app, &system, kind, Some("south"), body.as_bytes(), "south.csv", false, |_| {}).await.unwrap();
+            assert!(r.errors.is_empty(), "{:?}", r.errors);
+        }
+        assert!(std::sync::Arc::ptr_eq(&first, &kept(&app.app).await), "south's records leave north's count kept");
+
+        // A second process on the same database keeps counts of its own; the stamps are in the
+        // database, so a write through the first is seen by the second.
+        let other = accord_app::App::new(app.app.db.clone(), Default::default());
+        let before = kept(&other).await;
+        let api = app.api(&app.token("manager@test.example").await);
+        let (status, v) = api
+            .send(Method::POST, "/activities", json!({"type": "work_placement", "organisation_ref": "P010", "start_date": "2022-06-01"}))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        let after = kept(&other).await;
+        assert!(!std::sync::Arc::ptr_eq(&before, &after), "a new activity: counted afresh in the other process");
+        assert_eq!(report(ReportUnit::Holder).await.total.activities, 1194);
+
+        // Each thing a count depends on, changed behind the application's back, is seen.
+        let changes: [(&str, &str); 5] = [
+            ("an activity's date", "UPDATE activities SET start_date = '2021-06-01' WHERE id = (SELECT MIN(a.id) FROM activities a JOIN organisations o ON o.id = a.organisation_id WHERE a.type = 'job_rotation' AND a.start_date BETWEEN '2022-01-01' AND '2022-12-31' AND o.ref LIKE 'P%')"),
+            ("an activity type", "UPDATE activity_types SET counts = false WHERE code = 'utility_job'"),
+            ("an agreement", "UPDATE agreements SET terminated_on = '2022-01-02', status = 'terminated' WHERE ref = 'A-P010'"),
+            ("an organisation's company", "UPDATE organisations SET parent_id = NULL WHERE ref = 'NETTO-S1'"),
+            ("a deleted request", "DELETE FROM recruitment_requests WHERE id = (SELECT MIN(r.id) FROM recruitment_requests r JOIN organisations o ON o.id = r.organisation_id WHERE r.received_date BETWEEN '2022-01-01' AND '2022-12-31' AND o.ref LIKE 'P%')"),
+        ];
+        let mut last = (report(ReportUnit::Holder).await, report(ReportUnit::Company).await);
+        for (what, sql) in changes {
+            let held = kept(&app.app).await;
+            app.sql(sql).await.unwrap();
+            assert!(!std::sync::Arc::ptr_eq(&held, &kept(&app.app).await), "{what}: counted afresh");
+            let now = (report(ReportUnit::Holder).await, report(ReportUnit::Company).await);
+            assert_ne!(
+                (&now.0.rows, &now.0.total, &now.1.total),
+                (&last.0.rows, &last.0.total, &last.1.total),
+                "{what}: the figures changed"
+            );
+            last = now;
+        }
+        assert!(app.app.counts.len() <= rep::COUNTS_KEPT);
+    }
 }

@@ -12,6 +12,7 @@ mod m0007_report_indexes;
 mod m0008_partnerships;
 mod m0009_redundancy;
 mod m0010_jobs;
+mod m0011_report_changes;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_partnerships::Migration),
             Box::new(m0009_redundancy::Migration),
             Box::new(m0010_jobs::Migration),
+            Box::new(m0011_report_changes::Migration),
         ]
     }
 }
