@@ -166,13 +166,38 @@ struct CacheState {
     clock: u64,
 }
 
-#[derive(Debug)]
-struct Kept {
+impl CacheState {
+    /// The next tick of the clock that orders the counts by last use.
+    fn tick(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
+    }
+}
+
+/// What a count was made for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CountKey {
     scope: Scope,
     window: Window,
     unit: ReportUnit,
     /// Whether the records outside the partner companies were counted too.
     outside: bool,
+}
+
+impl CountKey {
+    /// Whether a count made for `self` answers a request for `wanted`: the same records, and
+    /// the outside ones too if they are wanted.
+    fn serves(&self, wanted: &CountKey) -> bool {
+        self.window == wanted.window
+            && self.unit == wanted.unit
+            && (self.outside || !wanted.outside)
+            && self.scope == wanted.scope
+    }
+}
+
+#[derive(Debug)]
+struct Kept {
+    key: CountKey,
     stamp: i64,
     counted: std::sync::Arc<Counted>,
     used: u64,
@@ -183,49 +208,27 @@ impl CountCache {
         self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The count kept for these arguments at `stamp`; one that counted the outside records too
-    /// serves a request that does not need them.
-    fn get(
-        &self,
-        scope: &Scope,
-        window: Window,
-        unit: ReportUnit,
-        outside: bool,
-        stamp: i64,
-    ) -> Option<std::sync::Arc<Counted>> {
+    /// The count kept at `stamp` that serves `key`.
+    fn get(&self, key: &CountKey, stamp: i64) -> Option<std::sync::Arc<Counted>> {
         let mut state = self.state();
-        state.clock += 1;
-        let now = state.clock;
-        let kept = state.entries.iter_mut().find(|k| {
-            k.stamp == stamp && k.window == window && k.unit == unit && (k.outside || !outside) && k.scope == *scope
-        })?;
+        let now = state.tick();
+        let kept = state.entries.iter_mut().find(|k| k.stamp == stamp && k.key.serves(key))?;
         kept.used = now;
         Some(kept.counted.clone())
     }
 
-    /// Keeps a count, replacing any older one for the same arguments and, when full, the one
-    /// used least recently.
-    fn put(
-        &self,
-        scope: &Scope,
-        window: Window,
-        unit: ReportUnit,
-        outside: bool,
-        stamp: i64,
-        counted: std::sync::Arc<Counted>,
-    ) {
+    /// Keeps a count, replacing any older one it serves and, when full, the one used least
+    /// recently.
+    fn put(&self, key: CountKey, stamp: i64, counted: std::sync::Arc<Counted>) {
         let mut state = self.state();
-        state.clock += 1;
-        let now = state.clock;
-        state.entries.retain(|k| {
-            !(k.window == window && k.unit == unit && k.scope == *scope && (outside || !k.outside) && k.stamp <= stamp)
-        });
+        let now = state.tick();
+        state.entries.retain(|k| !(key.serves(&k.key) && k.stamp <= stamp));
         if state.entries.len() >= COUNTS_KEPT
             && let Some(oldest) = state.entries.iter().enumerate().min_by_key(|(_, k)| k.used).map(|(i, _)| i)
         {
             state.entries.swap_remove(oldest);
         }
-        state.entries.push(Kept { scope: scope.clone(), window, unit, outside, stamp, counted, used: now });
+        state.entries.push(Kept { key, stamp, counted, used: now });
     }
 
     /// Forgets every count: the next request counts afresh (the benchmark times counts so).
@@ -264,15 +267,16 @@ async fn count_groups(
 ) -> Result<std::sync::Arc<Counted>> {
     let c = &app.db.conn;
     let stamp = q::change_stamp(c, scope).await?;
-    if let Some(kept) = app.counts.get(scope, window, unit, outside, stamp) {
+    let key = CountKey { scope: scope.clone(), window, unit, outside };
+    if let Some(kept) = app.counts.get(&key, stamp) {
         return Ok(kept);
     }
     let _turn = counting().acquire().await.map_err(|e| AppError::Internal(e.to_string()))?;
-    if let Some(kept) = app.counts.get(scope, window, unit, outside, stamp) {
+    if let Some(kept) = app.counts.get(&key, stamp) {
         return Ok(kept);
     }
     let counted = std::sync::Arc::new(make_count(app, scope, window, unit, outside).await?);
-    app.counts.put(scope, window, unit, outside, stamp, counted.clone());
+    app.counts.put(key, stamp, counted.clone());
     Ok(counted)
 }
 

@@ -157,16 +157,15 @@ pub async fn update_target<C: ConnectionTrait>(
 /// that has not committed does not change what others read, so a count made after reading the
 /// stamp is at least as new as the stamp says.
 pub async fn change_stamp<C: ConnectionTrait>(c: &C, scope: &Scope) -> Result<i64, DbErr> {
-    let which = match scope {
-        Scope::All => "1 = 1".to_owned(),
-        Scope::Districts(ids) => {
-            let mut ids = ids.iter().map(|i| i.to_string()).collect::<Vec<_>>();
-            ids.push("0".to_owned());
-            format!("district_id IN ({})", ids.join(", "))
-        }
+    let with_shared = match scope {
+        Scope::All => Scope::All,
+        Scope::Districts(ids) => Scope::Districts(ids.iter().copied().chain([0]).collect()),
     };
     let backend = c.get_database_backend();
-    let sql = format!("SELECT CAST(COALESCE(SUM(stamp), 0) AS BIGINT) FROM report_changes WHERE {which}");
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM(stamp), 0) AS BIGINT) FROM report_changes WHERE {}",
+        scope_sql(&with_shared, "district_id")
+    );
     let row = c.query_one_raw(sea_orm::Statement::from_string(backend, sql)).await?;
     Ok(row.map(|r| r.try_get_by_index::<i64>(0)).transpose()?.unwrap_or(0))
 }
