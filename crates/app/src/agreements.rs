@@ -1143,14 +1143,27 @@ pub async fn list(
 /// Active agreements due for review (or ending) within the window: all of them for the
 /// secretariat, the actor's own when `mine`.
 pub async fn review_due(app: &App, actor: &Actor, mine: bool, paging: Paging) -> Result<Page<AgreementView>> {
+    list(app, actor, &review_filter(actor, mine)?, AgreementSort::Review, paging).await
+}
+
+/// How many agreements [`review_due`] lists, without reading them: for the dashboard and the
+/// home page.
+pub async fn review_due_count(app: &App, actor: &Actor, mine: bool) -> Result<u64> {
+    require(can_view(actor))?;
+    let filter = review_filter(actor, mine)?;
+    q::count_agreements(&app.db.conn, &actor.scope(), &filter)
+        .await?
+        .map_err(|code| AppError::field("phase", code, filter.phase.as_deref()))
+}
+
+fn review_filter(actor: &Actor, mine: bool) -> Result<AgreementFilter> {
     let today = Utc::now().date_naive();
-    let filter = AgreementFilter {
+    Ok(AgreementFilter {
         review_due_by: Some(today + Duration::days(REVIEW_WINDOW_DAYS)),
         account_manager_id: if mine { Some(actor.user_id.ok_or(AppError::Forbidden)?) } else { None },
         today,
         ..Default::default()
-    };
-    list(app, actor, &filter, AgreementSort::Review, paging).await
+    })
 }
 
 /// The agreements held by or covering an organisation, for its page.

@@ -666,7 +666,7 @@ pub async fn import_records(
     txn.commit().await?;
     report.import_id = Some(import_id);
     if report.added + report.updated > 10_000 {
-        app.db.analyze().await?;
+        app.db.analyze_table(table).await?;
     }
     Ok(report)
 }

@@ -132,6 +132,24 @@ pub struct Counted {
     pub bulk: Vec<q::BulkCount>,
     pub types: TypeIndex,
     scope: Scope,
+    /// Each group's tally, by the group's place in [`Group`].
+    tallies: [std::sync::OnceLock<Tally>; 4],
+    planned: std::sync::OnceLock<u64>,
+}
+
+/// A group's rows and total, in the report's order, before any label is put on them.
+#[derive(Debug, Clone)]
+struct Tally {
+    rows: Vec<RowTally>,
+    total: Totals,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RowTally {
+    row: u16,
+    activities: u64,
+    organisations: u64,
+    hires: u64,
 }
 
 /// The end of `day` in UTC: what was recorded by then counts as known on that day.
@@ -362,7 +380,17 @@ async fn make_count(app: &App, scope: &Scope, window: Window, unit: ReportUnit, 
     if unit == ReportUnit::Company {
         roll_up(c, &mut facts).await?;
     }
-    Ok(Counted { window, unit, rows, facts, bulk, types, scope: scope.clone() })
+    Ok(Counted {
+        window,
+        unit,
+        rows,
+        facts,
+        bulk,
+        types,
+        scope: scope.clone(),
+        tallies: Default::default(),
+        planned: Default::default(),
+    })
 }
 
 /// Counts each fact for the company its organisation rolls up to.
@@ -474,7 +502,30 @@ impl Counted {
     /// The rows of a group: each row's records, organisations and hires, and the total. The
     /// groups outside the partner companies add what was counted in the database; its
     /// organisations are none of the classified records' (see `candidates_sql`).
+    /// A group's tally is worked out on first use and kept with the count: a kept count
+    /// serves each later view without walking its records again.
     pub fn summary(&self, group: Group, lang: Lang) -> (Vec<ReportRow>, Totals) {
+        let tally = self.tallies[group as usize].get_or_init(|| self.tally(group));
+        let request_row = (self.rows.len() - 1) as u16;
+        let rows = tally
+            .rows
+            .iter()
+            .map(|t| {
+                let code = self.rows[t.row as usize].clone();
+                let is_request = t.row == request_row;
+                ReportRow {
+                    label: if is_request { request_label(lang).to_owned() } else { self.types.label(&code, lang) },
+                    r#type: code,
+                    activities: t.activities,
+                    organisations: t.organisations,
+                    hires: (is_request && group != Group::Outside).then_some(t.hires),
+                }
+            })
+            .collect();
+        (rows, tally.total)
+    }
+
+    fn tally(&self, group: Group) -> Tally {
         let mut per: HashMap<u16, (u64, HashSet<i64>, u64, u64)> = HashMap::new();
         let mut units = HashSet::new();
         let mut total = 0u64;
@@ -509,18 +560,25 @@ impl Counted {
             .into_iter()
             .map(|k| {
                 let (n, u, hires, more) = &per[&k];
-                let code = self.rows[k as usize].clone();
-                let is_request = k == request_row;
-                ReportRow {
-                    label: if is_request { request_label(lang).to_owned() } else { self.types.label(&code, lang) },
-                    r#type: code,
-                    activities: *n,
-                    organisations: u.len() as u64 + more,
-                    hires: (is_request && group != Group::Outside).then_some(*hires),
-                }
+                RowTally { row: k, activities: *n, organisations: u.len() as u64 + more, hires: *hires }
             })
             .collect();
-        (rows, Totals { activities: total, organisations: units.len() as u64 + more_units })
+        Tally { rows, total: Totals { activities: total, organisations: units.len() as u64 + more_units } }
+    }
+
+    /// Organisations with partner activity being planned and none started by the cut-off day;
+    /// worked out once, as the tallies are.
+    fn planned(&self) -> u64 {
+        *self.planned.get_or_init(|| {
+            let started = self.units_by(Group::Partner, self.window.cutoff);
+            let planned: HashSet<i64> = self
+                .facts
+                .iter()
+                .filter(|f| f.group == Group::Planned && !started.contains(&f.unit))
+                .map(|f| f.unit)
+                .collect();
+            planned.len() as u64
+        })
     }
 
     /// Distinct organisations of a group with a record dated on or before `day`.
@@ -717,13 +775,6 @@ fn build_report(q: &ReportQuery, counted: &Counted, lang: Lang) -> ActivityRepor
     let (rows, total) = counted.summary(Group::Partner, lang);
     let (outside_rows, outside_total) = counted.summary(Group::Outside, lang);
     let (_, not_counted) = counted.summary(Group::NotCounted, lang);
-    let started = counted.units_by(Group::Partner, counted.window.cutoff);
-    let planned: HashSet<i64> = counted
-        .facts
-        .iter()
-        .filter(|f| f.group == Group::Planned && !started.contains(&f.unit))
-        .map(|f| f.unit)
-        .collect();
     ActivityReport {
         year: q.year,
         as_of: q.as_of,
@@ -731,11 +782,7 @@ fn build_report(q: &ReportQuery, counted: &Counted, lang: Lang) -> ActivityRepor
         unit: q.unit.as_str().to_owned(),
         rows,
         total,
-        status: Status {
-            date: counted.window.cutoff,
-            organisations: total.organisations,
-            planned: planned.len() as u64,
-        },
+        status: Status { date: counted.window.cutoff, organisations: total.organisations, planned: counted.planned() },
         outside: Outside { rows: outside_rows, total: outside_total },
         not_counted,
     }
@@ -1501,21 +1548,21 @@ pub async fn dashboard(
     let last_c = count(app, &scope, last_q.window()?, last_q.unit).await?;
     let this_year = build_report(&this_q, &this_c, lang);
     let last_year = build_report(&last_q, &last_c, lang);
+    let kinds = partnership_kinds();
     let flow = |from: NaiveDate, to: NaiveDate| {
-        let scope = scope.clone();
+        let (scope, kinds) = (scope.clone(), kinds.clone());
         async move {
+            let c = &app.db.conn;
             Ok::<_, AppError>(AgreementFlow {
-                started: agreement_ids(app, &scope, AgreementSet::Started(from, to)).await?.len() as u64,
-                terminated: agreement_ids(app, &scope, AgreementSet::Terminated(from, to)).await?.len() as u64,
+                started: q::count_agreements_started_or_terminated(c, &scope, &kinds, from, to, false).await?,
+                terminated: q::count_agreements_started_or_terminated(c, &scope, &kinds, from, to, true).await?,
             })
         }
     };
     let agreements_this_year = flow(this_q.window()?.from, today).await?;
     let agreements_last_year = flow(last_q.window()?.from, year_earlier(today)).await?;
     let follow_ups = FollowUps {
-        agreements_to_review: crate::agreements::review_due(app, actor, false, Paging::new(Some(1), Some(1)))
-            .await?
-            .total,
+        agreements_to_review: crate::agreements::review_due_count(app, actor, false).await?,
         my_follow_ups: dir::my_follow_ups(app, actor).await?.len() as u64,
     };
     let rows = q::targets(&app.db.conn, &scope, d.as_ref().map(|d| d.id), false).await?;

@@ -167,6 +167,20 @@ fn filtered(
     Ok(q)
 }
 
+/// The agreements that match the filter, with the search's holders looked up first where
+/// that is faster ([`holder_ids`]); `Err` names an unknown phase.
+async fn matching<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &AgreementFilter,
+) -> Result<Result<sea_orm::Select<agreement::Entity>, &'static str>, DbErr> {
+    let holders = match f.q.as_deref() {
+        Some(text) => holder_ids(c, scope, text).await?,
+        None => None,
+    };
+    Ok(filtered(c.get_database_backend(), scope, f, holders.as_deref()))
+}
+
 /// One page of agreements and how many match in all; `Err` names an unknown phase.
 pub async fn list_agreements<C: ConnectionTrait>(
     c: &C,
@@ -177,11 +191,7 @@ pub async fn list_agreements<C: ConnectionTrait>(
     per_page: u64,
 ) -> Result<Result<(Vec<agreement::Model>, u64), &'static str>, DbErr> {
     use agreement::Column as A;
-    let holders = match f.q.as_deref() {
-        Some(text) => holder_ids(c, scope, text).await?,
-        None => None,
-    };
-    let q = match filtered(c.get_database_backend(), scope, f, holders.as_deref()) {
+    let q = match matching(c, scope, f).await? {
         Ok(q) => q,
         Err(code) => return Ok(Err(code)),
     };
@@ -202,6 +212,18 @@ pub async fn list_agreements<C: ConnectionTrait>(
     };
     let rows = q.offset(page.saturating_sub(1) * per_page).limit(per_page).all(c).await?;
     Ok(Ok((rows, total)))
+}
+
+/// How many agreements match, without reading any of them; `Err` names an unknown phase.
+pub async fn count_agreements<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &AgreementFilter,
+) -> Result<Result<u64, &'static str>, DbErr> {
+    match matching(c, scope, f).await? {
+        Ok(q) => Ok(Ok(q.count(c).await?)),
+        Err(code) => Ok(Err(code)),
+    }
 }
 
 /// Every agreement the scope covers, in id order (for export).

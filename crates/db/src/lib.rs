@@ -224,6 +224,19 @@ impl Db {
         self.conn.execute_unprepared(sql).await.map(|_| ())
     }
 
+    /// Refreshes one table's planner statistics after a bulk write to it: only that table's,
+    /// not the whole database's as [`Db::analyze`] does. (SQLite's `analysis_limit` would make
+    /// it quicker still, but its sampled row counts per district came out 40 times too low on
+    /// the national data set.) On PostgreSQL the vacuum also marks the new pages all-visible,
+    /// for index-only counts.
+    pub async fn analyze_table(&self, table: &str) -> Result<(), DbErr> {
+        if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            return Err(DbErr::Custom(format!("not a table name: {table}")));
+        }
+        let sql = if self.is_sqlite() { format!("ANALYZE {table}") } else { format!("VACUUM ANALYZE {table}") };
+        self.conn.execute_unprepared(&sql).await.map(|_| ())
+    }
+
     /// Answers when the database does.
     pub async fn ping(&self) -> Result<(), DbErr> {
         self.conn.execute_unprepared("SELECT 1").await.map(|_| ())

@@ -6,7 +6,9 @@
 use crate::entities::{activity, agreement, kpi_target, organisation, recruitment_request};
 use crate::scope::{self, Scope};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use std::collections::HashMap;
 
 /// An activity as a report counts it.
@@ -97,18 +99,43 @@ pub async fn agreements_started_or_terminated<C: ConnectionTrait>(
     to: NaiveDate,
     terminated: bool,
 ) -> Result<Vec<i64>, DbErr> {
+    started_or_terminated(scope, kinds, from, to, terminated)
+        .select_only()
+        .column(agreement::Column::Id)
+        .order_by_asc(agreement::Column::Id)
+        .into_tuple()
+        .all(c)
+        .await
+}
+
+/// How many agreements [`agreements_started_or_terminated`] finds, without reading them.
+pub async fn count_agreements_started_or_terminated<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    kinds: &[&str],
+    from: NaiveDate,
+    to: NaiveDate,
+    terminated: bool,
+) -> Result<u64, DbErr> {
+    started_or_terminated(scope, kinds, from, to, terminated).count(c).await
+}
+
+fn started_or_terminated(
+    scope: &Scope,
+    kinds: &[&str],
+    from: NaiveDate,
+    to: NaiveDate,
+    terminated: bool,
+) -> sea_orm::Select<agreement::Entity> {
     use agreement::Column as G;
     let q = scope::find::<agreement::Entity>(scope)
-        .select_only()
-        .column(G::Id)
         .filter(G::Status.ne("draft"))
         .filter(G::Kind.is_in(kinds.iter().copied()));
-    let q = if terminated {
+    if terminated {
         q.filter(G::Status.eq("terminated")).filter(G::TerminatedOn.between(from, to))
     } else {
         q.filter(G::StartDate.between(from, to))
-    };
-    q.order_by_asc(G::Id).into_tuple().all(c).await
+    }
 }
 
 // ---- KPI targets ----

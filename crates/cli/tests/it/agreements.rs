@@ -530,6 +530,13 @@ both! {
             assert_eq!(s, StatusCode::OK, "{query}: {v}");
             assert_eq!(refs(&v), expected, "{query}");
         }
+        // The dashboard's and the home page's count of agreements due for review is the list's.
+        let am = actor(app, "am@test.example").await;
+        for mine in [false, true] {
+            let listed = ag::review_due(&app.app, &am, mine, accord_app::Paging::new(Some(1), Some(50))).await.unwrap();
+            assert_eq!(listed.items.len(), 1, "mine {mine}");
+            assert_eq!(ag::review_due_count(&app.app, &am, mine).await.unwrap(), listed.total, "mine {mine}");
+        }
         let site_id = got["sites"][0]["id"].as_i64().unwrap();
         let (_, v) = api.get(&format!("/agreements?organisation_id={site_id}")).await;
         assert_eq!(refs(&v), ["AGR-API-1"], "covering a site counts");

@@ -97,6 +97,14 @@ both! {
             }
         }
         assert_eq!(count(app, "activities").await, 0);
+        // After a large import the imported table's statistics are refreshed, and only a
+        // table's name is taken.
+        for table in ["activities", "recruitment_requests"] {
+            app.app.db.analyze_table(table).await.unwrap();
+        }
+        let err = app.app.db.analyze_table("activities; DROP TABLE activities").await.unwrap_err();
+        assert!(err.to_string().contains("not a table name"), "{err}");
+        assert_eq!(count(app, "activities").await, 0);
     }
 
     async fn a_bad_activities_file_names_every_bad_line_and_writes_nothing(app) {

@@ -439,6 +439,17 @@ both! {
         let (status, v) = api.get("/dashboard").await;
         assert_eq!(status, StatusCode::OK, "{v}");
         assert!(v["by_type"].is_array() && v["follow_ups"]["agreements_to_review"].is_u64());
+        // The agreements started and terminated are counted as the lists behind them hold.
+        let system = Actor::system();
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        let dash = rep::dashboard(&app.app, &system, None, day("2022-12-31"), Lang::En).await.unwrap();
+        for (flow, from, to) in [(dash.agreements_this_year, "2022-01-01", "2022-12-31"), (dash.agreements_last_year, "2021-01-01", "2021-12-31")] {
+            let (from, to) = (day(from), day(to));
+            let started = rep::agreements_behind(&app.app, &system, None, rep::AgreementSet::Started(from, to)).await.unwrap();
+            let ended = rep::agreements_behind(&app.app, &system, None, rep::AgreementSet::Terminated(from, to)).await.unwrap();
+            assert_eq!((flow.started, flow.terminated), (started.len() as u64, ended.len() as u64), "{from}");
+        }
+        assert!(dash.agreements_this_year.started + dash.agreements_last_year.started > 0, "the data set starts agreements");
 
         let page = b.get("/reports/committee?year=2022&lang=da").await;
         assert_eq!(page.status, StatusCode::OK);

@@ -13,6 +13,7 @@ mod m0008_partnerships;
 mod m0009_redundancy;
 mod m0010_jobs;
 mod m0011_report_changes;
+mod m0012_agreement_dates;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_redundancy::Migration),
             Box::new(m0010_jobs::Migration),
             Box::new(m0011_report_changes::Migration),
+            Box::new(m0012_agreement_dates::Migration),
         ]
     }
 }

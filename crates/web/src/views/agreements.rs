@@ -1718,8 +1718,7 @@ pub async fn review_count(state: &AppState, actor: &Actor) -> WebResult<Option<u
     if !(actor.has(Role::AccountManager) || actor.has(Role::Secretariat)) || !ag::can_view(actor) {
         return Ok(None);
     }
-    let page = ag::review_due(&state.app, actor, mine_by_default(actor), Paging::new(Some(1), Some(1))).await?;
-    Ok(Some(page.total))
+    Ok(Some(ag::review_due_count(&state.app, actor, mine_by_default(actor)).await?))
 }
 
 #[cfg(test)]
