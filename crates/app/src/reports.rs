@@ -182,6 +182,26 @@ pub struct CountCache(std::sync::Arc<std::sync::Mutex<CacheState>>);
 struct CacheState {
     entries: Vec<Kept>,
     clock: u64,
+    /// The dashboard's agreement figures, newest last, each with the stamp of row 0.
+    figures: Vec<(FiguresKey, i64, AgreementFigures)>,
+}
+
+/// What the dashboard's agreement figures were counted for: the report's scope (the flows),
+/// the user's (the agreements due for review), and the day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FiguresKey {
+    scope: Scope,
+    seen: Scope,
+    today: NaiveDate,
+    /// The day the review window is counted from, which is always the clock's.
+    review_day: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AgreementFigures {
+    this_year: AgreementFlow,
+    last_year: AgreementFlow,
+    to_review: u64,
 }
 
 impl CacheState {
@@ -251,7 +271,22 @@ impl CountCache {
 
     /// Forgets every count: the next request counts afresh (the benchmark times counts so).
     pub fn clear(&self) {
-        self.state().entries.clear();
+        let mut state = self.state();
+        state.entries.clear();
+        state.figures.clear();
+    }
+
+    fn get_figures(&self, key: &FiguresKey, stamp: i64) -> Option<AgreementFigures> {
+        self.state().figures.iter().find(|(k, s, _)| *s == stamp && k == key).map(|(_, _, f)| *f)
+    }
+
+    fn put_figures(&self, key: FiguresKey, stamp: i64, figures: AgreementFigures) {
+        let mut state = self.state();
+        state.figures.retain(|(k, s, _)| !(k == &key && *s <= stamp));
+        if state.figures.len() >= COUNTS_KEPT {
+            state.figures.remove(0);
+        }
+        state.figures.push((key, stamp, figures));
     }
 
     /// How many counts are kept.
@@ -1548,21 +1583,9 @@ pub async fn dashboard(
     let last_c = count(app, &scope, last_q.window()?, last_q.unit).await?;
     let this_year = build_report(&this_q, &this_c, lang);
     let last_year = build_report(&last_q, &last_c, lang);
-    let kinds = partnership_kinds();
-    let flow = |from: NaiveDate, to: NaiveDate| {
-        let (scope, kinds) = (scope.clone(), kinds.clone());
-        async move {
-            let c = &app.db.conn;
-            Ok::<_, AppError>(AgreementFlow {
-                started: q::count_agreements_started_or_terminated(c, &scope, &kinds, from, to, false).await?,
-                terminated: q::count_agreements_started_or_terminated(c, &scope, &kinds, from, to, true).await?,
-            })
-        }
-    };
-    let agreements_this_year = flow(this_q.window()?.from, today).await?;
-    let agreements_last_year = flow(last_q.window()?.from, year_earlier(today)).await?;
+    let figures = agreement_figures(app, actor, &scope, this_q.window()?.from, last_q.window()?.from, today).await?;
     let follow_ups = FollowUps {
-        agreements_to_review: crate::agreements::review_due_count(app, actor, false).await?,
+        agreements_to_review: figures.to_review,
         my_follow_ups: dir::my_follow_ups(app, actor).await?.len() as u64,
     };
     let rows = q::targets(&app.db.conn, &scope, d.as_ref().map(|d| d.id), false).await?;
@@ -1586,13 +1609,52 @@ pub async fn dashboard(
         by_type: compare(&this_year, &last_year),
         conversion_this_year: conversion(&this_c),
         conversion_last_year: conversion(&last_c),
-        agreements_this_year,
-        agreements_last_year,
+        agreements_this_year: figures.this_year,
+        agreements_last_year: figures.last_year,
         this_year,
         last_year,
         follow_ups,
         targets,
     })
+}
+
+/// The dashboard's agreement figures: the partnership agreements started and terminated this
+/// year and last year to the same day, and those due for review. Kept ([`CountCache`]) while
+/// row 0 of the change stamps, which every change to an agreement moves, stays the same.
+async fn agreement_figures(
+    app: &App,
+    actor: &Actor,
+    scope: &Scope,
+    this_from: NaiveDate,
+    last_from: NaiveDate,
+    today: NaiveDate,
+) -> Result<AgreementFigures> {
+    let c = &app.db.conn;
+    // The same permission the review list asks for, before anything kept is handed out.
+    require(crate::agreements::can_view(actor))?;
+    let review_day = Utc::now().date_naive();
+    let key = FiguresKey { scope: scope.clone(), seen: actor.scope(), today, review_day };
+    let stamp = q::change_stamp(c, &Scope::Districts(vec![])).await?;
+    if let Some(kept) = app.counts.get_figures(&key, stamp) {
+        return Ok(kept);
+    }
+    let kinds = partnership_kinds();
+    let flow = |from: NaiveDate, to: NaiveDate| {
+        let kinds = &kinds;
+        async move {
+            Ok::<_, AppError>(AgreementFlow {
+                started: q::count_agreements_started_or_terminated(c, scope, kinds, from, to, false).await?,
+                terminated: q::count_agreements_started_or_terminated(c, scope, kinds, from, to, true).await?,
+            })
+        }
+    };
+    let figures = AgreementFigures {
+        this_year: flow(this_from, today).await?,
+        last_year: flow(last_from, year_earlier(today)).await?,
+        to_review: crate::agreements::review_due_count(app, actor, false).await?,
+    };
+    app.counts.put_figures(key, stamp, figures);
+    Ok(figures)
 }
 
 // ---- the committee report ----

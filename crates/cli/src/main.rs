@@ -20,9 +20,10 @@ struct Cli {
     /// Database: sqlite://PATH?mode=rwc (embedded) or postgres://USER@HOST/DB.
     #[arg(long, env = "ACCORD_DATABASE_URL", default_value = "sqlite://data/accord.db?mode=rwc", global = true)]
     database_url: String,
-    /// Most database connections this process opens.
-    #[arg(long, env = "ACCORD_DB_MAX_CONNECTIONS", default_value_t = 16, global = true)]
-    db_max_connections: u32,
+    /// Most database connections this process opens [default: 16 for PostgreSQL; for SQLite
+    /// twice the cores, at least 4].
+    #[arg(long, env = "ACCORD_DB_MAX_CONNECTIONS", global = true)]
+    db_max_connections: Option<u32>,
     /// Log format: text or json.
     #[arg(long, env = "ACCORD_LOG_FORMAT", default_value = "text", global = true)]
     log_format: String,
@@ -384,7 +385,7 @@ fn app_config(cli: &Cli, demo: bool) -> Result<(AppConfig, Option<config::KeySou
 }
 
 async fn open(cli: &Cli, config: AppConfig) -> Result<App> {
-    let db = Db::connect(&cli.database_url, &DbOptions { max_connections: cli.db_max_connections })
+    let db = Db::connect(&cli.database_url, &DbOptions::for_url(&cli.database_url, cli.db_max_connections))
         .await
         .with_context(|| format!("cannot open the database {}", accord_db::redact_url(&cli.database_url)))?;
     db.migrate().await.context("cannot apply the database migrations")?;

@@ -66,6 +66,26 @@ impl Default for DbOptions {
     }
 }
 
+impl DbOptions {
+    /// The pool for `url`, `max_connections` when the operator chose it. Otherwise 16 for
+    /// PostgreSQL, and for SQLite twice the cores, at least 4: each SQLite connection runs its
+    /// statements on a thread of its own, so connections beyond what the cores can run add
+    /// threads, each with its own page cache and memory arena, and no throughput (on two
+    /// cores, 4 connections served the same requests per second as 16 with 144 MB resident
+    /// instead of 203 MB, docs/benchmarks.md).
+    pub fn for_url(url: &str, max_connections: Option<u32>) -> DbOptions {
+        let max_connections = max_connections.unwrap_or_else(|| {
+            if url.starts_with("sqlite:") {
+                let cores = std::thread::available_parallelism().map(|n| n.get() as u32).unwrap_or(2);
+                (2 * cores).clamp(4, 16)
+            } else {
+                DbOptions::default().max_connections
+            }
+        });
+        DbOptions { max_connections }
+    }
+}
+
 /// A handle on the database: cheap to clone, shared by every request.
 #[derive(Clone, Debug)]
 pub struct Db {
