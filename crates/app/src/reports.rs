@@ -537,6 +537,7 @@ impl Counted {
     /// The rows of a group: each row's records, organisations and hires, and the total. The
     /// groups outside the partner companies add what was counted in the database; its
     /// organisations are none of the classified records' (see `candidates_sql`).
+    ///
     /// A group's tally is worked out on first use and kept with the count: a kept count
     /// serves each later view without walking its records again.
     pub fn summary(&self, group: Group, lang: Lang) -> (Vec<ReportRow>, Totals) {
