@@ -180,10 +180,54 @@ pub struct CountCache(std::sync::Arc<std::sync::Mutex<CacheState>>);
 
 #[derive(Debug, Default)]
 struct CacheState {
-    entries: Vec<Kept>,
+    counts: Shelf<CountKey, std::sync::Arc<Counted>>,
+    /// The dashboard's agreement figures, each with the stamp of row 0.
+    figures: Shelf<FiguresKey, AgreementFigures>,
     clock: u64,
-    /// The dashboard's agreement figures, newest last, each with the stamp of row 0.
-    figures: Vec<(FiguresKey, i64, AgreementFigures)>,
+}
+
+/// A key that says which requests what was kept for it answers.
+trait Serves {
+    fn serves(&self, wanted: &Self) -> bool;
+}
+
+#[derive(Debug)]
+struct Kept<K, V> {
+    key: K,
+    stamp: i64,
+    value: V,
+    used: u64,
+}
+
+/// What is kept of one kind, at most [`COUNTS_KEPT`], each with the stamp it was made at.
+#[derive(Debug)]
+struct Shelf<K, V>(Vec<Kept<K, V>>);
+
+impl<K, V> Default for Shelf<K, V> {
+    fn default() -> Self {
+        Shelf(Vec::new())
+    }
+}
+
+impl<K: Serves, V: Clone> Shelf<K, V> {
+    /// What is kept at `stamp` that serves `key`, marked used at `now`.
+    fn get(&mut self, key: &K, stamp: i64, now: u64) -> Option<V> {
+        let kept = self.0.iter_mut().find(|k| k.stamp == stamp && k.key.serves(key))?;
+        kept.used = now;
+        Some(kept.value.clone())
+    }
+
+    /// Keeps `value`, replacing anything older it serves and, when full, what was used least
+    /// recently.
+    fn put(&mut self, key: K, stamp: i64, value: V, now: u64) {
+        self.0.retain(|k| !(key.serves(&k.key) && k.stamp <= stamp));
+        if self.0.len() >= COUNTS_KEPT
+            && let Some(oldest) = self.0.iter().enumerate().min_by_key(|(_, k)| k.used).map(|(i, _)| i)
+        {
+            self.0.swap_remove(oldest);
+        }
+        self.0.push(Kept { key, stamp, value, used: now });
+    }
 }
 
 /// What the dashboard's agreement figures were counted for: the report's scope (the flows),
@@ -195,6 +239,12 @@ struct FiguresKey {
     today: NaiveDate,
     /// The day the review window is counted from, which is always the clock's.
     review_day: NaiveDate,
+}
+
+impl Serves for FiguresKey {
+    fn serves(&self, wanted: &FiguresKey) -> bool {
+        self == wanted
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,7 +272,7 @@ struct CountKey {
     outside: bool,
 }
 
-impl CountKey {
+impl Serves for CountKey {
     /// Whether a count made for `self` answers a request for `wanted`: the same records, and
     /// the outside ones too if they are wanted.
     fn serves(&self, wanted: &CountKey) -> bool {
@@ -231,14 +281,6 @@ impl CountKey {
             && (self.outside || !wanted.outside)
             && self.scope == wanted.scope
     }
-}
-
-#[derive(Debug)]
-struct Kept {
-    key: CountKey,
-    stamp: i64,
-    counted: std::sync::Arc<Counted>,
-    used: u64,
 }
 
 impl CountCache {
@@ -250,9 +292,7 @@ impl CountCache {
     fn get(&self, key: &CountKey, stamp: i64) -> Option<std::sync::Arc<Counted>> {
         let mut state = self.state();
         let now = state.tick();
-        let kept = state.entries.iter_mut().find(|k| k.stamp == stamp && k.key.serves(key))?;
-        kept.used = now;
-        Some(kept.counted.clone())
+        state.counts.get(key, stamp, now)
     }
 
     /// Keeps a count, replacing any older one it serves and, when full, the one used least
@@ -260,38 +300,31 @@ impl CountCache {
     fn put(&self, key: CountKey, stamp: i64, counted: std::sync::Arc<Counted>) {
         let mut state = self.state();
         let now = state.tick();
-        state.entries.retain(|k| !(key.serves(&k.key) && k.stamp <= stamp));
-        if state.entries.len() >= COUNTS_KEPT
-            && let Some(oldest) = state.entries.iter().enumerate().min_by_key(|(_, k)| k.used).map(|(i, _)| i)
-        {
-            state.entries.swap_remove(oldest);
-        }
-        state.entries.push(Kept { key, stamp, counted, used: now });
+        state.counts.put(key, stamp, counted, now);
     }
 
     /// Forgets every count: the next request counts afresh (the benchmark times counts so).
     pub fn clear(&self) {
         let mut state = self.state();
-        state.entries.clear();
-        state.figures.clear();
+        state.counts.0.clear();
+        state.figures.0.clear();
     }
 
     fn get_figures(&self, key: &FiguresKey, stamp: i64) -> Option<AgreementFigures> {
-        self.state().figures.iter().find(|(k, s, _)| *s == stamp && k == key).map(|(_, _, f)| *f)
+        let mut state = self.state();
+        let now = state.tick();
+        state.figures.get(key, stamp, now)
     }
 
     fn put_figures(&self, key: FiguresKey, stamp: i64, figures: AgreementFigures) {
         let mut state = self.state();
-        state.figures.retain(|(k, s, _)| !(k == &key && *s <= stamp));
-        if state.figures.len() >= COUNTS_KEPT {
-            state.figures.remove(0);
-        }
-        state.figures.push((key, stamp, figures));
+        let now = state.tick();
+        state.figures.put(key, stamp, figures, now);
     }
 
     /// How many counts are kept.
     pub fn len(&self) -> usize {
-        self.state().entries.len()
+        self.state().counts.0.len()
     }
 
     pub fn is_empty(&self) -> bool {
