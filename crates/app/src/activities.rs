@@ -3,10 +3,9 @@
 
 use crate::directory::{opt, parse_date, short_text};
 use crate::{App, Result};
-use accord_db::entities::activity_type;
-use accord_db::sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
+use accord_db::sea_orm::{ConnectionTrait, EntityTrait};
 use accord_domain::activity::citizen_ref;
-use accord_domain::{ActivityOutcome, FieldErrors, Lang, RequestStatus};
+use accord_domain::{ActivityOutcome, ActivityType, FieldErrors, Lang, RequestStatus};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -14,25 +13,20 @@ use std::collections::HashMap;
 /// The activity types, findable by code, English or Danish label, or alias (case ignored).
 #[derive(Debug, Clone, Default)]
 pub struct TypeIndex {
-    pub types: Vec<activity_type::Model>,
+    pub types: Vec<ActivityType>,
     by_name: HashMap<String, usize>,
 }
 
 impl TypeIndex {
     pub async fn load<C: ConnectionTrait>(c: &C) -> Result<TypeIndex> {
-        let types = activity_type::Entity::find()
-            .order_by_asc(activity_type::Column::Position)
-            .order_by_asc(activity_type::Column::Code)
-            .all(c)
-            .await?;
-        Ok(TypeIndex::new(types))
+        Ok(TypeIndex::new(accord_db::activity_types::all(c).await?))
     }
 
-    pub fn new(types: Vec<activity_type::Model>) -> TypeIndex {
+    pub fn new(types: Vec<ActivityType>) -> TypeIndex {
         let mut by_name = HashMap::new();
         // Codes win over labels, labels over aliases, when two types share a name.
         for (i, t) in types.iter().enumerate() {
-            for alias in t.aliases.lines().map(str::trim).filter(|a| !a.is_empty()) {
+            for alias in t.alias_list() {
                 by_name.insert(alias.to_lowercase(), i);
             }
         }
@@ -47,7 +41,7 @@ impl TypeIndex {
     }
 
     /// The type a file or form names; retired types are refused for new records.
-    pub fn find(&self, name: &str) -> Option<&activity_type::Model> {
+    pub fn find(&self, name: &str) -> Option<&ActivityType> {
         self.by_name.get(&name.trim().to_lowercase()).map(|i| &self.types[*i])
     }
 
@@ -251,11 +245,12 @@ pub async fn types(app: &App) -> Result<TypeIndex> {
 
 use crate::directory as dir;
 use crate::{Actor, AppError, Page, Paging};
-use accord_db::activities::{self as q, RecordFilter};
+use accord_db::activities as q;
 use accord_db::directory as dq;
 use accord_db::entities::{activity, organisation, recruitment_candidate, recruitment_request, user};
 use accord_db::sea_orm::{ActiveValue::Set, ColumnTrait, QueryFilter};
 use accord_domain::CandidateOutcome;
+use accord_domain::RecordFilter;
 use chrono::{DateTime, Utc};
 
 /// Recording activities and requests: the roles that work with employers.
@@ -380,7 +375,7 @@ pub struct ActivityView {
     pub version: i32,
 }
 
-pub async fn activity_views(app: &App, rows: Vec<activity::Model>) -> Result<Vec<ActivityView>> {
+pub(crate) async fn activity_views(app: &App, rows: Vec<activity::Model>) -> Result<Vec<ActivityView>> {
     let found = Lookups::load(
         app,
         rows.iter().map(|r| r.organisation_id).collect(),
@@ -500,7 +495,8 @@ pub async fn create_activity(
     get_activity_quietly(app, actor, row.id).await
 }
 
-async fn get_activity_quietly(app: &App, actor: &Actor, id: i64) -> Result<ActivityView> {
+/// [`get_activity`] without logging the look: for a change, whose own audit entry records it.
+pub async fn get_activity_quietly(app: &App, actor: &Actor, id: i64) -> Result<ActivityView> {
     let row = q::get_activity(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
     Ok(activity_views(app, vec![row]).await?.remove(0))
 }
@@ -639,7 +635,7 @@ pub struct RequestView {
     pub version: i32,
 }
 
-pub async fn request_views(app: &App, rows: Vec<recruitment_request::Model>) -> Result<Vec<RequestView>> {
+pub(crate) async fn request_views(app: &App, rows: Vec<recruitment_request::Model>) -> Result<Vec<RequestView>> {
     let found = Lookups::load(
         app,
         rows.iter().map(|r| r.organisation_id).collect(),
@@ -976,17 +972,12 @@ pub struct TypeInput {
 
 /// Adds a type (`code` None) or renames, re-aliases, retires or brings back one. Built-in
 /// codes never change; a type is never deleted, so records keep their type.
-pub async fn save_type(
-    app: &App,
-    actor: &Actor,
-    code: Option<&str>,
-    input: &TypeInput,
-) -> Result<activity_type::Model> {
+pub async fn save_type(app: &App, actor: &Actor, code: Option<&str>, input: &TypeInput) -> Result<ActivityType> {
     actor.require_write()?;
     require(can_manage_types(actor))?;
     let c = &app.db.conn;
     let existing = match code {
-        Some(code) => Some(activity_type::Entity::find_by_id(code.to_owned()).one(c).await?.ok_or(AppError::NotFound)?),
+        Some(code) => Some(accord_db::activity_types::get(c, code).await?.ok_or(AppError::NotFound)?),
         None => None,
     };
     let mut errors = FieldErrors::new();
@@ -1044,24 +1035,18 @@ pub async fn save_type(
     errors.into_result()?;
     let now = Utc::now();
     let txn = app.db.write().await?;
-    let model = activity_type::ActiveModel {
-        code: Set(new_code.clone().expect("checked")),
-        label_en: Set(label_en.expect("checked")),
-        label_da: Set(label_da.expect("checked")),
-        aliases: Set(aliases.join("\n")),
-        counts: Set(input.counts),
-        builtin: Set(existing.as_ref().is_some_and(|t| t.builtin)),
-        retired: Set(input.retired),
-        position: Set(position.expect("checked")),
+    let wanted = ActivityType {
+        code: new_code.clone().expect("checked"),
+        label_en: label_en.expect("checked"),
+        label_da: label_da.expect("checked"),
+        aliases: aliases.join("\n"),
+        counts: input.counts,
+        builtin: existing.as_ref().is_some_and(|t| t.builtin),
+        retired: input.retired,
+        position: position.expect("checked"),
     };
-    let row = match &existing {
-        Some(_) => {
-            use accord_db::sea_orm::ActiveModelTrait;
-            model.update(&txn).await?
-        }
-        None => activity_type::Entity::insert(model).exec_with_returning(&txn).await?,
-    };
-    let j = |t: &activity_type::Model| serde_json::json!({"label_en": t.label_en, "label_da": t.label_da, "aliases": t.aliases, "counts": t.counts, "retired": t.retired, "position": t.position});
+    let row = accord_db::activity_types::save(&txn, &wanted, existing.is_none()).await?;
+    let j = |t: &ActivityType| serde_json::json!({"label_en": t.label_en, "label_da": t.label_da, "aliases": t.aliases, "counts": t.counts, "retired": t.retired, "position": t.position});
     let mut e =
         actor.audit(if existing.is_some() { "update" } else { "create" }, "activity_type", Some(row.code.clone()));
     e.before = existing.as_ref().map(j);

@@ -1,8 +1,8 @@
 //! Who is asking, and what they may do.
 
 use crate::{AppError, Result};
-use accord_db::Scope;
 use accord_domain::Role;
+use accord_domain::Scope;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

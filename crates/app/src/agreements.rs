@@ -5,11 +5,12 @@
 
 use crate::directory::{self as dir, opt, short_text};
 use crate::{Actor, App, AppError, DistrictRef, Page, Paging, Result};
-use accord_db::agreements::{self as q, AgreementFilter, AgreementSort, Cover};
+use accord_db::agreements::{self as q, Cover};
 use accord_db::directory as dq;
 use accord_db::entities::{agreement, agreement_target, commitment_template, contact, organisation, user};
 use accord_db::sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use accord_domain::agreement::{InForce, Phase, elapsed_percent};
+use accord_domain::{AgreementFilter, AgreementSort};
 use accord_domain::{AgreementKind, AgreementStatus, FieldErrors, Lang, Role, Side, TargetMetric};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -158,7 +159,7 @@ fn phase(m: &agreement::Model, today: NaiveDate) -> Phase {
 
 /// Turns rows into views with their holders, sites, people and predecessors looked up in
 /// bulk. Commitments and targets are filled only by [`detail`].
-pub async fn views(app: &App, rows: Vec<agreement::Model>) -> Result<Vec<AgreementView>> {
+pub(crate) async fn views(app: &App, rows: Vec<agreement::Model>) -> Result<Vec<AgreementView>> {
     let c = &app.db.conn;
     let today = Utc::now().date_naive();
     let districts = accord_db::users::list_districts(c, &accord_db::Scope::All).await?;
@@ -241,7 +242,7 @@ async fn covered_ids<C: ConnectionTrait>(c: &C, m: &agreement::Model) -> Result<
 }
 
 /// Each target's progress on `today`, counted at `covered`.
-pub async fn progress<C: ConnectionTrait>(
+pub(crate) async fn progress<C: ConnectionTrait>(
     c: &C,
     targets: Vec<agreement_target::Model>,
     covered: &[i64],
@@ -499,7 +500,7 @@ fn fmt_period(f: &InForce) -> String {
 
 /// Checks every field of an agreement and names each problem. `existing` is the stored
 /// record when it is being changed.
-pub async fn check<C: ConnectionTrait>(
+pub(crate) async fn check<C: ConnectionTrait>(
     c: &C,
     district_id: i64,
     input: &AgreementInput,
@@ -732,8 +733,22 @@ fn audit_json(v: &AgreementView) -> serde_json::Value {
     j
 }
 
+/// The commitments a new agreement in a district of the actor's starts with: the district's
+/// templates in `lang`, as (side, text).
+pub async fn starting_commitments(
+    app: &App,
+    actor: &Actor,
+    district_id: i64,
+    lang: Lang,
+) -> Result<Vec<(String, String)>> {
+    if !actor.scope().allows(district_id) {
+        return Err(AppError::NotFound);
+    }
+    template_commitments(&app.db.conn, district_id, lang).await
+}
+
 /// The commitments a new agreement starts with: the district's templates, in `lang`.
-pub async fn template_commitments<C: ConnectionTrait>(
+async fn template_commitments<C: ConnectionTrait>(
     c: &C,
     district_id: i64,
     lang: Lang,
@@ -760,7 +775,7 @@ async fn free_ref<C: ConnectionTrait>(c: &C, district_id: i64, base: &str) -> Re
 
 /// Writes a checked agreement: a new one, or changes to `existing` at `version`; sites,
 /// commitments, targets and the audit entry go in the same transaction.
-pub async fn save_checked<C: ConnectionTrait>(
+pub(crate) async fn save_checked<C: ConnectionTrait>(
     c: &C,
     app: &App,
     actor: &Actor,

@@ -11,6 +11,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{Duration as ChronoDuration, Utc};
 use rand::RngCore;
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
@@ -63,8 +64,21 @@ pub async fn verify_password(hash: &str, password: &str) -> bool {
 static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash_blocking("no such account, no such password").unwrap_or_default());
 
+/// The actor of a user, by id: their roles and districts (the command line acting for a
+/// user, and tests).
+pub async fn actor_of_user(app: &App, user_id: i64, ip: Option<String>) -> Result<Actor> {
+    let u = accord_db::users::get(&app.db.conn, user_id).await?.ok_or(AppError::NotFound)?;
+    actor_for(app, &u.user, ip).await
+}
+
+/// When the actor last signed in before this session, if ever.
+pub async fn last_sign_in(app: &App, actor: &Actor) -> Result<Option<chrono::DateTime<Utc>>> {
+    let Some(id) = actor.user_id else { return Ok(None) };
+    Ok(accord_db::users::get(&app.db.conn, id).await?.and_then(|u| u.user.last_sign_in_at))
+}
+
 /// Builds the actor for a user row: their roles and districts.
-pub async fn actor_for(app: &App, u: &user::Model, ip: Option<String>) -> Result<Actor> {
+pub(crate) async fn actor_for(app: &App, u: &user::Model, ip: Option<String>) -> Result<Actor> {
     let mut roles: Vec<Role> =
         users::roles_of(&app.db.conn, u.id).await?.iter().filter_map(|r| Role::parse(r).ok()).collect();
     roles.sort();
@@ -84,10 +98,34 @@ pub async fn actor_for(app: &App, u: &user::Model, ip: Option<String>) -> Result
     })
 }
 
-/// A fresh session: the cookie's secret (given to the browser only) and the user.
+/// A fresh session: the cookie's secret (given to the browser only) and the user's id.
 pub struct SignedIn {
     pub token: String,
-    pub user: user::Model,
+    pub user_id: i64,
+}
+
+/// An API token as its owner sees it: never the token itself, only its first characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenView {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: chrono::DateTime<Utc>,
+    pub last_used_at: Option<chrono::DateTime<Utc>>,
+    pub revoked_at: Option<chrono::DateTime<Utc>>,
+}
+
+impl From<api_token::Model> for TokenView {
+    fn from(t: api_token::Model) -> Self {
+        TokenView {
+            id: t.id,
+            name: t.name,
+            prefix: t.prefix,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        }
+    }
 }
 
 /// Checks e-mail and password. At most `max_failures` failed tries per account and per
@@ -145,7 +183,7 @@ pub async fn sign_in(app: &App, email: &str, password: &str, ip: &str) -> Result
     )
     .await?;
     txn.commit().await?;
-    Ok(SignedIn { token, user })
+    Ok(SignedIn { token, user_id: user.id })
 }
 
 /// A live session, as the web layer needs it.
@@ -211,7 +249,7 @@ pub async fn token_actor(app: &App, token: &str, ip: Option<String>) -> Result<O
 
 /// Creates an API token for `user_id` (oneself, or anyone from the command line). The
 /// plain token is returned once and never stored.
-pub async fn create_token(app: &App, actor: &Actor, user_id: i64, name: &str) -> Result<(String, api_token::Model)> {
+pub async fn create_token(app: &App, actor: &Actor, user_id: i64, name: &str) -> Result<(String, TokenView)> {
     if actor.user_id != Some(user_id) && actor.user_id.is_some() {
         return Err(AppError::Forbidden);
     }
@@ -232,12 +270,12 @@ pub async fn create_token(app: &App, actor: &Actor, user_id: i64, name: &str) ->
     entry.after = Some(serde_json::json!({"user_id": user_id, "name": name, "prefix": prefix}));
     accord_db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
-    Ok((token, model))
+    Ok((token, model.into()))
 }
 
-pub async fn list_tokens(app: &App, actor: &Actor) -> Result<Vec<api_token::Model>> {
+pub async fn list_tokens(app: &App, actor: &Actor) -> Result<Vec<TokenView>> {
     let uid = actor.user_id.ok_or(AppError::Forbidden)?;
-    Ok(tokens::list_for_user(&app.db.conn, uid).await?)
+    Ok(tokens::list_for_user(&app.db.conn, uid).await?.into_iter().map(Into::into).collect())
 }
 
 pub async fn revoke_token(app: &App, actor: &Actor, id: i64) -> Result<()> {

@@ -719,6 +719,14 @@ pub struct ImportView {
     pub can_roll_back: bool,
 }
 
+/// How many imports the actor's districts have made.
+pub async fn history_count(app: &App, actor: &Actor) -> Result<u64> {
+    if !crate::directory::can_view(actor) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(accord_db::imports::count(&app.db.conn, &actor.scope()).await?)
+}
+
 /// The imports of activities and recruitment requests in the actor's districts, newest first.
 pub async fn history(app: &App, actor: &Actor, limit: u64) -> Result<Vec<ImportView>> {
     if !crate::directory::can_view(actor) {
@@ -903,7 +911,7 @@ pub async fn export_rows(app: &App, scope: &accord_db::Scope, kind: Kind) -> Res
     let refs: HashMap<i64, String> = organisation::Entity::find()
         .select_only()
         .columns([organisation::Column::Id, organisation::Column::Ref])
-        .filter(scope.condition(organisation::Column::DistrictId))
+        .filter(accord_db::scope::condition(scope, organisation::Column::DistrictId))
         .into_tuple::<(i64, String)>()
         .all(c)
         .await?

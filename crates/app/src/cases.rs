@@ -1468,3 +1468,13 @@ pub async fn erase_now(app: &App, actor: &Actor, case_id: i64) -> Result<()> {
 pub fn purposes() -> &'static [AccessPurpose] {
     AccessPurpose::ALL
 }
+
+/// Whether the configured data key opens the personal data already stored: true when nothing
+/// is stored or no key is configured.
+pub async fn data_key_opens_stored(app: &App) -> Result<bool> {
+    let Some(key) = &app.config.data_key else { return Ok(true) };
+    Ok(match q::any_person_unscoped(&app.db.conn).await? {
+        Some(p) => key.open_person(&p.sealed_key, &p.sealed_data).is_ok(),
+        None => true,
+    })
+}

@@ -2,13 +2,14 @@
 //! the coordinated contact log.
 
 use crate::{Actor, App, AppError, DistrictRef, Page, Paging, Result};
-use accord_db::directory::{self as q, OrgFilter, OrgSort};
+use accord_db::directory as q;
 use accord_db::entities::{account_manager_period, contact, interaction, organisation, organisation_alias, user};
 use accord_db::sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use accord_domain::{
     CompaniesHouse, Cvr, Email, FieldErrors, InteractionKind, OrgKind, OrgLevel, OrgStatus, PNumber, PersonName, Role,
     SizeBand, identifiers, sector,
 };
+use accord_domain::{OrgFilter, OrgSort};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -95,7 +96,7 @@ pub struct OrgView {
 }
 
 /// Turns rows into views, looking up districts, parents and account managers in bulk.
-pub async fn views(app: &App, rows: Vec<organisation::Model>) -> Result<Vec<OrgView>> {
+pub(crate) async fn views(app: &App, rows: Vec<organisation::Model>) -> Result<Vec<OrgView>> {
     let c = &app.db.conn;
     let districts = accord_db::users::list_districts(c, &accord_db::Scope::All).await?;
     let parent_ids: Vec<i64> = rows.iter().filter_map(|o| o.parent_id).collect();
@@ -240,7 +241,7 @@ pub(crate) fn short_text(errors: &mut FieldErrors, field: &str, s: &str, max: us
 
 /// The staff member named by e-mail as an account manager: an enabled user of the district
 /// (or an administrator). Empty text is no one.
-pub async fn check_account_manager<C: ConnectionTrait>(
+pub(crate) async fn check_account_manager<C: ConnectionTrait>(
     c: &C,
     district_id: i64,
     field: &str,
@@ -267,7 +268,7 @@ pub async fn check_account_manager<C: ConnectionTrait>(
 
 /// Checks every field of an organisation and names each problem. `except` is the record's
 /// own id when it is being changed.
-pub async fn check_org<C: ConnectionTrait>(
+pub(crate) async fn check_org<C: ConnectionTrait>(
     c: &C,
     district_id: i64,
     input: &OrgInput,
@@ -427,7 +428,7 @@ async fn view_of(app: &App, id: i64) -> Result<OrgView> {
 
 /// Writes a checked organisation: a new one, or changes to `existing` at `version`.
 /// Account-manager history and the audit entry go in the same transaction.
-pub async fn save_checked<C: ConnectionTrait>(
+pub(crate) async fn save_checked<C: ConnectionTrait>(
     txn: &C,
     actor: &Actor,
     district_id: i64,
@@ -484,7 +485,7 @@ fn dup_error(e: &accord_db::DbErr, o: &CheckedOrg) -> AppError {
     if accord_db::is_unique_violation(e) {
         AppError::field("ref", "org.duplicate", o.r#ref.as_deref())
     } else {
-        AppError::Db(accord_db::DbErr::Custom(e.to_string()))
+        AppError::Storage(Box::new(accord_db::DbErr::Custom(e.to_string())))
     }
 }
 
@@ -594,6 +595,88 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<OrgView> {
     Ok(views(app, vec![row]).await?.remove(0))
 }
 
+/// The staff member a filter names by e-mail (`account_manager`); an address that is no
+/// user's is refused, naming the field.
+pub async fn account_manager_by_email(app: &App, email: &str) -> Result<i64> {
+    match accord_db::users::find_by_email(&app.db.conn, &email.trim().to_lowercase()).await? {
+        Some(u) => Ok(u.id),
+        None => Err(AppError::field("account_manager", "org.account_manager_unknown", Some(email))),
+    }
+}
+
+/// An organisation as a form names it: who it is and where, without the lookups of a full
+/// [`OrgView`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgRef {
+    pub id: i64,
+    pub district_id: i64,
+    pub r#ref: String,
+    pub name: String,
+    pub cvr: Option<String>,
+    pub p_number: Option<String>,
+    pub companies_house: Option<String>,
+}
+
+impl From<organisation::Model> for OrgRef {
+    fn from(o: organisation::Model) -> Self {
+        OrgRef {
+            id: o.id,
+            district_id: o.district_id,
+            r#ref: o.r#ref,
+            name: o.name,
+            cvr: o.cvr,
+            p_number: o.p_number,
+            companies_house: o.companies_house,
+        }
+    }
+}
+
+/// The organisation a ref (or a CVR, P-number or Companies House number, or a merged record's
+/// identifier) names, in the district whose code is given or, with none, in each of the
+/// actor's districts in turn.
+pub async fn find_by_ref(app: &App, actor: &Actor, district: &str, r: &str) -> Result<Option<OrgRef>> {
+    require(can_view(actor))?;
+    if r.trim().is_empty() {
+        return Ok(None);
+    }
+    let district = district.trim();
+    for d in accord_db::users::list_districts(&app.db.conn, &actor.scope()).await? {
+        if !district.is_empty() && d.code != district {
+            continue;
+        }
+        if let Some(o) = q::resolve_ref(&app.db.conn, d.id, r).await? {
+            return Ok(Some(o.into()));
+        }
+    }
+    Ok(None)
+}
+
+/// The refs of the organisations below `id` that the actor may see, nearest first, at most
+/// `max` of them.
+pub async fn descendant_refs(app: &App, actor: &Actor, id: i64, max: usize) -> Result<Vec<String>> {
+    require(can_view(actor))?;
+    let scope = actor.scope();
+    let mut out = Vec::new();
+    let mut queue = std::collections::VecDeque::from([id]);
+    while let Some(p) = queue.pop_front() {
+        for c in q::children(&app.db.conn, &scope, p).await? {
+            if out.len() >= max {
+                return Ok(out);
+            }
+            queue.push_back(c.id);
+            out.push(c.r#ref);
+        }
+    }
+    Ok(out)
+}
+
+/// The contact people of an organisation the actor may see, the primary one first.
+pub async fn contacts_of(app: &App, actor: &Actor, org_id: i64) -> Result<Vec<ContactView>> {
+    require(can_view(actor))?;
+    q::get_organisation(&app.db.conn, &actor.scope(), org_id).await?.ok_or(AppError::NotFound)?;
+    contact_views(app, q::contacts_of(&app.db.conn, org_id).await?).await
+}
+
 /// A period of account management, with the person's name.
 #[derive(Debug, Clone, Serialize)]
 pub struct ManagerPeriod {
@@ -657,14 +740,32 @@ pub struct OrgDetail {
     pub org: OrgView,
     pub ancestors: Vec<OrgView>,
     pub children: Vec<OrgView>,
-    pub contacts: Vec<contact::Model>,
+    pub contacts: Vec<ContactView>,
     pub interactions: Vec<InteractionView>,
     pub interactions_total: u64,
     pub follow_ups: Vec<InteractionView>,
-    pub aliases: Vec<organisation_alias::Model>,
+    pub aliases: Vec<AliasView>,
     pub managers: Vec<ManagerPeriod>,
     /// Different staff who contacted the employer in the last 30 days (a warning from 3).
     pub recent_staff: Vec<String>,
+}
+
+/// An identifier an organisation was also known by, kept when another record was merged
+/// into it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AliasView {
+    /// `ref`, `cvr`, `p_number` or `companies_house`.
+    pub kind: String,
+    pub value: String,
+    /// The name of the record merged in.
+    pub merged_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<organisation_alias::Model> for AliasView {
+    fn from(a: organisation_alias::Model) -> Self {
+        AliasView { kind: a.kind, value: a.value, merged_name: a.merged_name, created_at: a.created_at }
+    }
 }
 
 /// How many different staff members in 30 days make the "coordinate first" warning.
@@ -679,11 +780,11 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> Result<OrgDetail> {
     let ancestors = views(app, q::ancestors(c, id).await?).await?;
     let children_rows = q::children(c, &actor.scope(), id).await?;
     let children = views(app, children_rows).await?;
-    let contacts = q::contacts_of(c, id).await?;
+    let contacts = contact_views(app, q::contacts_of(c, id).await?).await?;
     let interactions = interaction_views(app, q::interactions_of(c, id, 20).await?).await?;
     let interactions_total = q::count_interactions(c, id).await?;
     let follow_ups = interaction_views(app, q::open_follow_ups(c, &actor.scope(), Some(id), None, None).await?).await?;
-    let aliases = q::aliases(c, id).await?;
+    let aliases = q::aliases(c, id).await?.into_iter().map(AliasView::from).collect();
     let periods: Vec<account_manager_period::Model> = q::account_manager_history(c, id).await?;
     let ids: Vec<i64> = periods.iter().map(|p| p.user_id).collect();
     let people =
@@ -810,8 +911,16 @@ pub async fn hand_over(app: &App, actor: &Actor, from_email: &str, to_email: &st
     Ok(orgs.len())
 }
 
+/// A staff member as pickers show them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffMember {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+}
+
 /// Staff who can hold employers: users of the actor's districts (or all, for an admin).
-pub async fn staff(app: &App, actor: &Actor) -> Result<Vec<user::Model>> {
+pub async fn staff(app: &App, actor: &Actor) -> Result<Vec<StaffMember>> {
     let c = &app.db.conn;
     let users = accord_db::users::all_enabled(c).await?;
     let scope = actor.scope();
@@ -825,7 +934,7 @@ pub async fn staff(app: &App, actor: &Actor) -> Result<Vec<user::Model>> {
                 .iter()
                 .any(|r| matches!(r.as_str(), "account_manager" | "secretariat" | "manager" | "admin" | "adviser"))
         })
-        .map(|u| u.user)
+        .map(|u| StaffMember { id: u.user.id, email: u.user.email, name: u.user.name })
         .collect())
 }
 
@@ -865,7 +974,7 @@ pub struct ContactView {
     pub version: i32,
 }
 
-pub async fn contact_views(app: &App, rows: Vec<contact::Model>) -> Result<Vec<ContactView>> {
+pub(crate) async fn contact_views(app: &App, rows: Vec<contact::Model>) -> Result<Vec<ContactView>> {
     let c = &app.db.conn;
     let districts = accord_db::users::list_districts(c, &accord_db::Scope::All).await?;
     let orgs = q::organisations_by_ids(c, rows.iter().map(|r| r.organisation_id).collect()).await?;
@@ -903,7 +1012,7 @@ pub struct CheckedContact {
     pub phone: Option<String>,
 }
 
-pub async fn check_contact<C: ConnectionTrait>(
+pub(crate) async fn check_contact<C: ConnectionTrait>(
     c: &C,
     district_id: i64,
     input: &ContactInput,
@@ -954,7 +1063,7 @@ pub async fn check_contact<C: ConnectionTrait>(
     }))
 }
 
-pub async fn save_contact<C: ConnectionTrait>(
+pub(crate) async fn save_contact<C: ConnectionTrait>(
     txn: &C,
     actor: &Actor,
     district_id: i64,

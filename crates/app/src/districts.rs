@@ -45,6 +45,13 @@ pub async fn by_code(app: &App, actor: &Actor, code: &str) -> Result<DistrictVie
     users::district_by_code(&app.db.conn, &actor.scope(), code).await?.map(Into::into).ok_or(AppError::NotFound)
 }
 
+/// A district by its code, whatever the actor's districts: unscoped, because a district's
+/// code and name are shown on every record that belongs to it, to anyone who may see the
+/// record. `None` when no district has the code.
+pub async fn by_code_unscoped(app: &App, code: &str) -> Result<Option<DistrictView>> {
+    Ok(users::district_by_code(&app.db.conn, &accord_db::Scope::All, code).await?.map(Into::into))
+}
+
 /// Number of users per district id.
 pub async fn user_counts(app: &App) -> Result<Vec<(i64, i64)>> {
     Ok(users::district_user_counts(&app.db.conn).await?)

@@ -18,8 +18,10 @@ pub enum AppError {
     Conflict { current: serde_json::Value, changed: Vec<String> },
     #[error("too many attempts")]
     RateLimited,
+    /// The storage below the use cases failed. The database's own error is kept as the
+    /// source, for the log, without its type becoming part of the use cases' interface.
     #[error("database error: {0}")]
-    Db(#[from] accord_db::DbErr),
+    Storage(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("{0}")]
     Internal(String),
 }
@@ -27,6 +29,12 @@ pub enum AppError {
 impl AppError {
     pub fn field(field: &str, code: &str, value: Option<&str>) -> Self {
         AppError::Invalid(FieldErrors::single(field, code, value))
+    }
+}
+
+impl From<accord_db::DbErr> for AppError {
+    fn from(e: accord_db::DbErr) -> Self {
+        AppError::Storage(Box::new(e))
     }
 }
 

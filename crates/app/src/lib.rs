@@ -23,10 +23,10 @@ pub mod scale;
 pub mod sealed;
 pub mod users;
 
-pub use accord_db::Db;
 pub use actor::{Actor, DistrictRef, Permission};
 pub use error::AppError;
 
+use accord_db::Db;
 use std::time::Duration;
 
 /// Settings the use cases need.
@@ -64,7 +64,8 @@ impl Default for AppConfig {
 /// The application: a database and its settings. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct App {
-    pub db: Db,
+    /// Only the use cases reach the database; the layers above call them.
+    pub(crate) db: Db,
     pub config: AppConfig,
     /// The report counts kept between requests, while the records they count are unchanged.
     pub counts: reports::CountCache,
@@ -73,6 +74,11 @@ pub struct App {
 impl App {
     pub fn new(db: Db, config: AppConfig) -> Self {
         Self { db, config, counts: reports::CountCache::default() }
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<()> {
+        Ok(self.db.ping().await?)
     }
 }
 

@@ -2,6 +2,7 @@
 //! driver, without routing, permission checks, views or templates.
 
 use accord_app::App;
+use accord_db::Db;
 use accord_db::sea_orm::{ConnectionTrait, Statement};
 use anyhow::{Result, bail};
 use std::time::Instant;
@@ -18,10 +19,8 @@ fn statements(
     let p = |n: usize| if pg { format!("${n}") } else { "?".to_owned() };
     Ok(match query {
         "list" | "search" => {
-            let filter = accord_db::directory::OrgFilter {
-                q: (query == "search").then(|| arg.to_owned()),
-                ..Default::default()
-            };
+            let filter =
+                accord_domain::OrgFilter { q: (query == "search").then(|| arg.to_owned()), ..Default::default() };
             let (count, rows) = accord_db::directory::list_statements(backend, scope, &filter, 1, 50);
             vec![count, rows]
         }
@@ -51,7 +50,7 @@ fn statements(
             ]
         }
         "agreements" | "agreements-search" => {
-            let filter = accord_db::agreements::AgreementFilter {
+            let filter = accord_domain::AgreementFilter {
                 q: (query == "agreements-search").then(|| arg.to_owned()),
                 today: chrono::Utc::now().date_naive(),
                 ..Default::default()
@@ -151,22 +150,22 @@ fn statements(
 }
 
 /// Runs the statements `iterations` times; the median and 95th percentile in milliseconds.
-pub async fn run(app: &App, query: &str, iterations: usize, arg: &str, district: &str) -> Result<(f64, f64)> {
+pub async fn run(app: &App, db: &Db, query: &str, iterations: usize, arg: &str, district: &str) -> Result<(f64, f64)> {
     let d = accord_app::districts::by_code(app, &accord_app::Actor::system(), district)
         .await
         .map_err(|e| anyhow::anyhow!("district {district}: {e}"))?;
     let scope = accord_db::Scope::Districts(vec![d.id]);
     let holders = if query == "agreements-search" {
-        accord_db::agreements::holder_ids(&app.db.conn, &scope, arg).await?
+        accord_db::agreements::holder_ids(&db.conn, &scope, arg).await?
     } else {
         None
     };
-    let stmts = statements(app.db.backend(), &scope, query, arg, holders.as_deref())?;
+    let stmts = statements(db.backend(), &scope, query, arg, holders.as_deref())?;
     let mut times = Vec::with_capacity(iterations);
     for i in 0..iterations + 10 {
         let t = Instant::now();
         for st in &stmts {
-            app.db.conn.query_all_raw(st.clone()).await?;
+            db.conn.query_all_raw(st.clone()).await?;
         }
         if i >= 10 {
             times.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -241,17 +240,17 @@ fn percentiles(mut times: Vec<f64>) -> (f64, f64) {
 /// Times the partner activity report for `year` over every district, as the use case makes it
 /// and as the hand-written statement does, after checking that both give the same figures.
 /// Returns `(report p50, report p95, SQL p50, SQL p95)` in milliseconds.
-pub async fn report(app: &App, year: i32, iterations: usize) -> Result<(f64, f64, f64, f64)> {
+pub async fn report(app: &App, db: &Db, year: i32, iterations: usize) -> Result<(f64, f64, f64, f64)> {
     use accord_app::reports as rep;
     let q =
         rep::ReportQuery { year, as_of: None, district: None, unit: accord_domain::ReportUnit::Holder, period: None };
     let system = accord_app::Actor::system();
-    let stmt = report_statement(app.db.backend(), year);
+    let stmt = report_statement(db.backend(), year);
     // The same figures both ways, or the comparison means nothing.
     let r =
         rep::activity_report(app, &system, &q, accord_domain::Lang::En).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut by_sql = std::collections::BTreeMap::new();
-    for row in app.db.conn.query_all_raw(stmt.clone()).await? {
+    for row in db.conn.query_all_raw(stmt.clone()).await? {
         let t: String = row.try_get("", "t")?;
         let p: i32 = row.try_get("", "p")?;
         let n: i64 = row.try_get("", "n")?;
@@ -281,7 +280,7 @@ pub async fn report(app: &App, year: i32, iterations: usize) -> Result<(f64, f64
         rep::activity_report(app, &system, &q, accord_domain::Lang::En).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let a = t.elapsed().as_secs_f64() * 1000.0;
         let t = Instant::now();
-        app.db.conn.query_all_raw(stmt.clone()).await?;
+        db.conn.query_all_raw(stmt.clone()).await?;
         let b = t.elapsed().as_secs_f64() * 1000.0;
         if i >= 2 {
             report_times.push(a);

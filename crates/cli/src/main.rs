@@ -384,12 +384,14 @@ fn app_config(cli: &Cli, demo: bool) -> Result<(AppConfig, Option<config::KeySou
     Ok((AppConfig { data_key, retention_months: cli.retention_months, job_poll, ..AppConfig::default() }, source))
 }
 
-async fn open(cli: &Cli, config: AppConfig) -> Result<App> {
+/// The database (for the commands that work on it as a whole: backup, the SQL benchmarks) and
+/// the application over it.
+async fn open(cli: &Cli, config: AppConfig) -> Result<(Db, App)> {
     let db = Db::connect(&cli.database_url, &DbOptions::for_url(&cli.database_url, cli.db_max_connections))
         .await
         .with_context(|| format!("cannot open the database {}", accord_db::redact_url(&cli.database_url)))?;
     db.migrate().await.context("cannot apply the database migrations")?;
-    Ok(App::new(db, config))
+    Ok((db.clone(), App::new(db, config)))
 }
 
 /// Logs where the data key came from, or that there is none; and checks the key opens the
@@ -419,13 +421,11 @@ async fn check_data_key(app: &App, database_url: &str, source: Option<&config::K
             return;
         }
     }
-    let Some(key) = &app.config.data_key else { return };
-    use accord_db::sea_orm::EntityTrait;
-    match accord_db::entities::person::Entity::find().one(&app.db.conn).await {
-        Ok(Some(p)) if key.open_person(&p.sealed_key, &p.sealed_data).is_err() => tracing::error!(
+    match accord_app::cases::data_key_opens_stored(app).await {
+        Ok(false) => tracing::error!(
             "the data key does not open the personal data stored in this database: worker cases will not open. Is it the key they were sealed with?"
         ),
-        Ok(_) => {}
+        Ok(true) => {}
         Err(e) => tracing::warn!(error = %e, "cannot check the data key against the stored personal data"),
     }
 }
@@ -447,7 +447,7 @@ async fn run(cli: Cli) -> Result<()> {
     }
     let demo = matches!(&cli.command, Command::Serve(a) if a.demo);
     let (config, key_source) = app_config(&cli, demo)?;
-    let app = open(&cli, config).await?;
+    let (db, app) = open(&cli, config).await?;
     let system = Actor::system();
     match cli.command {
         Command::Migrate => {
@@ -711,19 +711,19 @@ async fn run(cli: Cli) -> Result<()> {
             println!("generated {organisations} organisations in {:.1} s", started.elapsed().as_secs_f64());
         }
         Command::BenchSql { query, iterations, arg, district } => {
-            let (p50, p95) = bench_sql::run(&app, &query, iterations, &arg, &district).await?;
+            let (p50, p95) = bench_sql::run(&app, &db, &query, iterations, &arg, &district).await?;
             println!("{p50:.3} {p95:.3}");
         }
         Command::BenchReport { year, iterations } => {
-            let (a50, a95, b50, b95) = bench_sql::report(&app, year, iterations).await?;
+            let (a50, a95, b50, b95) = bench_sql::report(&app, &db, year, iterations).await?;
             println!("{a50:.1} {a95:.1} {b50:.1} {b95:.1}");
         }
         Command::Backup { file } => {
             if std::path::Path::new(&file).exists() {
                 bail!("{file} exists already; choose a new file name");
             }
-            if app.db.is_sqlite() {
-                app.db.backup_sqlite(&file).await.context("backup failed")?;
+            if db.is_sqlite() {
+                db.backup_sqlite(&file).await.context("backup failed")?;
                 eprintln!("backup written to {file}");
             } else {
                 // The password goes to pg_dump in its environment, never on its command line,

@@ -3,35 +3,17 @@
 
 use crate::entities::{activity, organisation, recruitment_candidate, recruitment_request};
 use crate::scope::{self, Scope};
-use chrono::NaiveDate;
+use accord_domain::query::RecordFilter;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-/// What the activity and request lists can be narrowed by. Empty fields do not filter.
-#[derive(Debug, Clone, Default)]
-pub struct RecordFilter {
-    /// A source id or citizen reference (exactly), or part of the organisation's name.
-    pub q: Option<String>,
-    /// An activity type, or a request status.
-    pub kind: Option<String>,
-    /// An activity outcome.
-    pub outcome: Option<String>,
-    pub organisation_id: Option<i64>,
-    pub account_manager_id: Option<i64>,
-    /// Start date (activities) or received date (requests) from and to, inclusive.
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub import_id: Option<i64>,
-    pub district_id: Option<i64>,
-}
-
 fn org_names(q: &str) -> sea_orm::sea_query::SelectStatement {
     sea_orm::sea_query::Query::select()
         .column(organisation::Column::Id)
         .from(organisation::Entity)
-        .and_where(organisation::Column::NameNorm.like(crate::directory::like_pattern(q)))
+        .and_where(organisation::Column::NameNorm.like(crate::search::like_pattern(q)))
         .to_owned()
 }
 
@@ -123,7 +105,7 @@ fn requests(scope: &Scope, f: &RecordFilter) -> sea_orm::Select<recruitment_requ
                 .add(R::SourceId.eq(t))
                 .add(
                     Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(R::Title)))
-                        .like(crate::directory::like_pattern(t)),
+                        .like(crate::search::like_pattern(t)),
                 )
                 .add(R::OrganisationId.in_subquery(org_names(t))),
         );

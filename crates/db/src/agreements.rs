@@ -7,52 +7,13 @@ use crate::entities::{
     commitment_template, organisation, recruitment_request,
 };
 use crate::scope::{self, Scope};
+use accord_domain::query::{AgreementFilter, AgreementSort};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, sea_query::IntoCondition,
 };
-
-/// What the agreement list can be narrowed by. Empty fields do not filter.
-#[derive(Debug, Clone, Default)]
-pub struct AgreementFilter {
-    /// Part of the holder's name, or the agreement's ref.
-    pub q: Option<String>,
-    pub kind: Option<String>,
-    /// A phase as of `today`: `draft`, `upcoming`, `active`, `ended` or `terminated`.
-    pub phase: Option<String>,
-    /// Agreements that hold or cover this organisation.
-    pub organisation_id: Option<i64>,
-    pub account_manager_id: Option<i64>,
-    /// Active agreements whose review date or end date falls on or before this day.
-    pub review_due_by: Option<NaiveDate>,
-    pub district_id: Option<i64>,
-    pub today: NaiveDate,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum AgreementSort {
-    #[default]
-    Newest,
-    Oldest,
-    Start,
-    Review,
-    Ref,
-}
-
-impl AgreementSort {
-    pub fn parse(s: &str) -> Result<Self, &'static str> {
-        match s {
-            "" | "-created_at" => Ok(Self::Newest),
-            "created_at" => Ok(Self::Oldest),
-            "start_date" => Ok(Self::Start),
-            "review_date" => Ok(Self::Review),
-            "ref" => Ok(Self::Ref),
-            _ => Err("sort.unknown"),
-        }
-    }
-}
 
 /// `NOT (ended by termination on or before today)`.
 fn not_terminated(today: NaiveDate) -> Condition {
@@ -119,7 +80,7 @@ pub fn holder_search(backend: sea_orm::DbBackend, scope: &Scope, text: &str) -> 
     scope::find::<organisation::Entity>(scope)
         .select_only()
         .column(organisation::Column::Id)
-        .filter(crate::directory::search_condition_on(backend, text, "organisations.id"))
+        .filter(crate::search::search_condition_on(backend, text, "organisations.id"))
         .limit(HOLDER_IDS + 1)
 }
 
@@ -135,7 +96,7 @@ fn filtered(
         // The holder as the directory's search finds it (name fragment, identifier, contact).
         let by_holder = match holders {
             Some(ids) => Condition::all().add(A::OrganisationId.is_in(ids.iter().copied())),
-            None => crate::directory::search_condition_on(backend, text, "agreements.organisation_id"),
+            None => crate::search::search_condition_on(backend, text, "agreements.organisation_id"),
         };
         q = q.filter(Condition::any().add(A::Ref.eq(text)).add(by_holder));
     }
@@ -518,7 +479,7 @@ pub async fn coverage<C: ConnectionTrait>(
         .column_as(A::OrganisationId, "holder_id")
         .columns([A::DistrictId, A::Kind, A::Status, A::StartDate, A::EndDate, A::TerminatedOn])
         .join(JoinType::InnerJoin, site_join())
-        .filter(scope.condition(A::DistrictId))
+        .filter(crate::scope::condition(scope, A::DistrictId))
         .filter(A::Status.ne("draft"))
         .filter(A::Kind.is_in(kinds.iter().copied()))
         .filter(A::StartDate.lte(to))
@@ -547,7 +508,7 @@ pub async fn coverage_spans<C: ConnectionTrait>(
         .column_as(A::OrganisationId, "holder_id")
         .columns([A::StartDate, A::EndDate, A::TerminatedOn])
         .join(JoinType::InnerJoin, site_join())
-        .filter(scope.condition(A::DistrictId))
+        .filter(crate::scope::condition(scope, A::DistrictId))
         .filter(A::Status.ne("draft"))
         .filter(A::Kind.is_in(kinds.iter().copied()))
         .filter(A::StartDate.lte(to))

@@ -2,6 +2,7 @@
 
 use crate::entities::audit_log;
 use crate::scope::{self, Scope};
+use accord_domain::AuditFilter;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -44,23 +45,12 @@ pub async fn append<C: ConnectionTrait>(c: &C, e: Entry, at: DateTime<Utc>) -> R
     Ok(())
 }
 
-/// Filters for browsing the trail. Empty fields do not filter.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    pub actor: Option<String>,
-    pub action: Option<String>,
-    pub entity: Option<String>,
-    pub entity_id: Option<String>,
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-}
-
 /// One page of the trail, newest first. With a district scope, entries that belong to no
 /// district (sign-ins, user administration) are only visible to [`Scope::All`].
 pub async fn list<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
-    f: &Filter,
+    f: &AuditFilter,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<audit_log::Model>, u64), DbErr> {

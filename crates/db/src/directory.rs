@@ -4,6 +4,8 @@ use crate::entities::{
     account_manager_period, contact, interaction, organisation, organisation_alias, organisation_count,
 };
 use crate::scope::{self, Scope};
+use crate::search::{like_pattern, search_condition_on};
+use accord_domain::query::{OrgFilter, OrgSort};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -11,101 +13,11 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 
-/// What the organisation list can be narrowed by. Empty fields do not filter.
-#[derive(Debug, Clone, Default)]
-pub struct OrgFilter {
-    /// Part of a name, an identifier (ref, CVR, P-number, Companies House, or a merged record's),
-    /// or a contact person's name or e-mail.
-    pub q: Option<String>,
-    pub kind: Option<String>,
-    pub level: Option<String>,
-    pub sector: Option<String>,
-    pub ward: Option<String>,
-    pub status: Option<String>,
-    pub account_manager_id: Option<i64>,
-    /// Only organisations without an account manager.
-    pub no_account_manager: bool,
-    pub parent_id: Option<i64>,
-    /// Only the top of each hierarchy (groups, and companies without a group): sites and
-    /// subsidiaries are rolled up into them.
-    pub top_level_only: bool,
-    pub district_id: Option<i64>,
-    /// Only organisations covered today by an agreement of this kind (`any` for any kind),
-    /// or by none (`none`).
-    pub agreement: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OrgSort {
-    #[default]
-    Newest,
-    Oldest,
-    Name,
-    NameDesc,
-}
-
-impl OrgSort {
-    pub fn parse(s: &str) -> Result<Self, &'static str> {
-        match s {
-            "" | "-created_at" => Ok(OrgSort::Newest),
-            "created_at" => Ok(OrgSort::Oldest),
-            "name" => Ok(OrgSort::Name),
-            "-name" => Ok(OrgSort::NameDesc),
-            _ => Err("sort.unknown"),
-        }
-    }
-}
-
-/// `%text%` for LIKE, with the wildcard characters of the text itself removed.
-pub fn like_pattern(text: &str) -> String {
-    format!("%{}%", text.trim().to_lowercase().replace(['%', '_', '\\'], ""))
-}
-
 /// The organisations a search text finds, as one `id IN (… UNION …)`: each arm can use its
 /// own index (the trigram index for name fragments; plain indexes for identifiers and e-mail),
 /// where one `OR` over them would scan the table.
 fn search_condition(backend: DbBackend, q: &str) -> Condition {
     search_condition_on(backend, q, "organisations.id")
-}
-
-/// `column IN (the organisations a search text finds)`, for lists of records that belong to an
-/// organisation (agreements by their holder).
-pub fn search_condition_on(backend: DbBackend, q: &str, column: &str) -> Condition {
-    let q = q.trim();
-    let lower = q.to_lowercase();
-    let compact: String = q.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-    let fragment = lower.replace(['%', '_', '\\'], "");
-    let pg = backend == DbBackend::Postgres;
-    let mut values: Vec<sea_orm::Value> = Vec::new();
-    let mut arg = |v: String| {
-        values.push(v.into());
-        if pg { format!("${}", values.len()) } else { "?".to_owned() }
-    };
-    // FTS5's trigram tokenizer needs 3 characters; shorter fragments scan.
-    let fts = !pg && fragment.chars().count() >= 3;
-    let phrase = format!("\"{}\"", fragment.replace('"', "\"\""));
-    let mut arms = Vec::new();
-    if fts {
-        arms.push(format!("SELECT rowid FROM organisations_fts WHERE organisations_fts MATCH {}", arg(phrase.clone())));
-        arms.push(format!(
-            "SELECT organisation_id FROM contacts WHERE id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH {})",
-            arg(phrase)
-        ));
-    } else {
-        arms.push(format!("SELECT id FROM organisations WHERE name_norm LIKE {}", arg(format!("%{fragment}%"))));
-        arms.push(format!(
-            "SELECT organisation_id FROM contacts WHERE name_norm LIKE {}",
-            arg(format!("%{fragment}%"))
-        ));
-    }
-    arms.push(format!("SELECT id FROM organisations WHERE ref = {}", arg(q.to_owned())));
-    for col in ["cvr", "p_number", "companies_house"] {
-        arms.push(format!("SELECT id FROM organisations WHERE {col} = {}", arg(compact.clone())));
-    }
-    arms.push(format!("SELECT organisation_id FROM contacts WHERE email = {}", arg(lower.clone())));
-    arms.push(format!("SELECT organisation_id FROM organisation_aliases WHERE value = {}", arg(compact)));
-    let sql = format!("{column} IN ({})", arms.join(" UNION "));
-    Condition::all().add(Expr::cust_with_values(sql, values))
 }
 
 fn filtered(backend: DbBackend, scope: &Scope, f: &OrgFilter) -> sea_orm::Select<organisation::Entity> {
@@ -163,7 +75,8 @@ async fn unfiltered_total<C: ConnectionTrait>(c: &C, scope: &Scope, f: &OrgFilte
     if !is_unfiltered(f) {
         return Ok(None);
     }
-    let mut q = organisation_count::Entity::find().filter(scope.condition(organisation_count::Column::DistrictId));
+    let mut q = organisation_count::Entity::find()
+        .filter(crate::scope::condition(scope, organisation_count::Column::DistrictId));
     if let Some(d) = f.district_id {
         q = q.filter(organisation_count::Column::DistrictId.eq(d));
     }
@@ -207,7 +120,7 @@ pub fn list_statements(
     let q = filtered(backend, scope, f);
     let count = if is_unfiltered(f) {
         organisation_count::Entity::find()
-            .filter(scope.condition(organisation_count::Column::DistrictId))
+            .filter(crate::scope::condition(scope, organisation_count::Column::DistrictId))
             .build(backend)
     } else {
         q.clone().select_only().column_as(organisation::Column::Id.count(), "n").build(backend)

@@ -25,16 +25,19 @@ macro_rules! versioned_update {
 }
 
 pub mod activities;
+pub mod activity_types;
 pub mod agreements;
 pub mod audit;
 pub mod directory;
 pub mod entities;
+pub mod imports;
 pub mod jobs;
 pub mod migration;
 pub mod partnerships;
 pub mod redundancy;
 pub mod reports;
 pub mod scope;
+pub mod search;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

@@ -392,3 +392,9 @@ pub async fn scrub<C: ConnectionTrait>(c: &C) -> Result<(), DbErr> {
     }
     Ok(())
 }
+
+/// Any one person's sealed record, to check a data key against: unscoped, because it serves
+/// only that check at start-up and leaves the database sealed.
+pub async fn any_person_unscoped<C: ConnectionTrait>(c: &C) -> Result<Option<person::Model>, DbErr> {
+    person::Entity::find().one(c).await
+}

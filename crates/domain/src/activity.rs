@@ -94,3 +94,28 @@ mod tests {
         assert_eq!(ActivityOutcome::parse("won"), Err("activity.outcome_unknown"));
     }
 }
+
+/// A kind of citizen-facing activity: a built-in one or one an administrator added. Types are
+/// renamed or retired, never deleted, so every record keeps its type.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ActivityType {
+    pub code: String,
+    pub label_en: String,
+    pub label_da: String,
+    /// Other names an import file or a record may use, one per line.
+    pub aliases: String,
+    /// Whether the type counts toward the partner activity figures.
+    pub counts: bool,
+    pub builtin: bool,
+    /// Refused for new records; records that have it keep it.
+    pub retired: bool,
+    /// Order in lists.
+    pub position: i32,
+}
+
+impl ActivityType {
+    /// The aliases, one entry each, blank lines left out.
+    pub fn alias_list(&self) -> impl Iterator<Item = &str> {
+        self.aliases.lines().map(str::trim).filter(|a| !a.is_empty())
+    }
+}

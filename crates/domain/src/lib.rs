@@ -13,22 +13,26 @@ pub mod format;
 pub mod identifiers;
 pub mod lang;
 pub mod partnership;
+pub mod query;
 pub mod redundancy;
 pub mod report;
 pub mod role;
+pub mod scope;
 pub mod sector;
 pub mod values;
 
-pub use activity::{ActivityOutcome, CandidateOutcome, RequestStatus};
+pub use activity::{ActivityOutcome, ActivityType, CandidateOutcome, RequestStatus};
 pub use agreement::{AgreementKind, AgreementStatus, Side, TargetMetric};
 pub use errors::{FieldError, FieldErrors};
 pub use identifiers::{CompaniesHouse, Cvr, InteractionKind, OrgKind, OrgLevel, OrgStatus, PNumber, SizeBand};
 pub use lang::Lang;
 pub use partnership::{BodyKind, MeetingFrequency, MemberRole, MilestoneStatus, Quarter, ResourceKind};
+pub use query::{AgreementFilter, AgreementSort, AuditFilter, OrgFilter, OrgSort, RecordFilter};
 pub use redundancy::{
     AccessPurpose, ActivityState, CaseStatus, CloseReason, Element, EventRole, Level, NationalId, SessionKind,
     TrainingStatus,
 };
 pub use report::{Direction, KpiMetric, KpiStatus, ReportUnit};
 pub use role::Role;
+pub use scope::Scope;
 pub use values::{DistrictCode, Email, NewPassword, PersonName};

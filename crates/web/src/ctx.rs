@@ -224,7 +224,7 @@ impl Page {
 
     /// The colour of a milestone's status (the word is always shown too).
     pub fn status_class(&self, status: &str) -> &'static str {
-        crate::views::plans::status_class(status)
+        crate::views::shared::milestone_class(status)
     }
 
     pub fn datetime(&self, t: &DateTime<Utc>) -> String {

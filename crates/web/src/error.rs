@@ -18,12 +18,6 @@ impl From<AppError> for WebError {
     }
 }
 
-impl From<accord_db::DbErr> for WebError {
-    fn from(e: accord_db::DbErr) -> Self {
-        WebError(AppError::Db(e))
-    }
-}
-
 /// Marks a response as an error still to be rendered.
 #[derive(Clone, Debug)]
 pub struct ErrorMarker(pub Arc<AppError>);
@@ -36,7 +30,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
         AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Storage(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -48,7 +42,7 @@ pub fn code_of(e: &AppError) -> &'static str {
         AppError::Invalid(_) => "invalid",
         AppError::Conflict { .. } => "conflict",
         AppError::RateLimited => "rate_limited",
-        AppError::Db(_) | AppError::Internal(_) => "internal",
+        AppError::Storage(_) | AppError::Internal(_) => "internal",
     }
 }
 

@@ -214,7 +214,7 @@ impl Ids {
     pub(crate) async fn of(app: &TestApp, email: Option<&str>) -> Ids {
         let home = HOME.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(",");
         let in_home = format!("district_id IN (SELECT id FROM districts WHERE code IN ({home}))");
-        let c = &app.app.db.conn;
+        let c = &app.db.conn;
         let id = async |sql: &str| one(c, sql).await.to_string();
         let mut m = BTreeMap::new();
         let mut put = |k: &str, v: String| {
@@ -315,9 +315,9 @@ impl Ids {
 /// The demo data set, with every staff user but the other district's given both home
 /// districts, and a token for each user to revoke.
 pub(crate) async fn fixture(postgres: bool) -> Snapshot {
-    TestApp::snapshot(postgres, async |app| {
+    TestApp::snapshot(postgres, async |app, db| {
         accord_app::demo::load(app).await.unwrap().unwrap();
-        let c = &app.db.conn;
+        let c = &db.conn;
         let home = HOME.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(",");
         let sql = format!(
             "INSERT INTO user_districts (user_id, district_id) SELECT u.id, d.id FROM users u, districts d \
@@ -390,7 +390,7 @@ fn check_headers(route: &Route, headers: &reqwest::header::HeaderMap) {
 /// access logs record reads by design, sessions their last use, tokens theirs; the job
 /// schedule is the background jobs' own.
 async fn contents(app: &TestApp) -> BTreeMap<String, String> {
-    let c = &app.app.db.conn;
+    let c = &app.db.conn;
     let backend = c.get_database_backend();
     let list = match backend {
         accord_db::sea_orm::DatabaseBackend::Postgres => {

@@ -4,18 +4,12 @@
 
 use crate::both;
 use crate::support::TestApp;
-use accord_app::Actor;
 use accord_app::directory as dir;
 use accord_app::files::Format;
 use accord_app::import::Kind;
 use accord_domain::{FieldError, Lang};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-async fn actor(app: &TestApp, email: &str) -> Actor {
-    let u = accord_db::users::find_by_email(&app.app.db.conn, email).await.unwrap().unwrap();
-    accord_app::auth::actor_for(&app.app, &u, None).await.unwrap()
-}
 
 async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
     app.api(token).send(Method::POST, path, body).await
@@ -602,7 +596,7 @@ both! {
             assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {v}");
             assert_eq!(v["error"]["fields"][field], message, "{body}: {v}");
         }
-        let who = actor(app, "admin@test.example").await;
+        let who = app.actor("admin@test.example").await;
         let clash = accord_app::activities::TypeInput { code: "placement2".into(), label_en: "Work placement".into(), label_da: "Praktik 2".into(), ..Default::default() };
         let err = accord_app::activities::save_type(&app.app, &who, None, &clash).await.unwrap_err();
         assert!(matches!(&err, accord_app::AppError::Invalid(e) if e.0.iter().any(|f| f.field == "label_en" && f.code == "activity_type.name_taken")), "{err:?}");
@@ -717,7 +711,7 @@ N1,work_placement,ORG1,2022-01-03,,,\n";
         assert_eq!(s, StatusCode::OK, "{again}");
         assert_eq!((again["added"].as_u64(), again["updated"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(0), Some(3)));
         // The export of what is stored, as XLSX, imports back as unchanged.
-        let xlsx = accord_app::import::export(&app.app, &actor(app, "am@test.example").await, Kind::Activities, Format::Xlsx, Some("north")).await.unwrap();
+        let xlsx = accord_app::import::export(&app.app, &app.actor("am@test.example").await, Kind::Activities, Format::Xlsx, Some("north")).await.unwrap();
         let (s, v) = upload(app, &token, "kind=activities&filename=export.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!((v["rows"].as_u64(), v["unchanged"].as_u64()), (Some(3), Some(3)));
@@ -853,7 +847,7 @@ N1,work_placement,ORG1,2022-01-03,,,\n";
         let (s, _) = upload(app, &token, "kind=activities", "text/csv", file.into()).await;
         assert_eq!(s, StatusCode::OK);
 
-        let sec = actor(app, "secretariat@test.example").await;
+        let sec = app.actor("secretariat@test.example").await;
         dir::merge(&app.app, &sec, keep, dup).await.unwrap();
 
         let (_, v) = api.get(&format!("/activities/{}", a_dup["id"])).await;

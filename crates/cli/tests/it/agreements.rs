@@ -20,11 +20,6 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-async fn actor(app: &TestApp, email: &str) -> Actor {
-    let u = accord_db::users::find_by_email(&app.app.db.conn, email).await.unwrap().unwrap();
-    accord_app::auth::actor_for(&app.app, &u, None).await.unwrap()
-}
-
 /// An organisation in the actor's district; under `parent` when given.
 async fn org(app: &TestApp, who: &Actor, r: &str, name: &str, parent: Option<&str>) -> i64 {
     let input = OrgInput {
@@ -71,7 +66,7 @@ fn has(e: &FieldErrors, field: &str, code: &str) -> bool {
 }
 
 async fn partners(app: &TestApp, scope: &accord_db::Scope, day: &str) -> Vec<i64> {
-    ag::partners_on(&app.app.db.conn, scope, d(day)).await.unwrap().into_iter().collect()
+    ag::partners_on(&app.db.conn, scope, d(day)).await.unwrap().into_iter().collect()
 }
 
 async fn activity_at(app: &TestApp, district_id: i64, n: u32, org_id: i64, start: &str, outcome: &str) {
@@ -90,7 +85,7 @@ async fn activity_at(app: &TestApp, district_id: i64, n: u32, org_id: i64, start
         version: Set(1),
         ..Default::default()
     })
-    .exec_without_returning(&app.app.db.conn)
+    .exec_without_returning(&app.db.conn)
     .await
     .unwrap();
 }
@@ -111,7 +106,7 @@ async fn request_at(app: &TestApp, district_id: i64, n: u32, org_id: i64, receiv
         version: Set(1),
         ..Default::default()
     })
-    .exec_without_returning(&app.app.db.conn)
+    .exec_without_returning(&app.db.conn)
     .await
     .unwrap();
 }
@@ -131,7 +126,7 @@ fn refs(list: &Value) -> Vec<String> {
 both! {
     async fn partner_companies_on_a_day(app) {
         app.seed().await;
-        let am = actor(app, "am@test.example").await;
+        let am = app.actor("am@test.example").await;
         let north = accord_db::Scope::Districts(vec![app.district_id("north").await]);
         let draft = org(app, &am, "DRAFT", "Draft Holder", None).await;
         let dated = org(app, &am, "DATED", "Dated Holder", None).await;
@@ -173,7 +168,7 @@ both! {
         assert!(!partners(app, &north, "2023-06-16").await.contains(&ended));
 
         // A chain-wide agreement: the stores are covered, the company is the partner.
-        let cover = PartnerCoverage::load(&app.app.db.conn, &north, d("2021-01-01"), d("2023-12-31")).await.unwrap();
+        let cover = PartnerCoverage::load(&app.db.conn, &north, d("2021-01-01"), d("2023-12-31")).await.unwrap();
         assert_eq!(cover.holder_on(store1, d("2022-05-01")), Some(chain));
         assert_eq!(cover.holder_on(store2, d("2022-05-01")), Some(chain));
         assert_eq!(cover.holder_on(chain, d("2022-05-01")), Some(chain));
@@ -197,7 +192,7 @@ both! {
         assert_eq!(r.status, "active");
         let first = ag::get(&app.app, &am, first.id).await.unwrap();
         assert_eq!(first.end_date, Some(d("2022-06-30")), "the old one ends the day before");
-        let cover = PartnerCoverage::load(&app.app.db.conn, &north, d("2022-01-01"), d("2023-12-31")).await.unwrap();
+        let cover = PartnerCoverage::load(&app.db.conn, &north, d("2022-01-01"), d("2023-12-31")).await.unwrap();
         let mut day = d("2022-06-20");
         while day <= d("2022-07-10") {
             let expected = if day < d("2022-07-01") { old } else { new };
@@ -214,19 +209,19 @@ both! {
         });
 
         // Scope: another district's user sees no partner companies here.
-        let south = actor(app, "south@test.example").await;
+        let south = app.actor("south@test.example").await;
         assert!(partners(app, &south.scope(), "2022-07-01").await.is_empty());
         assert!(ag::partners(&app.app, &south, d("2022-07-01"), None).await.unwrap().is_empty());
         assert!(has(&invalid(ag::partners(&app.app, &south, d("2022-07-01"), Some("north")).await), "district", "district.unknown"));
         let mine = ag::partners(&app.app, &am, d("2022-07-01"), Some("north")).await.unwrap();
         assert_eq!(mine.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(), ["Dated Holder", "New Entity Group", "Salling Stores"]);
-        let partner = actor(app, "partner@test.example").await;
+        let partner = app.actor("partner@test.example").await;
         assert!(matches!(ag::partners(&app.app, &partner, d("2022-07-01"), None).await, Err(AppError::Forbidden)));
     }
 
     async fn overlapping_agreements_are_refused(app) {
         app.seed().await;
-        let am = actor(app, "am@test.example").await;
+        let am = app.actor("am@test.example").await;
         org(app, &am, "X", "Xylo A/S", None).await;
         org(app, &am, "GROUP", "Xylo Holding", None).await;
         let x1 = create(app, &am, input("X", "partnership", "active", "2022-01-01", "2022-12-31")).await;
@@ -273,7 +268,7 @@ both! {
 
     async fn dates_and_status_are_checked(app) {
         app.seed().await;
-        let am = actor(app, "am@test.example").await;
+        let am = app.actor("am@test.example").await;
         org(app, &am, "D", "Dato ApS", None).await;
         let e = invalid(ag::create(&app.app, &am, &input("D", "partnership", "active", "2023-06-01", "2023-05-31")).await);
         assert!(has(&e, "start_date", "agreement.end_before_start") && has(&e, "end_date", "agreement.end_before_start"), "{e:?}");
@@ -314,7 +309,7 @@ both! {
 
     async fn targets_count_what_happened_at_the_covered_sites(app) {
         app.seed().await;
-        let am = actor(app, "am@test.example").await;
+        let am = app.actor("am@test.example").await;
         let north = app.district_id("north").await;
         let holder = org(app, &am, "T", "Target Foods", None).await;
         let site = org(app, &am, "TS", "Target Foods, Korsør", Some("T")).await;
@@ -375,9 +370,9 @@ both! {
 
     async fn commitments_start_from_templates_and_renewals_copy_them(app) {
         app.seed().await;
-        let sec = actor(app, "secretariat@test.example").await;
-        let admin = actor(app, "admin@test.example").await;
-        let am = actor(app, "am@test.example").await;
+        let sec = app.actor("secretariat@test.example").await;
+        let admin = app.actor("admin@test.example").await;
+        let am = app.actor("am@test.example").await;
         let tpl = |side: &str, en: &str, da: &str, position: &str, retired: bool, district: Option<&str>| TemplateInput {
             district: district.map(str::to_owned),
             side: side.into(),
@@ -531,7 +526,7 @@ both! {
             assert_eq!(refs(&v), expected, "{query}");
         }
         // The dashboard's and the home page's count of agreements due for review is the list's.
-        let am = actor(app, "am@test.example").await;
+        let am = app.actor("am@test.example").await;
         for mine in [false, true] {
             let listed = ag::review_due(&app.app, &am, mine, accord_app::Paging::new(Some(1), Some(50))).await.unwrap();
             assert_eq!(listed.items.len(), 1, "mine {mine}");
@@ -757,7 +752,7 @@ both! {
 
     async fn merging_organisations_moves_their_agreements(app) {
         app.seed().await;
-        let sec = actor(app, "secretariat@test.example").await;
+        let sec = app.actor("secretariat@test.example").await;
         let keep = org(app, &sec, "KEEP", "Bilka Slagelse", None).await;
         let dup = org(app, &sec, "DUP", "Bilka Slagelse (dublet)", None).await;
         org(app, &sec, "GRP", "Salling Group", None).await;
@@ -787,7 +782,7 @@ both! {
         });
         assert!(ag::for_organisation(&app.app, &sec, dup).await.unwrap().is_empty());
         let north = accord_db::Scope::Districts(vec![app.district_id("north").await]);
-        let cover = PartnerCoverage::load(&app.app.db.conn, &north, d("2023-01-01"), d("2023-01-01")).await.unwrap();
+        let cover = PartnerCoverage::load(&app.db.conn, &north, d("2023-01-01"), d("2023-01-01")).await.unwrap();
         assert_eq!(cover.holder_on(keep, d("2023-01-01")), Some(keep), "all started together: the lowest holder answers");
         assert_eq!(cover.holder_on(dup, d("2023-01-01")), None);
         // The survivor's agreements still change as before.

@@ -73,5 +73,5 @@ both! {
 
 async fn count(app: &crate::support::TestApp) -> i64 {
     use accord_db::sea_orm::{EntityTrait, PaginatorTrait};
-    accord_db::entities::audit_log::Entity::find().count(&app.app.db.conn).await.unwrap() as i64
+    accord_db::entities::audit_log::Entity::find().count(&app.db.conn).await.unwrap() as i64
 }

@@ -20,10 +20,9 @@ async fn load(app: &TestApp, kind: Kind, body: &str, dry: bool) -> ImportReport 
 async fn count(app: &TestApp, table: &str) -> i64 {
     use accord_db::sea_orm::{ConnectionTrait, Statement};
     let row = app
-        .app
         .db
         .conn
-        .query_one_raw(Statement::from_string(app.app.db.backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
+        .query_one_raw(Statement::from_string(app.db.backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
         .await
         .unwrap()
         .unwrap();
@@ -100,9 +99,9 @@ both! {
         // After a large import the imported table's statistics are refreshed, and only a
         // table's name is taken.
         for table in ["activities", "recruitment_requests"] {
-            app.app.db.analyze_table(table).await.unwrap();
+            app.db.analyze_table(table).await.unwrap();
         }
-        let err = app.app.db.analyze_table("activities; DROP TABLE activities").await.unwrap_err();
+        let err = app.db.analyze_table("activities; DROP TABLE activities").await.unwrap_err();
         assert!(err.to_string().contains("not a table name"), "{err}");
         assert_eq!(count(app, "activities").await, 0);
     }

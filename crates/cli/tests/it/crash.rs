@@ -134,7 +134,7 @@ impl Drop for PrivatePg {
 async fn setup(url: &str) -> String {
     let db = Db::connect(url, &DbOptions { max_connections: 2 }).await.unwrap();
     db.migrate().await.unwrap();
-    let app = App::new(db, AppConfig::default());
+    let app = App::new(db.clone(), AppConfig::default());
     let system = Actor::system();
     accord_app::districts::create(&app, &system, "north", "North").await.unwrap();
     let u = accord_app::users::create(
@@ -152,7 +152,7 @@ async fn setup(url: &str) -> String {
     .await
     .unwrap();
     let token = accord_app::auth::create_token(&app, &system, u.id, "crash").await.unwrap().0;
-    app.db.conn.close_by_ref().await.ok();
+    db.conn.close_by_ref().await.ok();
     token
 }
 

@@ -17,13 +17,13 @@ use std::time::Duration;
 async fn make_due(app: &TestApp) {
     job::Entity::update_many()
         .col_expr(job::Column::NextRunAt, Expr::value(Utc::now() - chrono::Duration::seconds(1)))
-        .exec(&app.app.db.conn)
+        .exec(&app.db.conn)
         .await
         .unwrap();
 }
 
 async fn runs(app: &TestApp) -> u64 {
-    job_run::Entity::find().count(&app.app.db.conn).await.unwrap()
+    job_run::Entity::find().count(&app.db.conn).await.unwrap()
 }
 
 both! {

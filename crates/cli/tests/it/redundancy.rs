@@ -67,7 +67,7 @@ pub(crate) async fn event(app: &TestApp, title: &str, team: Value) -> Value {
 
 /// How many openings the access log holds, of every case.
 async fn openings(app: &TestApp) -> u64 {
-    case_access::Entity::find().count(&app.app.db.conn).await.unwrap()
+    case_access::Entity::find().count(&app.db.conn).await.unwrap()
 }
 
 fn contains(hay: &[u8], needle: &str) -> bool {
@@ -81,7 +81,7 @@ async fn status_of(api: &crate::support::Api, method: Method, path: &str) -> Sta
 
 /// The first column of the first row of a query, as text.
 async fn text_of(app: &TestApp, sql: &str) -> Option<String> {
-    let c = &app.app.db.conn;
+    let c = &app.db.conn;
     let row = c.query_one_raw(Statement::from_string(c.get_database_backend(), sql.to_owned())).await.unwrap()?;
     row.try_get_by_index::<Option<String>>(0).unwrap()
 }
@@ -549,7 +549,7 @@ both! {
 
         // The name is sealed: not in the stored values, nor anywhere in the files; the notes are
         // in the files.
-        let people = person::Entity::find().all(&app.app.db.conn).await.unwrap();
+        let people = person::Entity::find().all(&app.db.conn).await.unwrap();
         assert_eq!(people.len(), 5);
         for p in &people {
             for m in [MARKER, NAME_MARKER, "Jane", "zqx.jane", "AB123456C"] {
@@ -600,7 +600,7 @@ both! {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-            accord_db::redundancy::scrub(&app.app.db.conn).await.unwrap();
+            accord_db::redundancy::scrub(&app.db.conn).await.unwrap();
             files = raw_files(app).await;
         }
         for m in markers {
@@ -611,12 +611,12 @@ both! {
             assert_eq!(who.get(&format!("{path}?purpose=correction")).await.0, StatusCode::NOT_FOUND);
             assert_eq!(who.get(&format!("{path}/export")).await.0, StatusCode::NOT_FOUND);
         }
-        assert_eq!(person::Entity::find().count(&app.app.db.conn).await.unwrap(), 4);
+        assert_eq!(person::Entity::find().count(&app.db.conn).await.unwrap(), 4);
         let (_, list) = manager.get(&cases).await;
         assert_eq!(list["total"], 4, "{list}");
 
         // What the worker counted for stays, without them.
-        assert_eq!(case_tally::Entity::find().count(&app.app.db.conn).await.unwrap(), 1);
+        assert_eq!(case_tally::Entity::find().count(&app.db.conn).await.unwrap(), 1);
         let (_, after) = api.get("/redundancy/outcomes").await;
         assert_eq!(after["total"], before["total"], "{after}");
         assert_eq!(after["total"]["registered"], 5);
@@ -750,7 +750,7 @@ both! {
         let ids: Vec<i64> = x["cases"].as_array().unwrap().iter().map(id).collect();
         assert_eq!(ids, [other]);
         assert_eq!(x["person"]["name"], "Jane Smith");
-        assert_eq!(case_tally::Entity::find().count(&app.app.db.conn).await.unwrap(), 1);
+        assert_eq!(case_tally::Entity::find().count(&app.db.conn).await.unwrap(), 1);
     }
 
     async fn an_events_cases_come_a_page_at_a_time_and_by_status(app) {

@@ -587,7 +587,7 @@ both! {
         let dash = b.get("/dashboard?date=2022-12-31").await;
         assert!(dash.body.contains("Mindst 300 partnerskabsvirksomheder"), "the year's targets are on the dashboard");
         assert!(!b.get("/dashboard").await.body.contains("Mindst 300 partnerskabsvirksomheder"), "long-past ones are not");
-        let entries = accord_db::audit::list(&app.app.db.conn, &accord_db::Scope::All, &Default::default(), 1, 200).await.unwrap().0;
+        let entries = accord_db::audit::list(&app.db.conn, &accord_db::Scope::All, &Default::default(), 1, 200).await.unwrap().0;
         assert!(entries.iter().filter(|e| e.entity == "kpi_target").count() >= 6, "every change is audited");
     }
 
@@ -620,7 +620,7 @@ both! {
 
         // A second process on the same database keeps counts of its own; the stamps are in the
         // database, so a write through the first is seen by the second.
-        let other = accord_app::App::new(app.app.db.clone(), Default::default());
+        let other = accord_app::App::new(app.db.clone(), Default::default());
         let before = kept(&other).await;
         let api = app.api(&app.token("manager@test.example").await);
         let (status, v) = api

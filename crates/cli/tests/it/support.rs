@@ -118,6 +118,8 @@ impl Backend {
 pub struct TestApp {
     pub url: String,
     pub app: Arc<App>,
+    /// The database under the app, for tests that check raw storage or move time.
+    pub db: Db,
     pub database_url: String,
     backend: Backend,
     server: tokio::task::JoinHandle<()>,
@@ -144,7 +146,7 @@ impl TestApp {
     /// that need the same large fixture many times over.
     pub async fn snapshot<F>(postgres: bool, fill: F) -> Snapshot
     where
-        F: AsyncFnOnce(&App),
+        F: AsyncFnOnce(&App, &Db),
     {
         let (url, backend) = if postgres {
             Backend::postgres(&admin_url(), "accord_tmpl", None).await
@@ -153,13 +155,13 @@ impl TestApp {
         };
         let db = Db::connect(&url, &DbOptions { max_connections: 4 }).await.expect("connect");
         db.migrate().await.expect("migrate");
-        let app = App::new(db, test_config());
-        fill(&app).await;
+        let app = App::new(db.clone(), test_config());
+        fill(&app, &db).await;
         if let Backend::Sqlite { dir } = &backend {
             let file = dir.join("template.db");
-            app.db.conn.execute_unprepared(&format!("VACUUM INTO '{}'", file.display())).await.unwrap();
+            db.conn.execute_unprepared(&format!("VACUUM INTO '{}'", file.display())).await.unwrap();
         }
-        app.db.conn.close_by_ref().await.ok();
+        db.conn.close_by_ref().await.ok();
         Snapshot { backend }
     }
 
@@ -168,7 +170,7 @@ impl TestApp {
         db.migrate().await.expect("migrate");
         // Migrating again changes nothing.
         db.migrate().await.expect("migrate twice");
-        let app = App::new(db, test_config());
+        let app = App::new(db.clone(), test_config());
         let state = accord_web::AppState::new(app, accord_web::WebConfig::default());
         let app = Arc::clone(&state.app);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -176,13 +178,13 @@ impl TestApp {
         let server = tokio::spawn(async move {
             accord_web::serve(state, listener).await.unwrap();
         });
-        TestApp { url, app, database_url, backend, server }
+        TestApp { url, app, db, database_url, backend, server }
     }
 
     pub async fn finish(self) {
         self.server.abort();
         let _ = self.server.await;
-        self.app.db.conn.close_by_ref().await.ok();
+        self.db.conn.close_by_ref().await.ok();
         self.backend.remove().await;
     }
 
@@ -228,6 +230,12 @@ impl TestApp {
         accord_app::users::find_by_email(&self.app, email).await.unwrap().unwrap().id
     }
 
+    /// The actor of a user, as a request of theirs would have it.
+    pub async fn actor(&self, email: &str) -> Actor {
+        let id = self.user_id(email).await;
+        accord_app::auth::actor_of_user(&self.app, id, None).await.unwrap()
+    }
+
     pub async fn district_id(&self, code: &str) -> i64 {
         accord_app::districts::by_code(&self.app, &Actor::system(), code).await.unwrap().id
     }
@@ -254,7 +262,7 @@ impl TestApp {
 
     /// Runs SQL directly (for tests that move time or check raw storage).
     pub async fn sql(&self, sql: &str) -> Result<(), accord_db::DbErr> {
-        self.app.db.conn.execute_unprepared(sql).await.map(|_| ())
+        self.db.conn.execute_unprepared(sql).await.map(|_| ())
     }
 }
 

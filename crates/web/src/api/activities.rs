@@ -7,8 +7,8 @@ use crate::state::AppState;
 use accord_app::activities::{self as act, ActivityInput, ActivityView};
 use accord_app::directory as dir;
 use accord_app::{Actor, AppError, Paging};
-use accord_db::activities::RecordFilter;
 use accord_domain::ActivityOutcome;
+use accord_domain::RecordFilter;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -123,10 +123,7 @@ pub(super) async fn record_filter(
     let mut filter =
         RecordFilter { q: given(q).map(str::to_owned), organisation_id, import_id: import, ..Default::default() };
     if let Some(email) = given(account_manager) {
-        let u = accord_db::users::find_by_email(&state.app.db.conn, &email.to_lowercase())
-            .await?
-            .ok_or_else(|| AppError::field("account_manager", "org.account_manager_unknown", Some(email)))?;
-        filter.account_manager_id = Some(u.id);
+        filter.account_manager_id = Some(dir::account_manager_by_email(&state.app, email).await?);
     }
     let date = |field: &str, v: &Option<String>| match given(v) {
         None => Ok(None),
@@ -271,9 +268,7 @@ pub async fn update(
     Json(b): Json<ActivityPatch>,
 ) -> WebResult<Json<Activity>> {
     // Read without logging a look: the change itself is in the audit trail.
-    let row =
-        accord_db::activities::get_activity(&state.app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
-    let current = act::activity_views(&state.app, vec![row]).await?.remove(0);
+    let current = act::get_activity_quietly(&state.app, &actor, id).await?;
     let mut i = ActivityInput::from_view(&current);
     let set = |target: &mut String, v: Option<String>| {
         if let Some(v) = v {

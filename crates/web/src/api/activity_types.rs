@@ -9,7 +9,7 @@ use crate::state::AppState;
 use accord_app::activities::{self as act, TypeInput};
 use accord_app::directory as dir;
 use accord_app::{Actor, AppError, Paging};
-use accord_db::entities::activity_type;
+use accord_domain::ActivityType as TypeRecord;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -34,8 +34,8 @@ pub struct ActivityType {
     pub position: i32,
 }
 
-impl From<activity_type::Model> for ActivityType {
-    fn from(t: activity_type::Model) -> Self {
+impl From<TypeRecord> for ActivityType {
+    fn from(t: TypeRecord) -> Self {
         ActivityType {
             aliases: t.aliases.lines().map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect(),
             code: t.code,
@@ -80,7 +80,7 @@ pub async fn list(
     Ok(Json(ActivityTypeList { items, total, page: paging.page, per_page: paging.per_page }))
 }
 
-async fn find(state: &AppState, code: &str) -> WebResult<activity_type::Model> {
+async fn find(state: &AppState, code: &str) -> WebResult<TypeRecord> {
     let types = act::types(&state.app).await?;
     Ok(types.types.into_iter().find(|t| t.code == code).ok_or(AppError::NotFound)?)
 }

@@ -11,7 +11,7 @@ use accord_app::agreements::{
 };
 use accord_app::directory as dir;
 use accord_app::{AppError, Paging};
-use accord_db::agreements::{AgreementFilter, AgreementSort};
+use accord_domain::{AgreementFilter, AgreementSort};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -220,10 +220,7 @@ pub async fn list(
         ..Default::default()
     };
     if let Some(email) = p.account_manager.as_deref().filter(|e| !e.trim().is_empty()) {
-        let u = accord_db::users::find_by_email(&state.app.db.conn, &email.trim().to_lowercase())
-            .await?
-            .ok_or_else(|| AppError::field("account_manager", "org.account_manager_unknown", Some(email)))?;
-        filter.account_manager_id = Some(u.id);
+        filter.account_manager_id = Some(dir::account_manager_by_email(&state.app, email).await?);
     }
     if let Some(code) = p.district.as_deref().filter(|c| !c.trim().is_empty()) {
         filter.district_id = Some(dir::pick_district(&state.app, &actor, Some(code)).await?.id);

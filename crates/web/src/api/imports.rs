@@ -9,8 +9,6 @@ use crate::state::AppState;
 use accord_app::bulk::{self, ImportView};
 use accord_app::import::{ImportReport, Kind};
 use accord_app::{AppError, Paging};
-use accord_db::entities::import;
-use accord_db::sea_orm::PaginatorTrait;
 use accord_domain::{FieldErrors, Lang};
 use axum::Json;
 use axum::body::Bytes;
@@ -83,7 +81,7 @@ pub async fn list(
     let paging = Paging::new(pp.page, pp.per_page);
     // Enough of the newest to tell, for each import on the page, whether it is still the newest.
     let shown = bulk::history(&state.app, &actor, paging.page * paging.per_page).await?;
-    let total = accord_db::scope::find::<import::Entity>(&actor.scope()).count(&state.app.db.conn).await?;
+    let total = bulk::history_count(&state.app, &actor).await?;
     let items = shown.into_iter().skip(((paging.page - 1) * paging.per_page) as usize).map(Import::from).collect();
     Ok(Json(ImportList { items, total, page: paging.page, per_page: paging.per_page }))
 }

@@ -6,7 +6,7 @@ use crate::error::WebResult;
 use crate::state::AppState;
 use accord_app::directory::{self as dir, ContactInput, ContactView, OrgInput, OrgView};
 use accord_app::{AppError, Paging};
-use accord_db::directory::{OrgFilter, OrgSort};
+use accord_domain::{OrgFilter, OrgSort};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -130,10 +130,7 @@ pub async fn list(
     match p.account_manager.as_deref() {
         Some("none") => filter.no_account_manager = true,
         Some(email) => {
-            let u = accord_db::users::find_by_email(&state.app.db.conn, &email.trim().to_lowercase())
-                .await?
-                .ok_or_else(|| AppError::field("account_manager", "org.account_manager_unknown", Some(email)))?;
-            filter.account_manager_id = Some(u.id);
+            filter.account_manager_id = Some(dir::account_manager_by_email(&state.app, email).await?);
         }
         None => {}
     }

@@ -1,12 +1,12 @@
 //! One's own account: password and API tokens.
 
+use super::shared::Empty;
 use crate::cookies;
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::WebResult;
 use crate::forms::{CsrfForm, ShownErrors};
 use crate::state::AppState;
 use accord_app::{Actor, AppError};
-use accord_db::entities::api_token;
 use accord_domain::FieldErrors;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -19,7 +19,7 @@ use serde::Deserialize;
 struct AccountTemplate {
     page: Page,
     actor: Actor,
-    tokens: Vec<api_token::Model>,
+    tokens: Vec<accord_app::auth::TokenView>,
     new_token: Option<String>,
     password_errors: ShownErrors,
     token_errors: ShownErrors,
@@ -103,7 +103,7 @@ pub async fn revoke_token(
     State(state): State<AppState>,
     Staff { ctx, actor }: Staff,
     Path(id): Path<i64>,
-    CsrfForm(_): CsrfForm<super::auth::Empty>,
+    CsrfForm(_): CsrfForm<Empty>,
 ) -> WebResult<Response> {
     accord_app::auth::revoke_token(&state.app, &actor, id).await?;
     Ok(super::redirect_with_flash(&ctx, "/account#tokens", "token_revoked"))

@@ -2,6 +2,10 @@
 //! and the latest activities on an employer's page. Also the helpers the recruitment request
 //! pages share: filters, labels and field messages.
 
+use super::shared::{
+    can_record, date_filter, date_opt, district_filter, district_name, district_options, import_filter, label, options,
+    org_filter, require_record, staff_filter, staff_options, with_field_errors, worded,
+};
 use super::{Opt, Pager};
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::WebResult;
@@ -11,33 +15,17 @@ use crate::state::AppState;
 use accord_app::activities::{self as act, ActivityInput, ActivityView, TypeIndex};
 use accord_app::directory as dir;
 use accord_app::{Actor, AppError, Paging};
-use accord_db::activities::RecordFilter;
-use accord_db::entities::organisation;
+use accord_domain::RecordFilter;
 use accord_domain::{ActivityOutcome, FieldErrors, Lang, format};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::NaiveDate;
+
 use serde::Deserialize;
 
 /// How many of an employer's activities (and requests) its page shows.
 pub const ON_ORG_PAGE: u64 = 20;
-
-pub(super) fn label(lang: Lang, prefix: &str, code: &str) -> String {
-    if code.is_empty() {
-        return String::new();
-    }
-    i18n::t(lang, &format!("{prefix}.{code}"))
-}
-
-pub(super) fn options<'a>(lang: Lang, prefix: &str, codes: impl Iterator<Item = &'a str>, selected: &str) -> Vec<Opt> {
-    codes.map(|c| Opt { value: c.to_owned(), label: label(lang, prefix, c), checked: c == selected }).collect()
-}
-
-pub(super) fn date_opt(lang: Lang, d: Option<NaiveDate>) -> String {
-    d.map(|d| format::date_short(lang, d)).unwrap_or_default()
-}
 
 /// The tag colour of an activity's outcome.
 pub fn outcome_class(outcome: &str) -> &'static str {
@@ -47,154 +35,6 @@ pub fn outcome_class(outcome: &str) -> &'static str {
         "cancelled" => "tag-yellow",
         _ => "tag-grey",
     }
-}
-
-/// Those who may record activities and requests, and not only read.
-pub(super) fn can_record(actor: &Actor) -> bool {
-    act::can_record(actor) && !actor.is_read_only()
-}
-
-pub(super) fn require_record(actor: &Actor) -> WebResult<()> {
-    actor.require_write()?;
-    if act::can_record(actor) { Ok(()) } else { Err(AppError::Forbidden.into()) }
-}
-
-/// A date typed into a filter; a wrong one is named.
-pub(super) fn date_filter(errors: &mut FieldErrors, field: &str, s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    errors.take(field, s, dir::parse_date(s))
-}
-
-/// The districts to filter by (none when the actor works in one), and the one chosen.
-pub(super) async fn district_filter(
-    state: &AppState,
-    actor: &Actor,
-    chosen: &str,
-) -> WebResult<(Vec<Opt>, Option<i64>)> {
-    let ds = accord_app::districts::list(&state.app, actor).await?;
-    let id = ds.iter().find(|d| d.code == chosen).map(|d| d.id);
-    let opts = if ds.len() > 1 {
-        ds.into_iter().map(|d| Opt { checked: d.code == chosen, value: d.code, label: d.name }).collect()
-    } else {
-        vec![]
-    };
-    Ok((opts, id))
-}
-
-/// The districts a new record can be made in, when there are several.
-pub(super) async fn district_options(state: &AppState, actor: &Actor, selected: &str) -> WebResult<Vec<Opt>> {
-    let ds = accord_app::districts::list(&state.app, actor).await?;
-    if ds.len() <= 1 {
-        return Ok(vec![]);
-    }
-    Ok(ds.into_iter().map(|d| Opt { checked: d.code == selected, value: d.code, label: d.name }).collect())
-}
-
-/// The staff to filter by, by id.
-pub(super) async fn staff_filter(state: &AppState, actor: &Actor, chosen: &str) -> WebResult<Vec<Opt>> {
-    Ok(dir::staff(&state.app, actor)
-        .await?
-        .iter()
-        .map(|u| Opt { value: u.id.to_string(), label: u.name.clone(), checked: chosen == u.id.to_string() })
-        .collect())
-}
-
-/// The staff who may hold a record, by e-mail; the blank choice leaves it to the employer's
-/// account manager.
-pub(super) async fn staff_options(state: &AppState, actor: &Actor, lang: Lang, selected: &str) -> WebResult<Vec<Opt>> {
-    let staff = dir::staff(&state.app, actor).await?;
-    let mut out =
-        vec![Opt { value: String::new(), label: i18n::t(lang, "act.am_from_employer"), checked: selected.is_empty() }];
-    out.extend(staff.iter().map(|u| Opt {
-        value: u.email.clone(),
-        label: u.name.clone(),
-        checked: u.email == selected,
-    }));
-    if !selected.is_empty() && !out.iter().any(|o| o.checked) {
-        out.push(Opt { value: selected.to_owned(), label: selected.to_owned(), checked: true });
-    }
-    Ok(out)
-}
-
-/// The organisation a ref names, looked up in the district given or in each of the actor's.
-pub(super) async fn find_org(
-    state: &AppState,
-    actor: &Actor,
-    district: &str,
-    r: &str,
-) -> WebResult<Option<organisation::Model>> {
-    if r.trim().is_empty() {
-        return Ok(None);
-    }
-    let ds = accord_app::districts::list(&state.app, actor).await?;
-    for d in ds.iter().filter(|d| district.trim().is_empty() || d.code == district) {
-        if let Some(o) = accord_db::directory::resolve_ref(&state.app.db.conn, d.id, r).await? {
-            return Ok(Some(o));
-        }
-    }
-    Ok(None)
-}
-
-/// The employer a list is narrowed to: its id and name.
-pub(super) async fn org_filter(state: &AppState, actor: &Actor, id: &str) -> WebResult<Option<(i64, String)>> {
-    match id.trim().parse::<i64>() {
-        Ok(id) => Ok(Some((id, dir::get(&state.app, actor, id).await?.name))),
-        Err(_) => Ok(None),
-    }
-}
-
-/// The import a list is narrowed to: its id and a line that names it.
-pub(super) async fn import_filter(
-    state: &AppState,
-    actor: &Actor,
-    lang: Lang,
-    id: &str,
-) -> WebResult<Option<(i64, String)>> {
-    let Ok(id) = id.trim().parse::<i64>() else { return Ok(None) };
-    let found = accord_app::bulk::history(&state.app, actor, 1000).await?.into_iter().find(|v| v.id == id);
-    let text = match found {
-        Some(v) => i18n::t_args(
-            lang,
-            "hist.filtered",
-            &[("file", &v.filename), ("when", &format::datetime(lang, v.created_at))],
-        ),
-        None => i18n::t_value(lang, "hist.filtered_id", &id.to_string()),
-    };
-    Ok(Some((id, text)))
-}
-
-/// Field errors in the words of each field: what to enter in a required field, and a rule
-/// broken by two fields together told at each in its own words.
-pub(super) fn worded(lang: Lang, errors: &FieldErrors) -> ShownErrors {
-    let mut out = ShownErrors::new(lang, errors);
-    for (e, item) in errors.0.iter().zip(out.items.iter_mut()) {
-        let key = match (e.code.as_str(), e.field.as_str()) {
-            ("field.required", f) => format!("act.required.{f}"),
-            ("period.end_before_start", "start_date") => "act.err.start_after_end".into(),
-            ("period.end_before_start", "end_date") => "act.err.end_before_start".into(),
-            ("number.positive", "positions") => "req.err.positions".into(),
-            _ => continue,
-        };
-        let text = i18n::t_value(lang, &key, e.value.as_deref().unwrap_or(""));
-        if !text.ends_with(&key) {
-            item.1 = text;
-        }
-    }
-    out
-}
-
-/// The record's own field errors added to an error that stopped before them (an unknown
-/// employer), so that every wrong field is named at once.
-pub(super) fn with_field_errors(mut errors: FieldErrors, more: FieldErrors) -> FieldErrors {
-    for e in more.0 {
-        if !errors.0.iter().any(|x| x.field == e.field) {
-            errors.0.push(e);
-        }
-    }
-    errors
 }
 
 // ---- list ----
@@ -465,7 +305,8 @@ async fn render_form(
     let lang = ctx.lang;
     let types = act::types(&state.app).await?;
     let is_new = id.is_none();
-    let employer = find_org(state, actor, if is_new { &f.district } else { "" }, &f.organisation_ref).await?;
+    let employer =
+        dir::find_by_ref(&state.app, actor, if is_new { &f.district } else { "" }, &f.organisation_ref).await?;
     let mut type_opts = type_options(lang, &types, &f.kind, id.as_ref().map(|(_, t)| t.as_str()));
     if is_new || !type_opts.iter().any(|o| o.checked) {
         type_opts.insert(
@@ -654,14 +495,6 @@ pub async fn show(
         a,
     };
     Ok(super::render(&t))
-}
-
-/// The name of a district, by its code.
-pub(super) async fn district_name(state: &AppState, code: &str) -> WebResult<String> {
-    Ok(accord_db::users::district_by_code(&state.app.db.conn, &accord_db::Scope::All, code)
-        .await?
-        .map(|d| d.name)
-        .unwrap_or_else(|| code.to_owned()))
 }
 
 // ---- on the employer's page ----

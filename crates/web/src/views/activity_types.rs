@@ -1,6 +1,7 @@
 //! The activity types: listed for everyone who reads the directory, kept by administrators.
 //! A type is never deleted, so the records that have it keep it; it is retired instead.
 
+use super::shared::worded;
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::WebResult;
 use crate::forms::{CsrfForm, ShownErrors};
@@ -8,7 +9,7 @@ use crate::i18n;
 use crate::state::AppState;
 use accord_app::activities::{self as act, TypeInput};
 use accord_app::{Actor, AppError};
-use accord_db::entities::activity_type;
+use accord_domain::ActivityType as TypeRecord;
 use accord_domain::FieldErrors;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -83,7 +84,7 @@ fn render_form(ctx: &ReqCtx, code: Option<&str>, builtin: bool, f: TypeInput, er
     };
     let t = FormTemplate {
         page: ctx.page(title),
-        errors: super::activities::worded(ctx.lang, errors),
+        errors: worded(ctx.lang, errors),
         action: code.map(|c| format!("/activity-types/{c}")).unwrap_or_else(|| "/activity-types".into()),
         is_new: code.is_none(),
         builtin,
@@ -92,7 +93,7 @@ fn render_form(ctx: &ReqCtx, code: Option<&str>, builtin: bool, f: TypeInput, er
     super::render_form(&t, errors, false)
 }
 
-fn input_of(t: &activity_type::Model) -> TypeInput {
+fn input_of(t: &TypeRecord) -> TypeInput {
     TypeInput {
         code: t.code.clone(),
         label_en: t.label_en.clone(),
@@ -104,7 +105,7 @@ fn input_of(t: &activity_type::Model) -> TypeInput {
     }
 }
 
-async fn find(state: &AppState, code: &str) -> WebResult<activity_type::Model> {
+async fn find(state: &AppState, code: &str) -> WebResult<TypeRecord> {
     let types = act::types(&state.app).await?;
     Ok(types.types.into_iter().find(|t| t.code == code).ok_or(AppError::NotFound)?)
 }

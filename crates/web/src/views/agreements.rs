@@ -2,6 +2,7 @@
 //! (activate, terminate, renew, documents), the form, the printable agreement in its own
 //! language, and the secretariat's commitment templates.
 
+use super::shared::{Empty, date_opt, district_name, district_options, label, options};
 use super::{Opt, Pager};
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::WebResult;
@@ -12,10 +13,9 @@ use accord_app::agreements::{
     self as ag, AgreementInput, AgreementView, CommitmentInput, Renewal, TargetInput, TemplateInput, TemplateView,
     Termination,
 };
-use accord_app::directory as dir;
+use accord_app::directory::{self as dir, OrgRef};
 use accord_app::{Actor, AppError, Paging};
-use accord_db::agreements::{AgreementFilter, AgreementSort};
-use accord_db::entities::organisation;
+use accord_domain::{AgreementFilter, AgreementSort};
 use accord_domain::{AgreementKind, FieldErrors, Lang, Role, Side, TargetMetric, format};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
@@ -23,7 +23,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
-use std::collections::VecDeque;
 
 /// The phases an agreement can be in on a given day.
 pub const PHASES: [&str; 5] = ["draft", "upcoming", "active", "ended", "terminated"];
@@ -31,13 +30,6 @@ pub const PHASES: [&str; 5] = ["draft", "upcoming", "active", "ended", "terminat
 const BLANK_TARGETS: usize = 3;
 /// The most sites "cover all sites under the holder" adds.
 const MAX_SITES: usize = 2000;
-
-fn label(lang: Lang, prefix: &str, code: &str) -> String {
-    if code.is_empty() {
-        return String::new();
-    }
-    i18n::t(lang, &format!("{prefix}.{code}"))
-}
 
 /// The tag colour of a phase.
 pub fn phase_class(phase: &str) -> &'static str {
@@ -48,10 +40,6 @@ pub fn phase_class(phase: &str) -> &'static str {
         "terminated" => "tag-red",
         _ => "tag-grey",
     }
-}
-
-fn options<'a>(lang: Lang, prefix: &str, codes: impl Iterator<Item = &'a str>, selected: &str) -> Vec<Opt> {
-    codes.map(|c| Opt { value: c.to_owned(), label: label(lang, prefix, c), checked: c == selected }).collect()
 }
 
 fn with_blank(lang: Lang, key: &str, selected: &str, mut rest: Vec<Opt>) -> Vec<Opt> {
@@ -72,26 +60,6 @@ fn lang_options(lang: Lang, selected: &str) -> Vec<Opt> {
             checked: *c == selected,
         })
         .collect()
-}
-
-fn date_opt(lang: Lang, d: Option<NaiveDate>) -> String {
-    d.map(|d| format::date_short(lang, d)).unwrap_or_default()
-}
-
-async fn district_options(state: &AppState, actor: &Actor, selected: &str) -> WebResult<Vec<Opt>> {
-    let ds = accord_app::districts::list(&state.app, actor).await?;
-    if ds.len() <= 1 {
-        return Ok(vec![]);
-    }
-    Ok(ds.into_iter().map(|d| Opt { checked: d.code == selected, value: d.code, label: d.name }).collect())
-}
-
-/// The name of a district, by its code.
-async fn district_name(state: &AppState, code: &str) -> WebResult<String> {
-    Ok(accord_db::users::district_by_code(&state.app.db.conn, &accord_db::Scope::All, code)
-        .await?
-        .map(|d| d.name)
-        .unwrap_or_else(|| code.to_owned()))
 }
 
 /// Field errors in the words of each field: a required field says what to enter, and a
@@ -568,39 +536,8 @@ struct FormTemplate {
 }
 
 /// The organisation a ref names, looked up in the district given or in each of the actor's.
-async fn find_holder(
-    state: &AppState,
-    actor: &Actor,
-    district: &str,
-    r: &str,
-) -> WebResult<Option<organisation::Model>> {
-    if r.trim().is_empty() {
-        return Ok(None);
-    }
-    let ds = accord_app::districts::list(&state.app, actor).await?;
-    for d in ds.iter().filter(|d| district.trim().is_empty() || d.code == district) {
-        if let Some(o) = accord_db::directory::resolve_ref(&state.app.db.conn, d.id, r).await? {
-            return Ok(Some(o));
-        }
-    }
-    Ok(None)
-}
-
-/// The refs of every organisation below `id`, nearest first.
-async fn descendants(state: &AppState, actor: &Actor, id: i64) -> WebResult<Vec<String>> {
-    let scope = actor.scope();
-    let mut out = Vec::new();
-    let mut queue = VecDeque::from([id]);
-    while let Some(p) = queue.pop_front() {
-        for c in accord_db::directory::children(&state.app.db.conn, &scope, p).await? {
-            if out.len() >= MAX_SITES {
-                return Ok(out);
-            }
-            queue.push_back(c.id);
-            out.push(c.r#ref);
-        }
-    }
-    Ok(out)
+async fn find_holder(state: &AppState, actor: &Actor, district: &str, r: &str) -> WebResult<Option<OrgRef>> {
+    Ok(dir::find_by_ref(&state.app, actor, district, r).await?)
 }
 
 /// The district a new agreement's templates come from: the holder's, the one chosen, or
@@ -608,7 +545,7 @@ async fn descendants(state: &AppState, actor: &Actor, id: i64) -> WebResult<Vec<
 async fn template_district(
     state: &AppState,
     actor: &Actor,
-    holder: Option<&organisation::Model>,
+    holder: Option<&OrgRef>,
     chosen: &str,
 ) -> WebResult<Option<i64>> {
     if let Some(h) = holder {
@@ -618,16 +555,21 @@ async fn template_district(
     Ok(ds.iter().find(|d| d.code == chosen).or(ds.first()).map(|d| d.id))
 }
 
-async fn templates_text(state: &AppState, district_id: Option<i64>, lang: Lang) -> WebResult<(String, String)> {
+async fn templates_text(
+    state: &AppState,
+    actor: &Actor,
+    district_id: Option<i64>,
+    lang: Lang,
+) -> WebResult<(String, String)> {
     let Some(d) = district_id else { return Ok((String::new(), String::new())) };
-    let list = ag::template_commitments(&state.app.db.conn, d, lang).await?;
+    let list = ag::starting_commitments(&state.app, actor, d, lang).await?;
     let side = |s: &str| list.iter().filter(|(x, _)| x == s).map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("\n");
     Ok((side("jobcentre"), side("employer")))
 }
 
 /// The language an employer's agreement is written in unless chosen: Danish with a Danish
 /// number, English with a Companies House one.
-fn holder_language(holder: Option<&organisation::Model>, fallback: Lang) -> Lang {
+fn holder_language(holder: Option<&OrgRef>, fallback: Lang) -> Lang {
     match holder {
         Some(h) if h.cvr.is_some() || h.p_number.is_some() => Lang::Da,
         Some(h) if h.companies_house.is_some() => Lang::En,
@@ -665,7 +607,7 @@ async fn render_form(
         checked: f.contact_ref.is_empty(),
     }];
     if let Some(h) = &holder {
-        for c in accord_db::directory::contacts_of(&state.app.db.conn, h.id).await? {
+        for c in dir::contacts_of(&state.app, actor, h.id).await? {
             let text = match &c.role {
                 Some(r) => format!("{} ({r})", c.name),
                 None => c.name.clone(),
@@ -779,7 +721,7 @@ pub async fn new(
     let lang = holder_language(holder.as_ref(), ctx.lang);
     f.language = lang.code().to_owned();
     let district = template_district(&state, &actor, holder.as_ref(), &f.district).await?;
-    (f.commitments_jobcentre, f.commitments_employer) = templates_text(&state, district, lang).await?;
+    (f.commitments_jobcentre, f.commitments_employer) = templates_text(&state, &actor, district, lang).await?;
     f.template_lang = lang.code().to_owned();
     render_form(&state, &ctx, &actor, None, f, &FieldErrors::new(), vec![]).await
 }
@@ -792,7 +734,7 @@ async fn cover_all(state: &AppState, actor: &Actor, f: &mut AgreementForm) -> We
     f.cover_all.clear();
     let Some(h) = find_holder(state, actor, &f.district, &f.organisation_ref).await? else { return Ok(()) };
     let mut refs = AgreementInput::split_sites(&f.sites);
-    for r in descendants(state, actor, h.id).await? {
+    for r in dir::descendant_refs(&state.app, actor, h.id, MAX_SITES).await? {
         if !refs.contains(&r) {
             refs.push(r);
         }
@@ -813,11 +755,11 @@ pub async fn create(
     {
         let holder = find_holder(&state, &actor, &f.district, &f.organisation_ref).await?;
         let district = template_district(&state, &actor, holder.as_ref(), &f.district).await?;
-        let (jc, em) = templates_text(&state, district, from).await?;
+        let (jc, em) = templates_text(&state, &actor, district, from).await?;
         if AgreementForm::lines(&jc) == AgreementForm::lines(&f.commitments_jobcentre)
             && AgreementForm::lines(&em) == AgreementForm::lines(&f.commitments_employer)
         {
-            (f.commitments_jobcentre, f.commitments_employer) = templates_text(&state, district, to).await?;
+            (f.commitments_jobcentre, f.commitments_employer) = templates_text(&state, &actor, district, to).await?;
             f.template_lang = to.code().to_owned();
         }
     }
@@ -1385,7 +1327,7 @@ pub async fn remove_document(
     State(state): State<AppState>,
     Staff { ctx, actor }: Staff,
     Path((id, doc_id)): Path<(i64, i64)>,
-    CsrfForm(_): CsrfForm<super::auth::Empty>,
+    CsrfForm(_): CsrfForm<Empty>,
 ) -> WebResult<Response> {
     ag::remove_document(&state.app, &actor, id, doc_id).await?;
     Ok(super::redirect_with_flash(&ctx, &format!("/agreements/{id}#documents"), "document_removed"))

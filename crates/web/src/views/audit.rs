@@ -7,7 +7,7 @@ use crate::forms::ShownErrors;
 use crate::i18n;
 use crate::state::AppState;
 use accord_app::Paging;
-use accord_db::audit::Filter;
+use accord_domain::AuditFilter as Filter;
 use accord_domain::{FieldErrors, Lang};
 use askama::Template;
 use axum::extract::{Query, State};

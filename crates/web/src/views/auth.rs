@@ -1,5 +1,6 @@
 //! Sign-in, sign-out and the language switch.
 
+use super::shared::Empty;
 use crate::cookies;
 use crate::ctx::{Page, ReqCtx};
 use crate::error::{WebError, WebResult};
@@ -101,9 +102,6 @@ pub async fn submit(
         Err(e) => Err(e.into()),
     }
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 pub async fn logout(State(state): State<AppState>, ctx: ReqCtx, CsrfForm(_): CsrfForm<Empty>) -> WebResult<Response> {
     if let Some(s) = &ctx.session {

@@ -5,7 +5,7 @@ use axum::response::IntoResponse;
 
 /// `200 ok` when the database answers, `503` otherwise.
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.app.db.ping().await {
+    match state.app.ping().await {
         Ok(()) => (StatusCode::OK, "ok"),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");

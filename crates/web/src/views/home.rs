@@ -64,10 +64,7 @@ pub struct FollowUpRow {
 
 pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) -> WebResult<Response> {
     let page = ctx.page(ctx.t("home.title"));
-    let user = match actor.user_id {
-        Some(id) => accord_db::users::get(&state.app.db.conn, id).await?,
-        None => None,
-    };
+    let last_sign_in = accord_app::auth::last_sign_in(&state.app, &actor).await?;
     let card = |href: &'static str, key: &str| Card {
         href,
         title: ctx.t(&format!("nav.{key}")),
@@ -162,7 +159,7 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
         name: actor.name.clone(),
         roles: page.roles(&actor.roles),
         districts: page.user_districts(),
-        last_sign_in: page.opt_datetime(&user.and_then(|u| u.user.last_sign_in_at)),
+        last_sign_in: page.opt_datetime(&last_sign_in),
         cards,
         page,
     };

@@ -17,6 +17,7 @@ pub mod plans;
 pub mod redundancy;
 pub mod reports;
 pub mod requests;
+pub mod shared;
 pub mod users;
 
 use crate::ctx::{Page, ReqCtx};
@@ -57,12 +58,12 @@ pub fn router() -> Router<AppState> {
         .route("/organisations/new", get(organisations::new))
         .route(
             "/organisations/import",
-            get(organisations::import_form)
-                .post(organisations::import)
+            get(imports::upload_form)
+                .post(imports::upload)
                 // Case-system exports are larger than the 2 MB other requests may be.
                 .layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)),
         )
-        .route("/organisations/export", get(organisations::export))
+        .route("/organisations/export", get(imports::export))
         .route("/organisations/handover", get(organisations::handover_form).post(organisations::handover))
         .route("/organisations/{id}", get(organisations::show).post(organisations::update))
         .route("/organisations/{id}/edit", get(organisations::edit))

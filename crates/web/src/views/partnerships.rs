@@ -1,6 +1,7 @@
 //! Partnership bodies: the list with the structure of who reports to whom, a body with its
 //! members, membership review and meetings, and the forms for bodies, members and meetings.
 
+use super::shared::{district_options, stale};
 use super::{FormValues, Opt, vocab_options};
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::{WebError, WebResult};
@@ -8,7 +9,7 @@ use crate::forms::{CsrfForm, ShownErrors};
 use crate::i18n;
 use crate::state::AppState;
 use accord_app::partnerships::{
-    self as pb, BodyInput, BodyView, MeetingInput, MeetingView, MemberInput, MemberView, SectionRow, Versioned,
+    self as pb, BodyInput, BodyView, MeetingInput, MeetingView, MemberInput, MemberView, SectionRow,
 };
 use accord_app::{Actor, AppError};
 use accord_domain::{BodyKind, FieldErrors, Lang, MeetingFrequency, MemberRole, sector};
@@ -122,7 +123,7 @@ pub async fn show(
         })
         .map(|p| (p.id, p.title))
         .collect();
-    let district = accord_db::users::district_by_code(&state.app.db.conn, &accord_db::Scope::All, &b.district)
+    let district = accord_app::districts::by_code_unscoped(&state.app, &b.district)
         .await?
         .map(|d| d.name)
         .unwrap_or_else(|| b.district.clone());
@@ -137,44 +138,6 @@ pub async fn show(
         b,
     };
     Ok(super::render(&t))
-}
-
-/// The conflict table: field label, their value, your value.
-pub fn conflict_rows(
-    ctx: &ReqCtx,
-    prefix: &str,
-    changed: &[String],
-    theirs: &FormValues,
-    mine: &FormValues,
-) -> Vec<(String, String, String)> {
-    changed
-        .iter()
-        .map(|c| (ctx.t(&format!("{prefix}.{c}")), theirs.get(c).to_owned(), mine.get(c).to_owned()))
-        .collect()
-}
-
-/// The conflict table's rows: field label, their value, your value.
-pub type ConflictRows = Vec<(String, String, String)>;
-
-/// A save that came after someone else's, shown again: the fields that differ (theirs, yours),
-/// and what the user typed at the version now stored, so that saving again replaces the other
-/// change knowingly. `theirs` gives the stored record's input (with its version).
-pub fn stale<V, I>(
-    ctx: &ReqCtx,
-    prefix: &str,
-    current: serde_json::Value,
-    changed: &[String],
-    input: &I,
-    theirs: impl FnOnce(&V) -> I,
-) -> WebResult<(I, ConflictRows)>
-where
-    V: serde::de::DeserializeOwned,
-    I: serde::Serialize + Clone + Versioned,
-{
-    let cur: V = serde_json::from_value(current).map_err(|e| AppError::Internal(e.to_string()))?;
-    let theirs = theirs(&cur);
-    let rows = conflict_rows(ctx, prefix, changed, &FormValues::of(&theirs), &FormValues::of(input));
-    Ok((input.clone().with_version(theirs.version()), rows))
 }
 
 /// Refuses anyone who may not keep bodies and plans.
@@ -228,11 +191,7 @@ async fn body_form(
         action: id.map(|i| format!("/bodies/{i}")).unwrap_or_else(|| "/bodies".into()),
         back: id.map(|i| format!("/bodies/{i}")).unwrap_or_else(|| "/bodies".into()),
         errors: ShownErrors::new(lang, errors),
-        districts: if id.is_none() {
-            super::activities::district_options(state, actor, &district).await?
-        } else {
-            vec![]
-        },
+        districts: if id.is_none() { district_options(state, actor, &district).await? } else { vec![] },
         kinds: vocab_options(lang, "body.kinds", &kinds, f.get("kind"), None),
         parents,
         frequencies: vocab_options(lang, "body.frequencies", &freqs, f.get("frequency"), Some("body.no_frequency")),

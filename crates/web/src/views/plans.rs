@@ -2,7 +2,8 @@
 //! progress updates, the forms, and the quarterly progress report in seed 004's layout
 //! (printable, XLSX, and issued as a snapshot that reopens unchanged).
 
-use super::partnerships::{require_manage, stale};
+use super::partnerships::require_manage;
+use super::shared::{district_options, file_response, milestone_class, stale};
 use super::{FormValues, Opt, vocab_options};
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::{WebError, WebResult};
@@ -21,16 +22,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
-
-/// The colour of a status; the word is always shown beside it.
-pub fn status_class(status: &str) -> &'static str {
-    match status {
-        "achieved" => "tag-green",
-        "on_track" => "tag-blue",
-        "likely_delayed" => "tag-yellow",
-        _ => "tag-grey",
-    }
-}
 
 /// "June 2004" for a month, "30 June 2004" for a day, "Date to be agreed" for none.
 pub fn due_text(lang: Lang, due: Option<NaiveDate>, month: bool) -> String {
@@ -168,11 +159,7 @@ async fn plan_form(
         action: id.map(|i| format!("/plans/{i}")).unwrap_or_else(|| "/plans".into()),
         back: id.map(|i| format!("/plans/{i}")).unwrap_or_else(|| "/plans".into()),
         errors: ShownErrors::new(ctx.lang, errors),
-        districts: if id.is_none() {
-            super::activities::district_options(state, actor, &district).await?
-        } else {
-            vec![]
-        },
+        districts: if id.is_none() { district_options(state, actor, &district).await? } else { vec![] },
         bodies: body_options(state, actor, &district, f.get("body_id"), &ctx.t("plan.no_body")).await?,
         changed,
         f,
@@ -596,7 +583,7 @@ pub fn print_actions(lang: Lang, r: &ProgressReport) -> Vec<PrintAction> {
                     due: due_text(lang, m.due_on, m.due_month),
                     owners: m.owners.join(", "),
                     status: i18n::t(lang, &format!("milestone.statuses.{}", m.status)),
-                    status_class: status_class(&m.status),
+                    status_class: milestone_class(&m.status),
                     overdue: m.overdue,
                     comments: m
                         .comments
@@ -807,7 +794,7 @@ fn progress_page(
 }
 
 fn xlsx_response(bytes: Vec<u8>, name: &str) -> Response {
-    super::reports::file_response(bytes, accord_app::files::Format::Xlsx.content_type(), name)
+    file_response(bytes, accord_app::files::Format::Xlsx.content_type(), name)
 }
 
 pub async fn progress(

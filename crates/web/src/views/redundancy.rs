@@ -6,7 +6,7 @@
 //! A case is only ever shown for a stated purpose, and each showing is in its access log; so
 //! every case link carries `?purpose=`, and a case opened without one asks for it first.
 
-use super::partnerships::{ConflictRows, stale};
+use super::shared::{ConflictRows, file_response, stale};
 use super::{FormValues, Opt, vocab_options};
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::{WebError, WebResult};
@@ -285,7 +285,7 @@ async fn event_form(
     errors: &FieldErrors,
     changed: ConflictRows,
 ) -> WebResult<Response> {
-    let districts = accord_db::users::list_districts(&state.app.db.conn, &actor.scope()).await?;
+    let districts = accord_app::districts::list(&state.app, actor).await?;
     let district_id = match &input.district {
         Some(code) if !code.is_empty() => districts.iter().find(|d| &d.code == code).map(|d| d.id),
         _ => districts.first().map(|d| d.id),
@@ -505,7 +505,7 @@ pub async fn outcomes(
             let header: Vec<&str> = rows[0].iter().map(String::as_str).collect();
             let bytes = accord_app::files::write_table(format, &ctx.t("outcomes.title"), &header, &rows[1..])
                 .map_err(AppError::Internal)?;
-            return Ok(super::reports::file_response(
+            return Ok(file_response(
                 bytes,
                 format.content_type(),
                 &format!("redundancy-outcomes.{}", format.extension()),
@@ -759,10 +759,7 @@ pub async fn new_case(
 }
 
 async fn district_of(state: &AppState, e: &EventView) -> WebResult<i64> {
-    Ok(accord_db::users::district_by_code(&state.app.db.conn, &accord_db::Scope::All, &e.district)
-        .await?
-        .map(|d| d.id)
-        .unwrap_or_default())
+    Ok(accord_app::districts::by_code_unscoped(&state.app, &e.district).await?.map(|d| d.id).unwrap_or_default())
 }
 
 fn case_form_new(
@@ -1303,7 +1300,7 @@ pub async fn export(
     let x = cs::subject_export(&state.app, &actor, id).await?;
     if q.get("format").map(String::as_str) == Some("json") {
         let bytes = serde_json::to_vec_pretty(&x).map_err(|e| AppError::Internal(e.to_string()))?;
-        return Ok(super::reports::file_response(bytes, "application/json", &format!("subject-access-case-{id}.json")));
+        return Ok(file_response(bytes, "application/json", &format!("subject-access-case-{id}.json")));
     }
     let t = ExportTemplate {
         page: ctx.page(ctx.t("export.title")),

@@ -3,6 +3,7 @@
 //! the dashboard, the committee report (printable, and as a workbook) and the KPI targets.
 //! Every figure comes from `accord_app::reports`; these handlers only lay it out.
 
+use super::shared::{district_filter, district_options, file_response};
 use super::{Opt, Pager};
 use crate::charts::{self, BarChart, LineChart};
 use crate::ctx::{Page, ReqCtx, Staff};
@@ -18,8 +19,8 @@ use accord_app::{AppError, Paging};
 use accord_domain::{Direction, FieldErrors, KpiMetric, Lang, ReportUnit, format};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
@@ -174,18 +175,6 @@ fn year_options(selected: i32) -> Vec<Opt> {
     years.into_iter().map(|y| Opt { value: y.to_string(), label: y.to_string(), checked: y == selected }).collect()
 }
 
-pub(super) fn file_response(bytes: Vec<u8>, content_type: &str, filename: &str) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
-}
-
 /// The column and sheet names of the report workbooks, in `lang`.
 pub fn workbook_text(lang: Lang) -> rep::WorkbookText {
     let t = |k: &str| i18n::t(lang, k);
@@ -247,7 +236,7 @@ pub async fn activities(
     Query(f): Query<ReportParams>,
 ) -> WebResult<Response> {
     let lang = ctx.lang;
-    let (districts, _) = super::activities::district_filter(&state, &actor, &f.district).await?;
+    let (districts, _) = district_filter(&state, &actor, &f.district).await?;
     let (q, errors) = match f.query() {
         Ok(q) => (Some(q), FieldErrors::new()),
         Err(AppError::Invalid(e)) => (None, e),
@@ -784,7 +773,7 @@ pub async fn dashboard(
     };
     let district = Some(p.district.trim()).filter(|d| !d.is_empty());
     let d = rep::dashboard(&state.app, &actor, district, today, lang).await?;
-    let (districts, _) = super::activities::district_filter(&state, &actor, &p.district).await?;
+    let (districts, _) = district_filter(&state, &actor, &p.district).await?;
     let this_q = ReportQuery {
         year: d.year,
         as_of: Some(today),
@@ -1192,11 +1181,7 @@ async fn target_form(
         types: type_opts,
         units: unit_options(lang, ReportUnit::parse(&f.unit).unwrap_or(ReportUnit::Holder)),
         directions: Direction::ALL.iter().map(|d| opt("kpi.direction", d.as_str(), &f.direction)).collect(),
-        districts: if id.is_none() {
-            super::activities::district_options(state, actor, &district).await?
-        } else {
-            vec![]
-        },
+        districts: if id.is_none() { district_options(state, actor, &district).await? } else { vec![] },
         changed,
         version: f.version.map(|v| v.to_string()).unwrap_or_default(),
         f,

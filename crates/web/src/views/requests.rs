@@ -1,8 +1,8 @@
 //! Recruitment requests in the browser: the list with the totals of what it shows, the record
 //! with its candidates, the form, and the open requests on the home page.
 
-use super::activities::{
-    date_filter, date_opt, district_filter, district_name, district_options, find_org, import_filter, label, options,
+use super::shared::{
+    can_record, date_filter, date_opt, district_filter, district_name, district_options, import_filter, label, options,
     org_filter, require_record, staff_filter, staff_options, with_field_errors, worded,
 };
 use super::{Opt, Pager};
@@ -14,7 +14,7 @@ use crate::state::AppState;
 use accord_app::activities::{self as act, CandidateInput, RequestInput, RequestView};
 use accord_app::directory as dir;
 use accord_app::{Actor, AppError, Paging};
-use accord_db::activities::RecordFilter;
+use accord_domain::RecordFilter;
 use accord_domain::{CandidateOutcome, FieldErrors, Lang, RequestStatus, format};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -211,7 +211,7 @@ pub async fn list(
         districts,
         organisation,
         import,
-        can_record: super::activities::can_record(&actor),
+        can_record: can_record(&actor),
         f,
     };
     let mut res = super::render(&t);
@@ -316,7 +316,8 @@ async fn render_form(
 ) -> WebResult<Response> {
     let lang = ctx.lang;
     let is_new = id.is_none();
-    let employer = find_org(state, actor, if is_new { &f.district } else { "" }, &f.organisation_ref).await?;
+    let employer =
+        dir::find_by_ref(&state.app, actor, if is_new { &f.district } else { "" }, &f.organisation_ref).await?;
     let title = match id {
         None => ctx.t("req.new_title"),
         Some(_) => i18n::t_value(lang, "req.edit_title", &f.title),
@@ -537,7 +538,7 @@ async fn render_show(
         ),
         candidate,
         errors: worded(lang, &form_errors),
-        can_record: super::activities::can_record(actor),
+        can_record: can_record(actor),
         can_audit: actor.can(accord_app::Permission::ViewAudit),
         r,
     };
@@ -601,7 +602,7 @@ pub struct OpenRow {
 
 /// The actor's open requests, oldest first; `None` for those who hold none by their role.
 pub async fn my_open(state: &AppState, actor: &Actor, lang: Lang) -> WebResult<Option<Vec<OpenRow>>> {
-    if !super::activities::can_record(actor) || actor.user_id.is_none() {
+    if !can_record(actor) || actor.user_id.is_none() {
         return Ok(None);
     }
     let today = chrono::Utc::now().date_naive();
