@@ -179,6 +179,20 @@ both! {
         assert_eq!(api.get("/organisations").await.1["total"], 0);
     }
 
+    async fn a_version_no_record_reaches_is_stale_not_an_overflow(app) {
+        app.seed().await;
+        let token = app.token("admin@test.example").await;
+        let api = app.api(&token);
+        let (s, services) = api.get("/redundancy/services").await;
+        assert_eq!(s, StatusCode::OK, "{services}");
+        let id = services[0]["id"].as_i64().unwrap();
+        let (s, v) = api.send(reqwest::Method::PATCH, &format!("/redundancy/services/{id}"), json!({"version": i32::MAX})).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{v}");
+        let (s, v) = api.send(reqwest::Method::PATCH, &format!("/redundancy/services/{id}"), json!({"version": i64::from(i32::MAX) + 1})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v["error"]["fields"]["version"].as_str().unwrap().starts_with("Body field \"version\""), "{v}");
+    }
+
     async fn a_method_a_route_lacks_is_405_with_allow(app) {
         app.seed().await;
         let token = app.token("admin@test.example").await;
