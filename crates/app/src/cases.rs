@@ -482,14 +482,8 @@ pub async fn list(
         None => None,
     };
     let c = &app.db.conn;
-    let (total, cases) = q::cases_page(
-        c,
-        event_id,
-        status.map(CaseStatus::as_str),
-        (paging.page - 1) * paging.per_page,
-        paging.per_page,
-    )
-    .await?;
+    let (total, cases) =
+        q::cases_page(c, event_id, status.map(CaseStatus::as_str), paging.offset(), paging.per_page).await?;
     let people = q::people(c, &cases.iter().map(|w| w.person_id).collect::<Vec<_>>()).await?;
     let people: std::collections::HashMap<i64, person::Model> = people.into_iter().map(|p| (p.id, p)).collect();
     let advisers = ev::team_candidates(app, event.district_id).await?;

@@ -84,7 +84,8 @@ impl App {
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
-/// Page numbers and sizes as the API and the pages accept them: page ≥ 1, 1 ≤ per_page ≤ 200.
+/// Page numbers and sizes as the API and the pages accept them: 1 ≤ page ≤ [`Paging::MAX_PAGE`],
+/// 1 ≤ per_page ≤ [`Paging::MAX_PER_PAGE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paging {
     pub page: u64,
@@ -92,8 +93,23 @@ pub struct Paging {
 }
 
 impl Paging {
+    pub const DEFAULT_PER_PAGE: u64 = 50;
+    pub const MAX_PER_PAGE: u64 = 200;
+    /// The highest page number: far past the end of any list, and low enough that the offset
+    /// `(page - 1) * per_page` can never overflow, in Rust or in the database.
+    pub const MAX_PAGE: u64 = 1_000_000;
+
+    /// The pages' rule: a value out of range is brought into it.
     pub fn new(page: Option<u64>, per_page: Option<u64>) -> Self {
-        Self { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(50).clamp(1, 200) }
+        Self {
+            page: page.unwrap_or(1).clamp(1, Self::MAX_PAGE),
+            per_page: per_page.unwrap_or(Self::DEFAULT_PER_PAGE).clamp(1, Self::MAX_PER_PAGE),
+        }
+    }
+
+    /// The offset of the page's first record.
+    pub fn offset(&self) -> u64 {
+        (self.page - 1) * self.per_page
     }
 
     pub fn pages(&self, total: u64) -> u64 {
@@ -107,4 +123,17 @@ pub struct Page<T> {
     pub items: Vec<T>,
     pub total: u64,
     pub paging: Paging,
+}
+
+#[cfg(test)]
+mod paging_tests {
+    use super::Paging;
+
+    #[test]
+    fn pages_are_brought_into_range_and_their_offset_cannot_overflow() {
+        let far = Paging::new(Some(u64::MAX), Some(u64::MAX));
+        assert_eq!((far.page, far.per_page), (Paging::MAX_PAGE, Paging::MAX_PER_PAGE));
+        assert_eq!(far.offset(), (Paging::MAX_PAGE - 1) * Paging::MAX_PER_PAGE);
+        assert_eq!(Paging::new(Some(0), Some(0)), Paging { page: 1, per_page: 1 });
+    }
 }

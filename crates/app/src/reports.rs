@@ -967,7 +967,7 @@ pub async fn records(
     let (counted, facts) = cell_facts(app, actor, q, cell).await?;
     let facts = ordered(facts);
     let total = facts.len() as u64;
-    let start = ((paging.page - 1) * paging.per_page) as usize;
+    let start = paging.offset() as usize;
     let page: Vec<Fact> = facts.into_iter().skip(start).take(paging.per_page as usize).collect();
     Ok(Page { items: record_rows(app, &counted, &page, lang).await?, total, paging })
 }

@@ -226,7 +226,7 @@ pub async fn update_activity<C: ConnectionTrait>(
     version: i32,
     mut am: activity::ActiveModel,
 ) -> Result<bool, DbErr> {
-    am.version = sea_orm::ActiveValue::Set(version + 1);
+    am.version = sea_orm::ActiveValue::Set(version.saturating_add(1));
     let res = activity::Entity::update_many()
         .set(am)
         .filter(activity::Column::Id.eq(id))
@@ -242,7 +242,7 @@ pub async fn update_request<C: ConnectionTrait>(
     version: i32,
     mut am: recruitment_request::ActiveModel,
 ) -> Result<bool, DbErr> {
-    am.version = sea_orm::ActiveValue::Set(version + 1);
+    am.version = sea_orm::ActiveValue::Set(version.saturating_add(1));
     let res = recruitment_request::Entity::update_many()
         .set(am)
         .filter(recruitment_request::Column::Id.eq(id))

@@ -246,7 +246,7 @@ pub async fn update_agreement<C: ConnectionTrait>(
     version: i32,
     mut am: agreement::ActiveModel,
 ) -> Result<bool, DbErr> {
-    am.version = Set(version + 1);
+    am.version = Set(version.saturating_add(1));
     let res = agreement::Entity::update_many()
         .set(am)
         .filter(agreement::Column::Id.eq(id))

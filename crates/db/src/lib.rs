@@ -3,7 +3,9 @@
 //! This is the only crate that knows SQL. Every query that touches district-owned records goes
 //! through [`scope::Scope`], so no caller can forget which districts the asking user may see.
 
-/// `UPDATE … SET … WHERE id = ? AND version = ?`: false when someone else saved first.
+/// `UPDATE … SET … WHERE id = ? AND version = ?`: false when someone else saved first. A
+/// version no record reaches (`i32::MAX`, sent by a client) matches nothing and is stale too,
+/// rather than overflowing.
 macro_rules! versioned_update {
     ($name:ident, $m:ident) => {
         pub async fn $name<C: ConnectionTrait>(
@@ -12,7 +14,7 @@ macro_rules! versioned_update {
             version: i32,
             mut am: $m::ActiveModel,
         ) -> Result<bool, DbErr> {
-            am.version = sea_orm::ActiveValue::Set(version + 1);
+            am.version = sea_orm::ActiveValue::Set(version.saturating_add(1));
             let res = $m::Entity::update_many()
                 .set(am)
                 .filter($m::Column::Id.eq(id))

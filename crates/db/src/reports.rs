@@ -169,7 +169,7 @@ pub async fn update_target<C: ConnectionTrait>(
     version: i32,
     mut am: kpi_target::ActiveModel,
 ) -> Result<bool, DbErr> {
-    am.version = sea_orm::ActiveValue::Set(version + 1);
+    am.version = sea_orm::ActiveValue::Set(version.saturating_add(1));
     let res = kpi_target::Entity::update_many()
         .set(am)
         .filter(Condition::all().add(kpi_target::Column::Id.eq(id)).add(kpi_target::Column::Version.eq(version)))

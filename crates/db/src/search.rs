@@ -7,12 +7,19 @@ use sea_orm::{Condition, DbBackend};
 
 /// `%text%` for LIKE, with the wildcard characters of the text itself removed.
 pub fn like_pattern(text: &str) -> String {
-    format!("%{}%", text.trim().to_lowercase().replace(['%', '_', '\\'], ""))
+    format!("%{}%", without_controls(text).trim().to_lowercase().replace(['%', '_', '\\'], ""))
+}
+
+/// The text without control characters: no name or identifier holds one, PostgreSQL refuses
+/// a NUL in text and SQLite's full-text query syntax ends a string at it.
+pub fn without_controls(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
 }
 
 /// `column IN (the organisations a search text finds)`, for lists of records that belong to an
 /// organisation (agreements by their holder).
 pub fn search_condition_on(backend: DbBackend, q: &str, column: &str) -> Condition {
+    let q = without_controls(q);
     let q = q.trim();
     let lower = q.to_lowercase();
     let compact: String = q.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();

@@ -34,6 +34,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(views::health::healthz))
         .route("/metrics", get(metrics::render))
         .fallback(views::not_found)
+        .layer(middleware::catch_panic(true))
+        .layer(axum::middleware::from_fn(middleware::refuse_control_characters))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::render_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::origin_check))
@@ -41,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(axum::middleware::from_fn(timeout))
         .layer(CompressionLayer::new())
+        .layer(middleware::catch_panic(false))
         .layer(middleware::trace_layer())
         .with_state(state)
 }

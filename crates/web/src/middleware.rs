@@ -152,23 +152,81 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         Some(ErrorMarker(e)) => render_error(&state, Some(&ctx), ctx.lang, &path, &e),
         None if is_api(&path) && res.status().is_client_error() && !is_json(&res) => {
             // A framework rejection (bad JSON, bad path parameter, unknown route).
-            let e = match res.status() {
-                StatusCode::NOT_FOUND => AppError::NotFound,
-                StatusCode::METHOD_NOT_ALLOWED => AppError::NotFound,
-                s => {
-                    let status = s;
-                    let mut r = json_body(&AppError::field("body", "request.malformed", None));
+            match res.status() {
+                StatusCode::NOT_FOUND => json_body(&AppError::NotFound),
+                StatusCode::METHOD_NOT_ALLOWED => method_not_allowed(&res),
+                status => {
+                    let mut r = json_body(&AppError::field("request", "request.malformed", None));
                     *r.status_mut() = status;
-                    return r;
+                    r
                 }
-            };
-            json_body(&e)
+            }
         }
         None if !matched && res.status() == StatusCode::NOT_FOUND && !is_api(&path) => {
             render_error(&state, Some(&ctx), ctx.lang, &path, &AppError::NotFound)
         }
         None => res,
     }
+}
+
+/// Pages refuse a path or query string holding a control character, as the API's extractors
+/// do: no page takes one, and PostgreSQL refuses a NUL in text.
+pub async fn refuse_control_characters(req: Request, next: Next) -> Response {
+    let uri = req.uri();
+    if !is_api(uri.path()) {
+        let decoded = |text: &str| {
+            url::form_urlencoded::parse(text.as_bytes())
+                .find(|(k, v)| k.chars().chain(v.chars()).any(char::is_control))
+                .map(|(k, _)| k.replace(char::is_control, "?"))
+        };
+        if let Some(name) = decoded(uri.query().unwrap_or_default()) {
+            return crate::error::WebError(AppError::field(&name, "request.query_control", Some(&name)))
+                .into_response();
+        }
+        if decoded(uri.path()).is_some() {
+            return crate::error::WebError(AppError::NotFound).into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// 405 in the API's error shape, keeping the `Allow` header the router set.
+fn method_not_allowed(res: &Response) -> Response {
+    let lang = Lang::En;
+    let body = serde_json::json!({"error": {
+        "code": "method_not_allowed",
+        "message": crate::i18n::t(lang, "error_page.method_not_allowed.title"),
+        "fields": {},
+    }});
+    let mut out = (StatusCode::METHOD_NOT_ALLOWED, axum::Json(body)).into_response();
+    if let Some(allow) = res.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out
+}
+
+/// A panic in a handler or a layer becomes a logged 500, never a dropped connection. Inside
+/// the error rendering, the response is marked to be rendered as a page or as JSON; outside
+/// it, the API's JSON error is all that can be said.
+pub fn catch_panic(
+    marked: bool,
+) -> tower_http::catch_panic::CatchPanicLayer<impl Fn(Box<dyn std::any::Any + Send>) -> Response + Clone> {
+    tower_http::catch_panic::CatchPanicLayer::custom(move |payload: Box<dyn std::any::Any + Send>| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_owned());
+        tracing::error!(panic = %what, "request failed: the handler panicked");
+        let e = AppError::Internal("the handler panicked".into());
+        if marked {
+            let mut res = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            res.extensions_mut().insert(ErrorMarker(std::sync::Arc::new(e)));
+            res
+        } else {
+            json_body(&e)
+        }
+    })
 }
 
 fn is_json(res: &Response) -> bool {
@@ -193,4 +251,33 @@ pub fn trace_layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, imp
         let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_default();
         tracing::info_span!("request", method = %req.method(), route = %route)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    async fn boom() -> &'static str {
+        panic!("boom")
+    }
+
+    fn panicking(marked: bool) -> axum::Router {
+        axum::Router::new().route("/api/v1/boom", axum::routing::get(boom)).layer(catch_panic(marked))
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_a_500_not_a_dropped_connection() {
+        let req = || Request::get("/api/v1/boom").body(Body::empty()).unwrap();
+        let res = panicking(false).oneshot(req()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(res.into_body(), 1 << 16).await.unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["error"]["code"], "internal");
+        // Inside the error rendering, the 500 is left to be rendered as a page or as JSON.
+        let res = panicking(true).oneshot(req()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(res.extensions().get::<ErrorMarker>().is_some());
+    }
 }

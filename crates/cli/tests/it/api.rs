@@ -64,12 +64,153 @@ both! {
         assert!(res.status().is_client_error());
         let v: serde_json::Value = res.json().await.unwrap();
         assert_eq!(v["error"]["code"], "invalid");
+        assert!(v["error"]["fields"]["body"].as_str().unwrap().starts_with("The body is not valid JSON"), "{v}");
         let (s, v) = app.api(&token).get("/districts/not-a-number").await;
-        assert!(s.is_client_error());
-        assert!(v["error"]["code"].is_string());
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(v["error"]["fields"]["id"].as_str().unwrap().starts_with("Path parameter \"id\""), "{v}");
+        let (s, v) = app.api(&token).get("/organisations?parent_id=abc").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        assert!(v["error"]["fields"]["parent_id"].as_str().unwrap().starts_with("Query parameter \"parent_id\""), "{v}");
+        let (s, v) = app.api(&token).send(reqwest::Method::POST, "/districts", json!({"code": 5, "name": "Five"})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(v["error"]["fields"]["code"].as_str().unwrap().starts_with("Body field \"code\""), "{v}");
+        let res = client
+            .post(format!("{}/api/v1/districts", app.url))
+            .bearer_auth(&token)
+            .header("content-type", "text/plain")
+            .body(r#"{"code": "east", "name": "East"}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let v: serde_json::Value = res.json().await.unwrap();
+        assert!(v["error"]["fields"]["body"].as_str().unwrap().contains("application/json"), "{v}");
         let (s, v) = app.api(&token).get("/no-such-thing").await;
         assert_eq!(s, StatusCode::NOT_FOUND);
         assert_eq!(v["error"]["code"], "not_found");
+        assert_eq!(app.api(&token).get("/districts").await.1["total"], 2, "nothing was written");
+    }
+
+    async fn paging_out_of_range_is_refused_naming_the_parameter(app) {
+        app.seed().await;
+        let token = app.token("admin@test.example").await;
+        let api = app.api(&token);
+        let lists = [
+            "/activities", "/agreements", "/audit", "/contacts", "/imports", "/organisations",
+            "/recruitment-requests", "/users", "/districts", "/activity-types", "/bodies", "/plans",
+            "/redundancy/events", "/agreement-templates", "/reports/activities/records?year=2024",
+        ];
+        for list in lists {
+            let join = if list.contains('?') { '&' } else { '?' };
+            for (query, field) in [
+                ("page=9223372036854775807", "page"),
+                ("page=0", "page"),
+                ("page=-1", "page"),
+                ("page=1000001", "page"),
+                ("per_page=0", "per_page"),
+                ("per_page=201", "per_page"),
+                ("per_page=99999999999999999999", "per_page"),
+            ] {
+                let (s, v) = api.get(&format!("{list}{join}{query}")).await;
+                assert_eq!(s, StatusCode::BAD_REQUEST, "{list}{join}{query}: {v}");
+                let message = v["error"]["fields"][field].as_str().unwrap_or_else(|| panic!("{list}{join}{query}: {v}"));
+                assert!(message.starts_with(&format!("Query parameter \"{field}\"")), "{message}");
+            }
+            let (s, v) = api.get(&format!("{list}{join}page=1000000&per_page=200")).await;
+            assert_eq!(s, StatusCode::OK, "{list}: {v}");
+            assert_eq!(v["items"], json!([]), "{list}");
+            assert_eq!((v["page"].as_u64(), v["per_page"].as_u64()), (Some(1_000_000), Some(200)), "{list}");
+        }
+        let (_, v) = api.get("/organisations?page=0").await;
+        assert!(v["error"]["fields"]["page"].as_str().unwrap().contains("from 1 to 1000000"), "{v}");
+        let (_, v) = api.get("/organisations?per_page=500").await;
+        assert!(v["error"]["fields"]["per_page"].as_str().unwrap().contains("from 1 to 200"), "{v}");
+        // The pages bring the number into range instead.
+        let b = app.signed_in("admin@test.example").await;
+        for page in ["/organisations?page=9223372036854775807", "/activities?page=9223372036854775807", "/audit?page=9223372036854775807"] {
+            assert_eq!(b.get(page).await.status, StatusCode::OK, "{page}");
+        }
+    }
+
+    async fn control_characters_are_refused_or_left_out(app) {
+        app.seed().await;
+        let token = app.token("admin@test.example").await;
+        let api = app.api(&token);
+        for list in ["/agreements", "/organisations", "/contacts", "/activities", "/users", "/bodies"] {
+            let (s, v) = api.get(&format!("{list}?q=a%00b")).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{list}: {v}");
+            assert!(v["error"]["fields"]["q"].as_str().unwrap().contains("control character"), "{v}");
+        }
+        let (s, v) = api.get("/activity-types/a%00b").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+        assert!(v["error"]["fields"]["code"].is_string(), "{v}");
+        let (s, v) = api.send(reqwest::Method::POST, "/districts", json!({"code": "east", "name": "East\u{0}End"})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(v["error"]["fields"]["name"].as_str().unwrap().contains("control character"), "{v}");
+        // Tabs and line breaks are text; they are kept.
+        let (s, v) = api.send(reqwest::Method::POST, "/districts", json!({"code": "east", "name": "East\tEnd"})).await;
+        assert!(s.is_success() || s == StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v["error"]["fields"]["name"].as_str().is_none_or(|m| !m.contains("control character")), "{v}");
+        // Pages refuse them too, with the error page.
+        let b = app.signed_in("admin@test.example").await;
+        for page in ["/organisations?q=a%00b", "/agreements?q=abc%00def", "/activities?q=a%01b"] {
+            let res = b.get(page).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+            assert!(res.body.contains("<html"), "{page}");
+        }
+        assert_eq!(b.get("/activity-types/a%00b").await.status, StatusCode::NOT_FOUND);
+        // The directory's search itself leaves them out (the command line and other callers).
+        assert_eq!(accord_db::search::without_controls("a\u{0}b\u{1b}c"), "abc");
+    }
+
+    async fn bodies_are_json_objects(app) {
+        app.seed().await;
+        let token = app.token("admin@test.example").await;
+        let api = app.api(&token);
+        let before = api.get("/activity-types/job_rotation").await.1;
+        for body in [json!(["Renamed"]), json!("Renamed"), json!(1), json!(null)] {
+            let (s, v) = api.send(reqwest::Method::PATCH, "/activity-types/job_rotation", body.clone()).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {v}");
+            assert!(v["error"]["fields"]["body"].as_str().unwrap().starts_with("The body must be a JSON object"), "{v}");
+        }
+        assert_eq!(api.get("/activity-types/job_rotation").await.1, before, "nothing was renamed");
+        let (s, v) = api.send(reqwest::Method::POST, "/organisations", json!([{"name": "By position"}])).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(api.get("/organisations").await.1["total"], 0);
+    }
+
+    async fn a_version_no_record_reaches_is_stale_not_an_overflow(app) {
+        app.seed().await;
+        let token = app.token("admin@test.example").await;
+        let api = app.api(&token);
+        let (s, services) = api.get("/redundancy/services").await;
+        assert_eq!(s, StatusCode::OK, "{services}");
+        let id = services[0]["id"].as_i64().unwrap();
+        let (s, v) = api.send(reqwest::Method::PATCH, &format!("/redundancy/services/{id}"), json!({"version": i32::MAX})).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{v}");
+        let (s, v) = api.send(reqwest::Method::PATCH, &format!("/redundancy/services/{id}"), json!({"version": i64::from(i32::MAX) + 1})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v["error"]["fields"]["version"].as_str().unwrap().starts_with("Body field \"version\""), "{v}");
+    }
+
+    async fn a_method_a_route_lacks_is_405_with_allow(app) {
+        app.seed().await;
+        let token = app.token("admin@test.example").await;
+        let client = reqwest::Client::new();
+        for (method, path, allow) in [
+            (reqwest::Method::DELETE, "/organisations", vec!["GET", "POST"]),
+            (reqwest::Method::PUT, "/organisations/1", vec!["GET", "PATCH"]),
+            (reqwest::Method::POST, "/me", vec!["GET"]),
+        ] {
+            let res = client.request(method.clone(), format!("{}/api/v1{path}", app.url)).bearer_auth(&token).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            let header = res.headers()["allow"].to_str().unwrap().to_owned();
+            for m in allow {
+                assert!(header.contains(m), "{method} {path}: Allow: {header}");
+            }
+            let v: serde_json::Value = res.json().await.unwrap();
+            assert_eq!(v["error"]["code"], "method_not_allowed");
+        }
     }
 }
 
@@ -84,6 +225,47 @@ async fn openapi_snapshot() {
     assert_eq!(served, generated);
     for path in ["/me", "/districts", "/districts/{id}", "/users", "/users/{id}", "/audit"] {
         assert!(served["paths"][path].is_object(), "{path} is described");
+    }
+    // What a code generator needs: unique operation ids, parameters where they are, the
+    // errors every operation can answer, the bounds the server keeps.
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in served["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            assert!(ids.insert(id.to_owned()), "{method} {path}: operationId {id} is not unique");
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                let in_path = path.contains(&format!("{{{name}}}"));
+                assert_eq!(p["in"] == "path", in_path, "{method} {path}: parameter {name} is declared in {}", p["in"]);
+                if name == "page" || name == "per_page" {
+                    let max =
+                        if name == "page" { accord_app::Paging::MAX_PAGE } else { accord_app::Paging::MAX_PER_PAGE };
+                    assert_eq!(
+                        (p["schema"]["minimum"].as_u64(), p["schema"]["maximum"].as_u64()),
+                        (Some(1), Some(max)),
+                        "{method} {path}: {name}"
+                    );
+                }
+            }
+            for status in ["400", "401", "403", "404", "422", "500"] {
+                assert!(op["responses"][status].is_object(), "{method} {path}: {status} is not documented");
+            }
+            if method == "patch" && op["requestBody"].is_object() {
+                let body = serde_json::to_string(&op["requestBody"]).unwrap();
+                let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+                let name = schema["$ref"].as_str().map(|r| r.rsplit('/').next().unwrap().to_owned());
+                let required = match name {
+                    Some(n) => {
+                        served["components"]["schemas"][&n]["required"]
+                            .as_array()
+                            .is_some_and(|r| r.contains(&json!("version")))
+                            || served["components"]["schemas"][&n]["properties"]["version"].is_null()
+                    }
+                    None => body.contains("\"required\":[\"version\"]"),
+                };
+                assert!(required, "{method} {path}: version is not required");
+            }
+        }
     }
     let pretty = serde_json::to_string_pretty(&served).unwrap() + "\n";
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/openapi.json");

@@ -1,5 +1,7 @@
 //! Activities at employers over the API, in the import columns' names.
 
+use super::extract::Json;
+use super::extract::{Path, Query};
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
@@ -9,8 +11,7 @@ use accord_app::directory as dir;
 use accord_app::{Actor, AppError, Paging};
 use accord_domain::ActivityOutcome;
 use accord_domain::RecordFilter;
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

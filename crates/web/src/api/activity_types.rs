@@ -2,6 +2,8 @@
 //! administrators. A type is never deleted and its code never changes, so the records that
 //! have it keep it; it is retired instead.
 
+use super::extract::Json;
+use super::extract::{Path, Query};
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
@@ -10,8 +12,7 @@ use accord_app::activities::{self as act, TypeInput};
 use accord_app::directory as dir;
 use accord_app::{Actor, AppError, Paging};
 use accord_domain::ActivityType as TypeRecord;
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -1,6 +1,8 @@
 //! Agreements with employers, their commitment templates, and the partner companies on a
 //! given day, over the API in the import columns' names.
 
+use super::extract::Json;
+use super::extract::{Path, Query};
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
@@ -12,8 +14,7 @@ use accord_app::agreements::{
 use accord_app::directory as dir;
 use accord_app::{AppError, Paging};
 use accord_domain::{AgreementFilter, AgreementSort};
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

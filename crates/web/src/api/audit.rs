@@ -1,11 +1,11 @@
+use super::extract::{Json, Query};
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
 use crate::state::AppState;
 use crate::views::audit::AuditQuery;
 use accord_app::Paging;
-use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

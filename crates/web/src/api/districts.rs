@@ -1,11 +1,12 @@
+use super::extract::Json;
+use super::extract::{Path, Query};
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
 use crate::state::AppState;
 use accord_app::districts::DistrictView;
 use accord_app::{AppError, Paging};
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,8 @@
 //! Imports over the API: a CSV or XLSX file as the request body, all or nothing, and the
 //! import history of activities and recruitment requests with the roll-back of the newest.
 
+use super::extract::Json;
+use super::extract::{Path, Query};
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
@@ -10,9 +12,8 @@ use accord_app::bulk::{self, ImportView};
 use accord_app::import::{ImportReport, Kind};
 use accord_app::{AppError, Paging};
 use accord_domain::{FieldErrors, Lang};
-use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};

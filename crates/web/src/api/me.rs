@@ -1,6 +1,6 @@
+use super::extract::Json;
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
-use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 

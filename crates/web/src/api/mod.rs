@@ -32,6 +32,8 @@ pub mod activity_types;
 pub mod agreements;
 pub mod audit;
 pub mod districts;
+pub mod document;
+pub mod extract;
 pub mod imports;
 pub mod me;
 pub mod organisations;
@@ -100,7 +102,8 @@ pub struct ErrorBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// `unauthenticated`, `forbidden`, `not_found`, `invalid`, `conflict`, `rate_limited`, `internal`.
+    /// `unauthenticated`, `forbidden`, `not_found`, `method_not_allowed`, `invalid`, `conflict`,
+    /// `rate_limited`, `internal`.
     pub code: String,
     pub message: String,
     /// For `invalid`: a message per field, named as in the request.
@@ -109,7 +112,13 @@ pub struct ErrorDetail {
 }
 
 /// The routes and their OpenAPI description, built together so they cannot drift apart.
-pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+pub fn routes() -> (Router<AppState>, serde_json::Value) {
+    let (router, doc) = described_routes();
+    let doc = serde_json::to_value(doc).unwrap_or_default();
+    (router, document::exact(doc))
+}
+
+fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(me::me))
         .routes(routes!(districts::list, districts::create))
@@ -191,7 +200,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 }
 
 /// The OpenAPI document as served.
-pub fn openapi() -> utoipa::openapi::OpenApi {
+pub fn openapi() -> serde_json::Value {
     routes().1
 }
 
@@ -201,12 +210,36 @@ pub fn router() -> Router<AppState> {
     router.route("/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
 }
 
-/// `?page=&per_page=` as the API takes them.
+/// `?page=&per_page=` as the API takes them: a value out of range is refused (400, naming
+/// the parameter and the range), never brought into range silently.
 #[derive(serde::Deserialize, utoipa::IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
     /// Page number, from 1.
+    #[serde(default, deserialize_with = "page_number")]
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u64>,
     /// Records per page, 1–200 (default 50).
+    #[serde(default, deserialize_with = "page_size")]
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u64>,
+}
+
+fn in_range<'de, D: serde::Deserializer<'de>>(d: D, max: u64) -> Result<Option<u64>, D::Error> {
+    use serde::Deserialize;
+    let n = Option::<u64>::deserialize(d)?;
+    match n {
+        Some(n) if !(1..=max).contains(&n) => {
+            Err(serde::de::Error::custom(format_args!("{n} is out of range: from 1 to {max}")))
+        }
+        n => Ok(n),
+    }
+}
+
+fn page_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    in_range(d, accord_app::Paging::MAX_PAGE)
+}
+
+fn page_size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    in_range(d, accord_app::Paging::MAX_PER_PAGE)
 }

@@ -1,5 +1,7 @@
 //! Organisations and contact persons over the API, in the import columns' names.
 
+use super::extract::Json;
+use super::extract::{Path, Query};
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
@@ -7,8 +9,7 @@ use crate::state::AppState;
 use accord_app::directory::{self as dir, ContactInput, ContactView, OrgInput, OrgView};
 use accord_app::{AppError, Paging};
 use accord_domain::{OrgFilter, OrgSort};
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,8 @@
 //! Partnership bodies with their members and meetings; action plans with their actions,
 //! milestones, progress updates and quarterly progress reports.
 
+use super::extract::Json;
+use super::extract::{Path, Query};
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
@@ -14,13 +16,13 @@ use accord_app::plans::{
     SnapshotView, UpdateInput,
 };
 use accord_domain::Quarter;
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DistrictParams {
     /// A district code: only that district's records.
     pub district: Option<String>,
@@ -350,6 +352,7 @@ pub async fn create_update(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QuarterParams {
     /// The quarter, as `2004-Q3`; left out, the last quarter that has ended within the plan's
     /// period.

@@ -2,6 +2,8 @@
 //! sessions, plan, retraining, jobs and check-ins, the access log, the subject access export,
 //! erasure, and the outcomes report.
 
+use super::extract::Json;
+use super::extract::{Path, Query};
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
@@ -14,8 +16,7 @@ use accord_app::cases::{
 use accord_app::redundancy::{
     self as rd, EventInput, EventRow, EventView, JobShopInput, JobShopView, OutcomesReport, ServiceInput, ServiceView,
 };
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -33,18 +34,21 @@ pub struct CaseList {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CaseParams {
     /// Only cases of this status: `open`, `in_work`, `sustained`, `not_sustained` or `withdrawn`.
     pub status: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DistrictParam {
     /// A district code: only that district's events.
     pub district: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutcomeParams {
     /// A district code: only that district's events.
     pub district: Option<String>,
@@ -53,6 +57,7 @@ pub struct OutcomeParams {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OpenParams {
     /// Why the case is opened (logged): `guidance`, `plan_review`, `training`, `job_support`,
     /// `check_in`, `correction`, `subject_access` or `supervision`.

@@ -2,7 +2,9 @@
 //! activities --format json`), the records and organisations behind each of its numbers, the
 //! dashboard's figures, the committee report, and the KPI targets.
 
-use super::ErrorBody;
+use super::extract::Json;
+use super::extract::{Path, Query};
+use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
 use crate::state::AppState;
@@ -12,8 +14,7 @@ use accord_app::reports::{
     self as rep, ActivityReport, CommitteeReport, Dashboard, RecordRow, TargetInput, TargetView, UnitRow,
 };
 use accord_domain::Lang;
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -72,9 +73,6 @@ pub struct CellParams {
     pub hired: Option<String>,
     /// `1`: only requests filled through the jobcentre.
     pub filled: Option<String>,
-    pub page: Option<u64>,
-    /// 1–200 (default 50).
-    pub per_page: Option<u64>,
 }
 
 fn with_cell(mut p: ReportParams, c: &CellParams) -> ReportParams {
@@ -110,40 +108,41 @@ pub struct RecordList {
 }
 
 /// The records behind one number of the report, newest first; `total` equals the number.
-#[utoipa::path(get, path = "/reports/activities/records", tag = "reports", params(ReportQueryParams, CellParams),
+#[utoipa::path(get, path = "/reports/activities/records", tag = "reports", params(ReportQueryParams, CellParams, PageParams),
     responses((status = 200, body = RecordList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn records(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Query(p): Query<ReportQueryParams>,
     Query(c): Query<CellParams>,
+    Query(pp): Query<PageParams>,
 ) -> WebResult<Json<RecordList>> {
     let params = with_cell(p.params(), &c);
     let q = params.query()?;
     let cell = params.cell()?;
-    let paging = Paging::new(c.page, c.per_page);
+    let paging = Paging::new(pp.page, pp.per_page);
     let page = rep::records(&state.app, &actor, &q, &cell, paging, p.lang()).await?;
     Ok(Json(RecordList { items: page.items, total: page.total, page: paging.page, per_page: paging.per_page }))
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct OrganisationList {
+pub struct UnitList {
     pub items: Vec<UnitRow>,
     pub total: u64,
 }
 
 /// The organisations behind one number of the report, by name; `total` equals the number.
 #[utoipa::path(get, path = "/reports/activities/organisations", tag = "reports", params(ReportQueryParams, CellParams),
-    responses((status = 200, body = OrganisationList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = UnitList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn organisations(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Query(p): Query<ReportQueryParams>,
     Query(c): Query<CellParams>,
-) -> WebResult<Json<OrganisationList>> {
+) -> WebResult<Json<UnitList>> {
     let params = with_cell(p.params(), &c);
     let items = rep::organisations(&state.app, &actor, &params.query()?, &params.cell()?).await?;
-    Ok(Json(OrganisationList { total: items.len() as u64, items }))
+    Ok(Json(UnitList { total: items.len() as u64, items }))
 }
 
 /// The committee report: the report, the year before up to the same day, the comparison by

@@ -2,6 +2,8 @@
 //! the import columns' names.
 
 use super::activities::{given, record_filter, s};
+use super::extract::Json;
+use super::extract::{Path, Query};
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
@@ -9,8 +11,7 @@ use crate::state::AppState;
 use accord_app::activities::{self as act, CandidateInput, CandidateView, RequestInput, RequestView};
 use accord_app::{AppError, Paging};
 use accord_domain::RequestStatus;
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
