@@ -574,6 +574,8 @@ pub async fn insert_interaction<C: ConnectionTrait>(
     interaction::Entity::insert(am).exec_with_returning(c).await
 }
 
+versioned_update!(update_interaction, interaction);
+
 pub async fn mark_follow_up_done<C: ConnectionTrait>(c: &C, id: i64, now: DateTime<Utc>) -> Result<bool, DbErr> {
     let res = interaction::Entity::update_many()
         .col_expr(interaction::Column::FollowUpDoneAt, Expr::value(now))
@@ -619,4 +621,49 @@ pub async fn open_follow_ups<C: ConnectionTrait>(
         q = q.filter(interaction::Column::FollowUpOn.lte(d));
     }
     q.order_by_asc(interaction::Column::FollowUpOn).limit(200).all(c).await
+}
+
+/// What the contact log's list filters by; every part may be left out.
+#[derive(Debug, Clone, Default)]
+pub struct InteractionFilter {
+    pub organisation_id: Option<i64>,
+    pub staff_user_id: Option<i64>,
+    pub kind: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// One page of the contact log the scope may see, newest contact first, with the total.
+pub async fn list_interactions<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    f: &InteractionFilter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<interaction::Model>, u64), DbErr> {
+    let mut q = scope::find::<interaction::Entity>(scope);
+    if let Some(o) = f.organisation_id {
+        q = q.filter(interaction::Column::OrganisationId.eq(o));
+    }
+    if let Some(s) = f.staff_user_id {
+        q = q.filter(interaction::Column::StaffUserId.eq(s));
+    }
+    if let Some(k) = &f.kind {
+        q = q.filter(interaction::Column::Kind.eq(k.as_str()));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(interaction::Column::OccurredOn.gte(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(interaction::Column::OccurredOn.lte(d));
+    }
+    let total = q.clone().count(c).await?;
+    let rows = q
+        .order_by_desc(interaction::Column::OccurredOn)
+        .order_by_desc(interaction::Column::Id)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(c)
+        .await?;
+    Ok((rows, total))
 }

@@ -17,6 +17,7 @@ pub struct Model {
     pub follow_up_on: Option<Date>,
     pub follow_up_done_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m0009_redundancy;
 mod m0010_jobs;
 mod m0011_report_changes;
 mod m0012_agreement_dates;
+mod m0013_interaction_versions;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_jobs::Migration),
             Box::new(m0011_report_changes::Migration),
             Box::new(m0012_agreement_dates::Migration),
+            Box::new(m0013_interaction_versions::Migration),
         ]
     }
 }
