@@ -700,6 +700,7 @@ pub struct InteractionView {
     pub summary: String,
     pub follow_up_on: Option<NaiveDate>,
     pub follow_up_done_at: Option<DateTime<Utc>>,
+    pub version: i32,
 }
 
 async fn interaction_views(app: &App, rows: Vec<interaction::Model>) -> Result<Vec<InteractionView>> {
@@ -730,6 +731,7 @@ async fn interaction_views(app: &App, rows: Vec<interaction::Model>) -> Result<V
             summary: r.summary,
             follow_up_on: r.follow_up_on,
             follow_up_done_at: r.follow_up_done_at,
+            version: r.version,
         })
         .collect())
 }
@@ -1261,17 +1263,17 @@ pub struct InteractionInput {
 
 pub use accord_domain::values::parse_date;
 
-/// Logs a contact with an employer; the actor is the staff member.
-pub async fn log_interaction(
-    app: &App,
-    actor: &Actor,
-    org_id: i64,
-    input: &InteractionInput,
-) -> Result<InteractionView> {
-    actor.require_write()?;
-    require(can_log_contact(actor))?;
-    let staff_id = actor.user_id.ok_or(AppError::Forbidden)?;
-    let org = q::get_organisation(&app.db.conn, &actor.scope(), org_id).await?.ok_or(AppError::NotFound)?;
+/// A contact as the rules take it: a known kind, a date not in the future (today when left
+/// out), a summary, and a follow-up date not before the contact.
+struct CheckedInteraction {
+    kind: InteractionKind,
+    occurred_on: NaiveDate,
+    people: Option<String>,
+    summary: String,
+    follow_up_on: Option<NaiveDate>,
+}
+
+fn check_interaction(input: &InteractionInput) -> Result<CheckedInteraction> {
     let mut errors = FieldErrors::new();
     let kind = errors.take("kind", &input.kind, InteractionKind::parse(&input.kind));
     let today = Utc::now().date_naive();
@@ -1303,6 +1305,98 @@ pub async fn log_interaction(
         errors.add("follow_up_on", "interaction.follow_up_before", Some(&input.follow_up_on));
     }
     errors.into_result()?;
+    Ok(CheckedInteraction {
+        kind: kind.expect("checked"),
+        occurred_on: occurred.expect("checked"),
+        people,
+        summary: summary.expect("checked"),
+        follow_up_on: follow_up,
+    })
+}
+
+/// The input that leaves a logged contact as it is, to change field by field.
+impl InteractionInput {
+    pub fn from_view(v: &InteractionView) -> InteractionInput {
+        InteractionInput {
+            kind: v.kind.clone(),
+            occurred_on: v.occurred_on.to_string(),
+            people: v.people.clone().unwrap_or_default(),
+            summary: v.summary.clone(),
+            follow_up_on: v.follow_up_on.map(|d| d.to_string()).unwrap_or_default(),
+        }
+    }
+}
+
+/// Changes a logged contact at the `version` read, under the rules of logging one; a stale
+/// version is a conflict with the current contact and the fields that differ.
+pub async fn update_interaction(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    input: &InteractionInput,
+    version: i32,
+) -> Result<InteractionView> {
+    actor.require_write()?;
+    require(can_log_contact(actor))?;
+    let before = q::get_interaction(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
+    let checked = check_interaction(input)?;
+    let now = Utc::now();
+    let txn = app.db.write().await?;
+    let am = interaction::ActiveModel {
+        kind: Set(checked.kind.as_str().to_owned()),
+        occurred_on: Set(checked.occurred_on),
+        people: Set(checked.people.clone()),
+        summary: Set(checked.summary.clone()),
+        follow_up_on: Set(checked.follow_up_on),
+        ..Default::default()
+    };
+    if !q::update_interaction(&txn, id, version, am).await? {
+        drop(txn);
+        let current = get_interaction(app, actor, id).await?;
+        let mut changed = Vec::new();
+        if current.kind != checked.kind.as_str() {
+            changed.push("kind".to_owned());
+        }
+        if current.occurred_on != checked.occurred_on {
+            changed.push("occurred_on".to_owned());
+        }
+        if current.people != checked.people {
+            changed.push("people".to_owned());
+        }
+        if current.summary != checked.summary {
+            changed.push("summary".to_owned());
+        }
+        if current.follow_up_on != checked.follow_up_on {
+            changed.push("follow_up_on".to_owned());
+        }
+        return Err(AppError::Conflict { current: serde_json::to_value(&current).unwrap_or_default(), changed });
+    }
+    let row = q::get_interaction(&txn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
+    let mut e = actor.audit("update", "interaction", Some(id.to_string()));
+    e.district_id = Some(before.district_id);
+    e.before = Some(
+        serde_json::json!({"kind": before.kind, "occurred_on": before.occurred_on, "people": before.people, "summary": before.summary, "follow_up_on": before.follow_up_on}),
+    );
+    e.after = Some(
+        serde_json::json!({"kind": row.kind, "occurred_on": row.occurred_on, "people": row.people, "summary": row.summary, "follow_up_on": row.follow_up_on}),
+    );
+    accord_db::audit::append(&txn, e, now).await?;
+    txn.commit().await?;
+    Ok(interaction_views(app, vec![row]).await?.remove(0))
+}
+
+/// Logs a contact with an employer; the actor is the staff member.
+pub async fn log_interaction(
+    app: &App,
+    actor: &Actor,
+    org_id: i64,
+    input: &InteractionInput,
+) -> Result<InteractionView> {
+    actor.require_write()?;
+    require(can_log_contact(actor))?;
+    let staff_id = actor.user_id.ok_or(AppError::Forbidden)?;
+    let org = q::get_organisation(&app.db.conn, &actor.scope(), org_id).await?.ok_or(AppError::NotFound)?;
+    let checked = check_interaction(input)?;
     let now = Utc::now();
     let txn = app.db.write().await?;
     let row = q::insert_interaction(
@@ -1310,12 +1404,12 @@ pub async fn log_interaction(
         interaction::ActiveModel {
             district_id: Set(org.district_id),
             organisation_id: Set(org.id),
-            kind: Set(kind.expect("checked").as_str().to_owned()),
-            occurred_on: Set(occurred.expect("checked")),
+            kind: Set(checked.kind.as_str().to_owned()),
+            occurred_on: Set(checked.occurred_on),
             staff_user_id: Set(staff_id),
-            people: Set(people),
-            summary: Set(summary.expect("checked")),
-            follow_up_on: Set(follow_up),
+            people: Set(checked.people),
+            summary: Set(checked.summary),
+            follow_up_on: Set(checked.follow_up_on),
             follow_up_done_at: Set(None),
             created_at: Set(now),
             ..Default::default()
@@ -1343,6 +1437,35 @@ pub async fn complete_follow_up(app: &App, actor: &Actor, interaction_id: i64) -
     }
     txn.commit().await?;
     Ok(row.organisation_id)
+}
+
+pub use accord_db::directory::InteractionFilter;
+
+/// One page of the contact log the actor may see, newest contact first.
+pub async fn list_interactions(
+    app: &App,
+    actor: &Actor,
+    f: &InteractionFilter,
+    paging: Paging,
+) -> Result<Page<InteractionView>> {
+    require(can_view(actor))?;
+    let (rows, total) = q::list_interactions(&app.db.conn, &actor.scope(), f, paging.page, paging.per_page).await?;
+    Ok(Page { items: interaction_views(app, rows).await?, total, paging })
+}
+
+/// One logged contact the actor may see.
+pub async fn get_interaction(app: &App, actor: &Actor, id: i64) -> Result<InteractionView> {
+    require(can_view(actor))?;
+    let row = q::get_interaction(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
+    Ok(interaction_views(app, vec![row]).await?.remove(0))
+}
+
+/// The id of the member of staff with this e-mail; an unknown one is an error on `field`.
+pub async fn staff_by_email(app: &App, field: &str, email: &str) -> Result<i64> {
+    match accord_db::users::find_by_email(&app.db.conn, &email.trim().to_lowercase()).await? {
+        Some(u) => Ok(u.id),
+        None => Err(AppError::field(field, "org.account_manager_unknown", Some(email))),
+    }
 }
 
 /// The actor's open follow-ups due within a week (overdue ones first).
