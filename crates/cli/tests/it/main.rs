@@ -20,6 +20,7 @@ mod directory;
 mod districts;
 mod import;
 mod injection;
+mod interactions;
 mod load;
 mod nodes;
 mod pages;

@@ -35,6 +35,7 @@ pub mod districts;
 pub mod document;
 pub mod extract;
 pub mod imports;
+pub mod interactions;
 pub mod me;
 pub mod organisations;
 pub mod partnerships;
@@ -67,6 +68,7 @@ use utoipa_axum::routes;
         (name = "audit", description = "The audit trail (administrators and managers)"),
         (name = "organisations", description = "Employers and other organisations, with their hierarchy"),
         (name = "contacts", description = "Contact persons at organisations"),
+        (name = "interactions", description = "The contact log: every call, visit and meeting with an employer, with its follow-up"),
         (name = "agreements", description = "Agreements with employers, their commitment templates, and the partner companies on a day"),
         (name = "activities", description = "Citizen-facing activities at employers: placements, wage subsidies, apprenticeships and the like"),
         (name = "recruitment-requests", description = "Recruitment requests from employers and the candidates referred to them"),
@@ -131,6 +133,9 @@ fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(organisations::merge))
         .routes(routes!(organisations::list_contacts, organisations::create_contact))
         .routes(routes!(organisations::get_contact, organisations::update_contact))
+        .routes(routes!(interactions::list, interactions::create))
+        .routes(routes!(interactions::get, interactions::update))
+        .routes(routes!(interactions::complete_follow_up))
         .routes(routes!(agreements::list, agreements::create))
         .routes(routes!(agreements::get, agreements::update))
         .routes(routes!(agreements::activate))
