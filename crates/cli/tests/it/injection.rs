@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use std::collections::BTreeSet;
 
 /// Starts with `=` (a formula to a spreadsheet), carries two kinds of script and closes SQL.
-const PAYLOAD: &str = "=HYPERLINK(\"http://x.example\") <script>alert(1)</script>\"'><img src=x onerror=alert(2)>'; DROP TABLE organisations;--";
+pub(crate) const PAYLOAD: &str = "=HYPERLINK(\"http://x.example\") <script>alert(1)</script>\"'><img src=x onerror=alert(2)>'; DROP TABLE organisations;--";
 /// What must never reach a page as markup.
 const RAW: [&str; 2] = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>"];
 

@@ -172,6 +172,13 @@ both! {
         assert_eq!(s, StatusCode::OK, "{again}");
         assert_eq!(again["follow_up_done_at"], at);
 
+        // Markup, SQL and a formula are kept as text and come back as sent.
+        let payload = crate::injection::PAYLOAD;
+        let (s, v) = post(app, &am, "/interactions", json!({"organisation_id": org1, "kind": "call", "people": payload, "summary": payload})).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let (_, v) = api.get(&format!("/interactions/{}", v["id"])).await;
+        assert_eq!((v["people"].as_str(), v["summary"].as_str()), (Some(payload), Some(payload)));
+
         // The audit trail has the creations and the one completion.
         let admin = app.api(&app.token("admin@test.example").await);
         let (_, v) = admin.get(&format!("/audit?entity=interaction&entity_id={id}")).await;
@@ -179,7 +186,7 @@ both! {
         actions.sort();
         assert_eq!(actions, ["complete_follow_up", "create", "update", "update"], "{v}");
         let (_, v) = admin.get("/audit?entity=interaction&action=create").await;
-        assert_eq!(v["total"].as_u64(), Some(3), "{v}");
+        assert_eq!(v["total"].as_u64(), Some(4), "{v}");
     }
 
     async fn interactions_keep_to_their_district_and_role(app) {
