@@ -10,7 +10,7 @@
 
 use crate::activities::{self, ActivityInput, RequestInput, TypeIndex};
 use crate::files::{self, TableReader};
-use crate::import::{ImportReport, Kind, LineError};
+use crate::import::kinds::{ImportReport, Kind, LineError, check_columns};
 use crate::{Actor, App, AppError, Result};
 use accord_db::entities::{import, import_change, organisation, organisation_alias};
 use accord_db::sea_orm::{
@@ -523,7 +523,7 @@ pub async fn import_records(
         Err(msg) => return Ok(report_fail(0, "file", "import.unreadable", Some(&msg))),
     };
     let header = reader.header.clone();
-    if let Some(r) = crate::import::check_columns(kind, &header) {
+    if let Some(r) = check_columns(kind, &header) {
         return Ok(r);
     }
     let (table, cols) = spec(kind);

@@ -224,7 +224,7 @@ impl Page {
 
     /// The colour of a milestone's status (the word is always shown too).
     pub fn status_class(&self, status: &str) -> &'static str {
-        crate::views::shared::milestone_class(status)
+        milestone_class(status)
     }
 
     pub fn datetime(&self, t: &DateTime<Utc>) -> String {
@@ -291,5 +291,15 @@ impl Page {
 
     pub fn asset_version(&self) -> &'static str {
         crate::views::assets::VERSION.as_str()
+    }
+}
+
+/// The colour of a milestone's status; the word is always shown beside it.
+pub fn milestone_class(status: &str) -> &'static str {
+    match status {
+        "achieved" => "tag-green",
+        "on_track" => "tag-blue",
+        "likely_delayed" => "tag-yellow",
+        _ => "tag-grey",
     }
 }

@@ -40,7 +40,7 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::origin_check))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::security_headers))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
         .layer(axum::middleware::from_fn(timeout))
         .layer(CompressionLayer::new())
         .layer(middleware::catch_panic(false))

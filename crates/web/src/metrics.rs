@@ -1,13 +1,12 @@
 //! `/metrics` in Prometheus' text format: requests by route and status, and their latency.
 
-use crate::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 const BUCKETS: [f64; 11] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
@@ -44,12 +43,12 @@ impl Metrics {
     }
 }
 
-pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().to_string();
     let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_else(|| "other".into());
     let res = next.run(req).await;
-    state.metrics.record(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
+    metrics.record(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
     res
 }
 
@@ -57,7 +56,7 @@ fn escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 
-pub async fn render(State(state): State<AppState>) -> Response {
+pub async fn render(State(metrics): State<Arc<Metrics>>) -> Response {
     let mut out = String::new();
     let _ = writeln!(out, "# HELP accord_build_info Build information.\n# TYPE accord_build_info gauge");
     let _ = writeln!(out, "accord_build_info{{version=\"{}\"}} 1", env!("CARGO_PKG_VERSION"));
@@ -65,7 +64,7 @@ pub async fn render(State(state): State<AppState>) -> Response {
         out,
         "# HELP accord_http_requests_total HTTP requests answered.\n# TYPE accord_http_requests_total counter"
     );
-    if let Ok(m) = state.metrics.requests.lock() {
+    if let Ok(m) = metrics.requests.lock() {
         for ((method, route, status), n) in m.iter() {
             let _ = writeln!(
                 out,
@@ -79,7 +78,7 @@ pub async fn render(State(state): State<AppState>) -> Response {
         out,
         "# HELP accord_http_request_duration_seconds Time to answer.\n# TYPE accord_http_request_duration_seconds histogram"
     );
-    if let Ok(m) = state.metrics.latency.lock() {
+    if let Ok(m) = metrics.latency.lock() {
         for (route, s) in m.iter() {
             let r = escape(route);
             for (i, b) in BUCKETS.iter().enumerate() {

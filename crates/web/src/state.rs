@@ -1,3 +1,4 @@
+use crate::metrics::Metrics;
 use accord_app::App;
 use std::sync::Arc;
 
@@ -14,7 +15,14 @@ pub struct WebConfig {
 pub struct AppState {
     pub app: Arc<App>,
     pub config: Arc<WebConfig>,
-    pub metrics: Arc<crate::metrics::Metrics>,
+    pub metrics: Arc<Metrics>,
+}
+
+/// The request counters, for the handlers that need only them.
+impl axum::extract::FromRef<AppState> for Arc<Metrics> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.metrics)
+    }
 }
 
 impl AppState {

@@ -3,9 +3,9 @@
 //! (printable, XLSX, and issued as a snapshot that reopens unchanged).
 
 use super::partnerships::require_manage;
-use super::shared::{district_options, file_response, milestone_class, stale};
+use super::shared::{district_options, file_response, stale};
 use super::{FormValues, Opt, vocab_options};
-use crate::ctx::{Page, ReqCtx, Staff};
+use crate::ctx::{Page, ReqCtx, Staff, milestone_class};
 use crate::error::{WebError, WebResult};
 use crate::forms::{CsrfForm, ShownErrors};
 use crate::i18n;

@@ -220,13 +220,3 @@ where
     let rows = conflict_rows(ctx, prefix, changed, &FormValues::of(&theirs), &FormValues::of(input));
     Ok((input.clone().with_version(theirs.version()), rows))
 }
-
-/// The colour of a milestone's status; the word is always shown beside it.
-pub fn milestone_class(status: &str) -> &'static str {
-    match status {
-        "achieved" => "tag-green",
-        "on_track" => "tag-blue",
-        "likely_delayed" => "tag-yellow",
-        _ => "tag-grey",
-    }
-}
