@@ -782,7 +782,13 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> Result<OrgDetail> {
     let ancestors = views(app, q::ancestors(c, id).await?).await?;
     let children_rows = q::children(c, &actor.scope(), id).await?;
     let children = views(app, children_rows).await?;
-    let contacts = contact_views(app, q::contacts_of(c, id).await?).await?;
+    let contact_rows = q::contacts_of(c, id).await?;
+    // The page's own organisation names them all: no lookups unless one sits in another district.
+    let contacts = if contact_rows.iter().all(|r| r.district_id == district_id) {
+        contact_rows.into_iter().map(|r| contact_view(r, &org.district, &org.r#ref, &org.name)).collect()
+    } else {
+        contact_views(app, contact_rows).await?
+    };
     let interactions = interaction_views(app, q::interactions_of(c, id, 20).await?).await?;
     let interactions_total = q::count_interactions(c, id).await?;
     let follow_ups = interaction_views(app, q::open_follow_ups(c, &actor.scope(), Some(id), None, None).await?).await?;
@@ -976,6 +982,26 @@ pub struct ContactView {
     pub version: i32,
 }
 
+/// A contact as shown, given its district's code and its organisation's ref and name.
+fn contact_view(r: contact::Model, district: &str, org_ref: &str, org_name: &str) -> ContactView {
+    ContactView {
+        id: r.id,
+        district: district.to_owned(),
+        r#ref: r.r#ref,
+        organisation_id: r.organisation_id,
+        organisation_ref: org_ref.to_owned(),
+        organisation_name: org_name.to_owned(),
+        name: r.name,
+        role: r.role,
+        email: r.email,
+        phone: r.phone,
+        consent: r.consent,
+        is_primary: r.is_primary,
+        created_at: r.created_at,
+        version: r.version,
+    }
+}
+
 pub(crate) async fn contact_views(app: &App, rows: Vec<contact::Model>) -> Result<Vec<ContactView>> {
     let c = &app.db.conn;
     let districts = accord_db::users::list_districts(c, &accord_db::Scope::All).await?;
@@ -984,22 +1010,10 @@ pub(crate) async fn contact_views(app: &App, rows: Vec<contact::Model>) -> Resul
         .into_iter()
         .map(|r| {
             let o = orgs.iter().find(|o| o.id == r.organisation_id);
-            ContactView {
-                id: r.id,
-                district: districts.iter().find(|d| d.id == r.district_id).map(|d| d.code.clone()).unwrap_or_default(),
-                r#ref: r.r#ref,
-                organisation_id: r.organisation_id,
-                organisation_ref: o.map(|o| o.r#ref.clone()).unwrap_or_default(),
-                organisation_name: o.map(|o| o.name.clone()).unwrap_or_default(),
-                name: r.name,
-                role: r.role,
-                email: r.email,
-                phone: r.phone,
-                consent: r.consent,
-                is_primary: r.is_primary,
-                created_at: r.created_at,
-                version: r.version,
-            }
+            let district =
+                districts.iter().find(|d| d.id == r.district_id).map(|d| d.code.as_str()).unwrap_or_default();
+            let (org_ref, org_name) = o.map(|o| (o.r#ref.as_str(), o.name.as_str())).unwrap_or_default();
+            contact_view(r, district, org_ref, org_name)
         })
         .collect())
 }
