@@ -1,7 +1,6 @@
 //! Helpers that several views share: vocabulary labels and choices, dates, the district,
 //! staff, employer and import pickers of forms and filters, field errors in the words of each
-//! field, the conflict table of a stale save, file downloads and the tag colours used on more
-//! than one page. A view module uses these and its own feature's app module, so no view
+//! field, the conflict table of a stale save and file downloads. A view module uses these and its own feature's app module, so no view
 //! reaches into another for a helper.
 
 use super::{FormValues, Opt};
