@@ -8,6 +8,7 @@ mod macros;
 
 pub mod activity;
 pub mod agreement;
+pub mod communication;
 pub mod errors;
 pub mod format;
 pub mod identifiers;
@@ -23,6 +24,7 @@ pub mod values;
 
 pub use activity::{ActivityOutcome, ActivityType, CandidateOutcome, RequestStatus};
 pub use agreement::{AgreementKind, AgreementStatus, Side, TargetMetric};
+pub use communication::{Channel, CommunicationFilter};
 pub use errors::{FieldError, FieldErrors};
 pub use identifiers::{CompaniesHouse, Cvr, InteractionKind, OrgKind, OrgLevel, OrgStatus, PNumber, SizeBand};
 pub use lang::Lang;

@@ -21,6 +21,8 @@ pub mod case_session;
 pub mod case_tally;
 pub mod case_training;
 pub mod commitment_template;
+pub mod communication;
+pub mod communication_organisation;
 pub mod contact;
 pub mod district;
 pub mod event_organisation;
