@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod bulk;
 pub mod cases;
+pub mod communications;
 pub mod demo;
 pub mod directory;
 pub mod districts;

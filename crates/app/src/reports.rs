@@ -1556,6 +1556,8 @@ pub struct Dashboard {
     pub agreements_last_year: AgreementFlow,
     pub follow_ups: FollowUps,
     pub targets: Vec<TargetView>,
+    /// The communications log's pieces per year and channel, newest year first.
+    pub communications: Vec<crate::communications::YearCounts>,
 }
 
 /// Each type of either report, with both years' counts; in this year's order.
@@ -1622,7 +1624,8 @@ pub async fn dashboard(
         agreements_to_review: figures.to_review,
         my_follow_ups: dir::my_follow_ups(app, actor).await?.len() as u64,
     };
-    let rows = q::targets(&app.db.conn, &scope, d.as_ref().map(|d| d.id), false).await?;
+    let d_id = d.as_ref().map(|d| d.id);
+    let rows = q::targets(&app.db.conn, &scope, d_id, false).await?;
     let names = district_names(app).await?;
     let mut memo = Memo::default();
     let mut targets = Vec::with_capacity(rows.len());
@@ -1649,6 +1652,12 @@ pub async fn dashboard(
         last_year,
         follow_ups,
         targets,
+        communications: crate::communications::counts(
+            app,
+            actor,
+            &accord_domain::CommunicationFilter { district_id: d_id, ..Default::default() },
+        )
+        .await?,
     })
 }
 

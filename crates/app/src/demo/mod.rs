@@ -3,6 +3,7 @@
 
 mod activities;
 mod agreements;
+mod communications;
 mod partnerships;
 mod redundancy;
 
@@ -84,6 +85,7 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
     load_activities(app).await?;
     activities::load_targets(app).await?;
     load_partnerships(app).await?;
+    communications::load(app).await?;
     // Worker cases need the data key: the caller configures it before loading.
     load_redundancy(app).await?;
     Ok(Some(logins))
