@@ -244,6 +244,7 @@ impl Ids {
             id(&format!("SELECT min(id) FROM agreement_documents WHERE agreement_id = {agreement}")).await,
         );
         put("activities", id(&format!("SELECT min(id) FROM activities WHERE {in_home}")).await);
+        put("communications", id(&format!("SELECT min(id) FROM communications WHERE {in_home}")).await);
         put("activity-types", "work_placement".into());
         let request = id("SELECT min(request_id) FROM recruitment_candidates").await;
         put(

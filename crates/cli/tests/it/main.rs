@@ -14,6 +14,7 @@ mod auth;
 mod backup;
 mod bulk_import;
 mod cli;
+mod communications;
 mod concurrency;
 mod crash;
 mod directory;

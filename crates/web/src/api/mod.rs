@@ -31,6 +31,7 @@ pub mod activities;
 pub mod activity_types;
 pub mod agreements;
 pub mod audit;
+pub mod communications;
 pub mod districts;
 pub mod document;
 pub mod extract;
@@ -72,6 +73,7 @@ use utoipa_axum::routes;
         (name = "agreements", description = "Agreements with employers, their commitment templates, and the partner companies on a day"),
         (name = "activities", description = "Citizen-facing activities at employers: placements, wage subsidies, apprenticeships and the like"),
         (name = "recruitment-requests", description = "Recruitment requests from employers and the candidates referred to them"),
+        (name = "communications", description = "The communications log: the secretariat's own outreach (LinkedIn posts, press stories, website news, newsletters) with its reach"),
         (name = "activity-types", description = "The types of activity, their labels and aliases (kept by administrators)"),
         (name = "reports", description = "The partner activity report, the records behind its numbers, the dashboard and the committee report"),
         (name = "targets", description = "KPI targets with their value, trajectory and status"),
@@ -151,6 +153,8 @@ fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(requests::get, requests::update))
         .routes(routes!(requests::create_candidate))
         .routes(routes!(requests::update_candidate))
+        .routes(routes!(communications::list, communications::create))
+        .routes(routes!(communications::get, communications::update, communications::delete))
         .routes(routes!(activity_types::list, activity_types::create))
         .routes(routes!(activity_types::get, activity_types::update))
         .routes(routes!(imports::list))

@@ -81,6 +81,9 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
         cards.push(card("/activities", "activities"));
         cards.push(card("/recruitment-requests", "requests"));
     }
+    if accord_app::communications::can_view(&actor) {
+        cards.push(card("/communications", "communications"));
+    }
     if accord_app::reports::can_view(&actor) {
         cards.push(card("/dashboard", "dashboard"));
         cards.push(card("/reports/activities", "reports"));

@@ -7,6 +7,7 @@ pub mod agreements;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod communications;
 pub mod districts;
 pub mod health;
 pub mod home;
@@ -101,6 +102,11 @@ pub fn router() -> Router<AppState> {
         .route("/activity-types/new", get(activity_types::new))
         .route("/activity-types/{code}", post(activity_types::update))
         .route("/activity-types/{code}/edit", get(activity_types::edit))
+        .route("/communications", get(communications::list).post(communications::create))
+        .route("/communications/new", get(communications::new))
+        .route("/communications/{id}", post(communications::update))
+        .route("/communications/{id}/edit", get(communications::edit))
+        .route("/communications/{id}/delete", get(communications::confirm_delete).post(communications::delete))
         .route("/recruitment-requests", get(requests::list).post(requests::create))
         .route("/recruitment-requests/new", get(requests::new))
         .route("/recruitment-requests/{id}", get(requests::show).post(requests::update))

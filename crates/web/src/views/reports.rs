@@ -701,6 +701,8 @@ struct DashboardTemplate {
     review: u64,
     follow_text: String,
     follow: u64,
+    /// The communications log's counts per year and channel.
+    communications: super::communications::CountTable,
 }
 
 pub fn status_class(status: &str) -> &'static str {
@@ -889,6 +891,7 @@ pub async fn dashboard(
         review: d.follow_ups.agreements_to_review,
         follow_text: i18n::t_value(lang, "dash.follow_ups", &n(d.follow_ups.my_follow_ups)),
         follow: d.follow_ups.my_follow_ups,
+        communications: super::communications::count_table(lang, &d.communications, d.district.as_deref()),
     };
     Ok(super::render(&t))
 }
