@@ -646,8 +646,10 @@ impl MemberView {
 #[serde(default)]
 pub struct MemberInput {
     /// The organisation's reference (or CVR, P-number, Companies House number).
+    #[schema(min_length = 1)]
     pub organisation: Option<String>,
     pub representative: Option<String>,
+    #[schema(value_type = Option<String>, pattern = "^(chair|vice_chair|director|secretariat|member|observer)?$")]
     pub role: Option<String>,
     /// A NACE code; left out, the organisation's own sector.
     pub sector: Option<String>,
@@ -862,6 +864,7 @@ pub struct ItemView {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct MeetingInput {
+    #[schema(min_length = 1)]
     pub held_on: Option<String>,
     pub title: Option<String>,
     pub attendees: Option<String>,
@@ -876,6 +879,7 @@ patch_over!(MeetingInput { held_on, title, attendees, agenda, minutes, decisions
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ItemInput {
+    #[schema(min_length = 1)]
     pub description: Option<String>,
     /// The owner organisation's reference.
     pub owner: Option<String>,

@@ -218,7 +218,9 @@ patch_over!(PlanInput { district, title, theme, period_start, period_end, body_i
 #[serde(default)]
 pub struct ActionInput {
     /// "3.3.1": unique within the plan.
+    #[schema(min_length = 1)]
     pub reference: Option<String>,
+    #[schema(min_length = 1)]
     pub title: Option<String>,
     /// The id of the working group; empty for the plan's own body.
     #[serde(deserialize_with = "lenient")]
@@ -239,6 +241,7 @@ patch_over!(ActionInput { reference, title, body_id, leads, other_leads, positio
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct MilestoneInput {
+    #[schema(min_length = 1)]
     pub description: Option<String>,
     /// A date, or empty for "date to be agreed".
     pub due_on: Option<String>,

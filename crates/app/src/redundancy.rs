@@ -716,7 +716,9 @@ impl JobShopView {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct JobShopInput {
+    #[schema(min_length = 1)]
     pub held_on: Option<String>,
+    #[schema(min_length = 1)]
     pub place: Option<String>,
     /// `true` when held on the employer's premises.
     #[serde(deserialize_with = "lenient")]
@@ -867,8 +869,11 @@ impl From<support_service::Model> for ServiceView {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ServiceInput {
+    #[schema(min_length = 1)]
     pub element: Option<String>,
+    #[schema(min_length = 1)]
     pub name_en: Option<String>,
+    #[schema(min_length = 1)]
     pub name_da: Option<String>,
     #[serde(deserialize_with = "lenient")]
     #[schema(value_type = Option<String>)]

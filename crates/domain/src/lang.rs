@@ -53,6 +53,18 @@ impl Lang {
     }
 }
 
+impl crate::Vocabulary for Lang {
+    const NAME: &'static str = "Lang";
+
+    fn codes() -> Vec<&'static str> {
+        Lang::ALL.iter().map(|l| l.code()).collect()
+    }
+
+    fn parse_code(s: &str) -> Result<Self, &'static str> {
+        Lang::parse(s).ok_or("lang.unknown")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,3 +38,14 @@ pub use report::{Direction, KpiMetric, KpiStatus, ReportUnit};
 pub use role::Role;
 pub use scope::Scope;
 pub use values::{DistrictCode, Email, NewPassword, PersonName};
+
+/// A closed list of codes (the `vocabulary!` enums, and the few written by hand): what a form,
+/// a file or the API may send, and how it reads one.
+pub trait Vocabulary: Sized + Copy + 'static {
+    /// The type's name, as the API document names the list.
+    const NAME: &'static str;
+    /// Every code, in the list's order.
+    fn codes() -> Vec<&'static str>;
+    /// The value a code names (surrounding spaces ignored); the error is the message key.
+    fn parse_code(s: &str) -> Result<Self, &'static str>;
+}

@@ -22,6 +22,18 @@ macro_rules! vocabulary {
             }
         }
 
+        impl $crate::Vocabulary for $name {
+            const NAME: &'static str = stringify!($name);
+
+            fn codes() -> Vec<&'static str> {
+                vec![$($code),+]
+            }
+
+            fn parse_code(s: &str) -> Result<Self, &'static str> {
+                Self::parse(s)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

@@ -214,6 +214,154 @@ both! {
     }
 }
 
+// What the document declares of a query parameter, the server holds to: a value out of its
+// list, form or range, or a parameter given without a value, is refused with 400 naming the
+// parameter, never read as "none" or brought into range. A body holds only the fields its
+// schema lists, and `3.0` is the whole number 3.
+both! {
+    async fn query_parameters_are_refused_as_the_document_says(app) {
+        app.seed().await;
+        let token = app.token("admin@test.example").await;
+        let api = app.api(&token);
+        for (query, field) in [
+            ("/reports/activities?lang=xx", "lang"),
+            ("/dashboard?lang=english", "lang"),
+            ("/reports/activities?year=", "year"),
+            ("/reports/activities?year=1800", "year"),
+            ("/reports/activities?to=", "to"),
+            ("/reports/activities?as_of=2024-02-30", "as_of"),
+            ("/reports/activities?unit=shop", "unit"),
+            ("/reports/activities/records?group=elsewhere", "group"),
+            ("/activities?to=", "to"),
+            ("/activities?outcome=won", "outcome"),
+            ("/organisations?kind=bank", "kind"),
+            ("/organisations?sort=size", "sort"),
+            ("/organisations?q=", "q"),
+            ("/organisations?district=North", "district"),
+            ("/interactions?kind=fax", "kind"),
+            ("/agreements?phase=later", "phase"),
+            ("/contacts?sort=-name", "sort"),
+        ] {
+            let (s, v) = api.get(query).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{query}: {v}");
+            assert_eq!(v["error"]["code"], "invalid", "{query}");
+            let message = v["error"]["fields"][field].as_str().unwrap_or_else(|| panic!("{query}: {v}"));
+            assert!(message.contains(field), "{query}: {message}");
+        }
+        let (_, v) = api.get("/reports/activities?lang=xx").await;
+        assert!(v["error"]["fields"]["lang"].as_str().unwrap().contains("is not one of en, da"), "{v}");
+        let (_, v) = api.get("/activities?to=").await;
+        assert!(v["error"]["fields"]["to"].as_str().unwrap().contains("without a value"), "{v}");
+        // What the document allows is read.
+        for query in [
+            "/reports/activities?lang=da&year=2024&unit=site",
+            "/reports/activities?from=2024-01-01&to=2024-03-31",
+            "/reports/activities/records?group=not_counted&hired=1",
+            "/organisations?kind=employer&level=site&status=active&sort=-name",
+            "/interactions?kind=visit&from=2024-01-01",
+            "/agreements?phase=active&kind=partnership&sort=ref",
+            "/dashboard?lang=da&district=north",
+        ] {
+            let (s, v) = api.get(query).await;
+            assert_eq!(s, StatusCode::OK, "{query}: {v}");
+        }
+    }
+
+    async fn bodies_are_read_as_the_document_says(app) {
+        app.seed().await;
+        let token = app.token("admin@test.example").await;
+        let api = app.api(&token);
+        let (s, v) = api.send(reqwest::Method::POST, "/districts", json!({"code": "east", "name": "East", "colour": "red"})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v["error"]["fields"]["colour"].as_str().unwrap().contains("not a field"), "{v}");
+        let (s, d) = api.send(reqwest::Method::POST, "/districts", json!({"code": "east", "name": "East"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let version = d["version"].as_i64().unwrap();
+        let path = format!("/districts/{}", d["id"]);
+        let (s, v) = api.send(reqwest::Method::PATCH, &path, json!({"name": "East End", "version": version as f64})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["name"], "East End");
+        let (s, v) = api.send(reqwest::Method::PATCH, &path, json!({"name": "East", "version": 1.5})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v["error"]["fields"]["version"].is_string(), "{v}");
+    }
+}
+
+/// The document is exact about values: the vocabularies as enums, days as `format: date`,
+/// codes with their pattern, bodies closed, error fields typed.
+#[test]
+fn openapi_document_is_exact_about_values() {
+    let doc = serde_json::to_value(accord_web::api::openapi()).unwrap();
+    let op = |id: &str| -> serde_json::Value {
+        for item in doc["paths"].as_object().unwrap().values() {
+            for op in item.as_object().unwrap().values() {
+                if op["operationId"] == id {
+                    return op.clone();
+                }
+            }
+        }
+        panic!("no operation {id}")
+    };
+    let param = |id: &str, name: &str| -> serde_json::Value {
+        let o = op(id);
+        o["parameters"].as_array().unwrap().iter().find(|p| p["name"] == name).unwrap_or_else(|| panic!("{id} {name}"))
+            ["schema"]
+            .clone()
+    };
+    let schema = |name: &str| doc["components"]["schemas"][name].clone();
+
+    assert_eq!(param("reports_activities", "lang")["enum"], json!(["en", "da"]));
+    assert_eq!(param("reports_dashboard", "lang")["enum"], json!(["en", "da"]));
+    assert_eq!(param("reports_activities", "unit")["enum"], json!(["holder", "company", "site"]));
+    assert_eq!(param("reports_records", "group")["enum"], json!(["partner", "outside", "planned", "not_counted"]));
+    for (id, name) in [
+        ("reports_activities", "as_of"),
+        ("reports_activities", "to"),
+        ("activities_list", "from"),
+        ("agreements_partners", "date"),
+        ("interactions_list", "to"),
+    ] {
+        assert_eq!(param(id, name)["format"], "date", "{id} {name}");
+    }
+    let year = param("reports_committee", "year");
+    let year_pattern = year["pattern"].as_str().unwrap();
+    assert!(year_pattern.contains("199") && year_pattern.contains("2100"), "{year}");
+    assert!(param("plans_progress", "quarter")["pattern"].as_str().unwrap().contains("Q[1-4]"));
+    assert_eq!(param("organisations_list", "district")["pattern"], "^[a-z][a-z0-9-]{1,31}$");
+    assert_eq!(
+        param("organisations_list", "kind")["enum"],
+        json!(["employer", "agency", "provider", "union", "voluntary"])
+    );
+    assert_eq!(param("organisations_list", "sort")["enum"], json!(["-created_at", "created_at", "name", "-name"]));
+    assert_eq!(
+        param("interactions_list", "kind")["enum"],
+        json!(["call", "visit", "email", "meeting", "event", "letter"])
+    );
+    assert!(param("activities_list", "outcome")["enum"].as_array().unwrap().contains(&json!("hired")));
+    assert!(param("redundancy_list_cases", "status")["enum"].as_array().unwrap().contains(&json!("in_work")));
+    assert_eq!(param("organisations_list", "q")["minLength"], 1);
+
+    let new = schema("NewInteraction");
+    assert_eq!(new["additionalProperties"], false);
+    let kind = serde_json::to_string(&new["properties"]["kind"]).unwrap();
+    assert!(kind.contains(r#""enum":["call","visit","email","meeting","event","letter"]"#), "{kind}");
+    assert!(serde_json::to_string(&new["properties"]["occurred_on"]).unwrap().contains("\"format\":\"date\""));
+    assert!(new["required"].as_array().unwrap().contains(&json!("summary")));
+    assert!(new["properties"]["summary"]["pattern"].is_string());
+    // A create requires what the record cannot be without; the update of the same body does not.
+    let create = op("bodies_create_meeting");
+    assert!(serde_json::to_string(&create["requestBody"]).unwrap().contains("\"required\":[\"held_on\"]"));
+    assert_eq!(schema("MeetingInput")["properties"]["held_on"]["format"], "date");
+    assert_eq!(schema("NewDistrict")["properties"]["code"]["pattern"], "^[a-z][a-z0-9-]{1,31}$");
+    let position = &schema("NewActivityType")["properties"]["position"];
+    assert_eq!((position["minimum"].as_i64(), position["maximum"].as_i64()), (Some(0), Some(100_000)), "{position}");
+
+    let detail = schema("ErrorDetail");
+    assert_eq!(detail["properties"]["fields"]["additionalProperties"]["type"], "string", "{detail}");
+    assert!(detail["properties"]["code"]["enum"].is_null() || detail["properties"]["code"]["$ref"].is_string());
+    assert!(schema("ErrorCode")["enum"].as_array().unwrap().contains(&json!("method_not_allowed")));
+}
+
 /// The OpenAPI document is served, and matches the checked-in snapshot: a change to the
 /// API's shape must be deliberate (`ACCORD_UPDATE_SNAPSHOTS=1` rewrites it).
 #[tokio::test]

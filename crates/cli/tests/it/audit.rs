@@ -26,7 +26,7 @@ both! {
         let (_, v) = api.get(&format!("/audit?entity=user&entity_id={uid}&action=read")).await;
         assert_eq!(v["total"], 1, "reading a person's record is logged");
         let (s, v) = api.get("/audit?from=yesterday").await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(s, StatusCode::BAD_REQUEST);
         assert!(v["error"]["fields"]["from"].as_str().unwrap().contains("yesterday"));
 
         // Failed and successful sign-ins are in the trail, without the password typed.

@@ -34,7 +34,7 @@ both! {
         let (_, v) = admin.get("/districts?q=sou").await;
         assert_eq!(v["total"], 1);
         let (s, v) = admin.get("/districts?sort=nonsense").await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(s, StatusCode::BAD_REQUEST);
         assert!(v["error"]["fields"]["sort"].as_str().unwrap().contains("nonsense"));
         let (_, v) = admin.get("/districts?per_page=1&page=2&sort=code").await;
         assert_eq!(v["items"][0]["code"], "south");

@@ -429,7 +429,7 @@ both! {
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         assert!(v["error"]["fields"]["purpose"].is_string(), "{v}");
         let (s, v) = adviser.get(&format!("{path}?purpose=curiosity")).await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
         assert!(v["error"]["fields"]["purpose"].is_string(), "{v}");
         assert_eq!(openings(app).await, before);
 
@@ -776,7 +776,7 @@ both! {
         let (_, v) = api.get(&format!("/redundancy/events/{eid}/cases?status=sustained")).await;
         assert_eq!(v["total"], 0);
         let (s, v) = api.get(&format!("/redundancy/events/{eid}/cases?status=happy")).await;
-        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
         assert!(v.to_string().contains("status"), "{v}");
         // The event's page shows the same, a page of 50 at a time, filtered by status.
         let page = app.signed_in("adviser@test.example").await.get(&format!("/redundancy/{eid}?status=open")).await;

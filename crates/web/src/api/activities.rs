@@ -9,7 +9,6 @@ use crate::state::AppState;
 use accord_app::activities::{self as act, ActivityInput, ActivityView};
 use accord_app::directory as dir;
 use accord_app::{Actor, AppError, Paging};
-use accord_domain::ActivityOutcome;
 use accord_domain::RecordFilter;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -90,7 +89,8 @@ pub struct ListParams {
     #[param(rename = "type")]
     pub kind: Option<String>,
     /// ongoing, hired, ended or cancelled.
-    pub outcome: Option<String>,
+    #[param(inline)]
+    pub outcome: Option<super::values::ActivityOutcomeCode>,
     pub organisation_id: Option<i64>,
     /// The account manager's e-mail.
     pub account_manager: Option<String>,
@@ -164,10 +164,8 @@ pub async fn list(
         let found = types.find(t).ok_or_else(|| AppError::field("type", "activity_type.unknown", Some(t)))?;
         filter.kind = Some(found.code.clone());
     }
-    if let Some(o) = given(&p.outcome) {
-        let outcome =
-            ActivityOutcome::parse(&o.to_lowercase()).map_err(|code| AppError::field("outcome", code, Some(o)))?;
-        filter.outcome = Some(outcome.as_str().to_owned());
+    if let Some(o) = p.outcome {
+        filter.outcome = Some(o.get().as_str().to_owned());
     }
     let paging = Paging::new(pp.page, pp.per_page);
     let r = act::list_activities(&state.app, &actor, &filter, paging).await?;
@@ -192,8 +190,10 @@ pub struct NewActivity {
     #[schema(rename = "type")]
     pub kind: String,
     /// The organisation's ref, CVR, P-number or Companies House number.
+    #[schema(min_length = 1)]
     pub organisation_ref: String,
     /// YYYY-MM-DD (also DD-MM-YYYY or DD.MM.YYYY).
+    #[schema(min_length = 1)]
     pub start_date: String,
     pub end_date: Option<String>,
     pub citizen_ref: Option<String>,
@@ -250,7 +250,9 @@ pub struct ActivityPatch {
     #[serde(rename = "type")]
     #[schema(rename = "type")]
     pub kind: Option<String>,
+    #[schema(min_length = 1)]
     pub organisation_ref: Option<String>,
+    #[schema(min_length = 1)]
     pub start_date: Option<String>,
     pub end_date: Option<String>,
     pub citizen_ref: Option<String>,

@@ -103,7 +103,8 @@ pub async fn get(
 /// A type to add. No label or alias may already name another type.
 #[derive(Deserialize, ToSchema)]
 pub struct NewActivityType {
-    /// Lower case letters, digits and `_`, starting with a letter.
+    /// Lower case letters, digits and `_`, starting with a letter, at most 40 characters.
+    #[schema(pattern = "^[a-z][a-z0-9_]{0,39}$")]
     pub code: String,
     pub label_en: String,
     pub label_da: String,
@@ -115,6 +116,7 @@ pub struct NewActivityType {
     #[serde(default)]
     pub retired: bool,
     /// Order in lists (default 1000).
+    #[schema(minimum = 0, maximum = 100_000)]
     pub position: Option<i32>,
 }
 
@@ -158,6 +160,7 @@ pub struct ActivityTypePatch {
     pub counts: Option<bool>,
     /// `true` retires the type, `false` brings it back.
     pub retired: Option<bool>,
+    #[schema(minimum = 0, maximum = 100_000)]
     pub position: Option<i32>,
 }
 

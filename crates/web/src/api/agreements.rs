@@ -184,9 +184,11 @@ pub struct ListParams {
     /// Part of the holder's name, or the agreement's ref.
     pub q: Option<String>,
     /// partnership, strengthened, service_level or planning_obligation.
-    pub kind: Option<String>,
+    #[param(inline)]
+    pub kind: Option<super::values::AgreementKindCode>,
     /// As of today: draft, upcoming, active, ended or terminated.
-    pub phase: Option<String>,
+    #[param(inline)]
+    pub phase: Option<super::values::PhaseCode>,
     /// Agreements held by or covering this organisation.
     pub organisation_id: Option<i64>,
     /// The account manager's e-mail.
@@ -196,7 +198,8 @@ pub struct ListParams {
     /// A district code (default: every district of the caller).
     pub district: Option<String>,
     /// `-created_at` (default), `created_at`, `start_date`, `review_date`, `ref`.
-    pub sort: Option<String>,
+    #[param(inline)]
+    pub sort: Option<super::values::AgreementSortCode>,
 }
 
 /// Agreements the caller may see.
@@ -208,13 +211,13 @@ pub async fn list(
     Query(p): Query<ListParams>,
     Query(pp): Query<PageParams>,
 ) -> WebResult<Json<AgreementList>> {
-    let sort_text = p.sort.clone().unwrap_or_default();
-    let sort = AgreementSort::parse(&sort_text).map_err(|c| AppError::field("sort", c, Some(&sort_text)))?;
+    let sort_text = p.sort.as_ref().map(|s| s.as_str()).unwrap_or_default();
+    let sort = AgreementSort::parse(sort_text).map_err(|c| AppError::field("sort", c, Some(sort_text)))?;
     let today = Utc::now().date_naive();
     let mut filter = AgreementFilter {
         q: p.q,
-        kind: p.kind,
-        phase: p.phase,
+        kind: p.kind.map(|k| k.get().as_str().to_owned()),
+        phase: p.phase.map(|k| k.0),
         organisation_id: p.organisation_id,
         review_due_by: p.review_due.unwrap_or(false).then(|| today + Duration::days(ag::REVIEW_WINDOW_DAYS)),
         today,
@@ -594,6 +597,7 @@ pub struct NewAgreementTemplate {
     pub text_en: String,
     pub text_da: String,
     /// Order within its side (default 100).
+    #[schema(minimum = 0, maximum = 10_000)]
     pub position: Option<i32>,
     pub retired: bool,
 }
@@ -636,6 +640,7 @@ pub struct AgreementTemplatePatch {
     pub side: Option<String>,
     pub text_en: Option<String>,
     pub text_da: Option<String>,
+    #[schema(minimum = 0, maximum = 10_000)]
     pub position: Option<i32>,
     pub retired: Option<bool>,
 }

@@ -52,7 +52,8 @@ pub struct ListParams {
     /// Finds by code or name (any part).
     pub q: Option<String>,
     /// `name`, `code`, `created_at` or `-created_at` (default: newest first).
-    pub sort: Option<String>,
+    #[param(inline)]
+    pub sort: Option<super::values::DistrictSortCode>,
 }
 
 /// The districts the caller works in.
@@ -69,7 +70,7 @@ pub async fn list(
         let q = q.to_lowercase();
         all.retain(|d| d.code.contains(&q) || d.name.to_lowercase().contains(&q));
     }
-    match p.sort.as_deref().unwrap_or("-created_at") {
+    match p.sort.as_ref().map(|s| s.as_str()).unwrap_or("-created_at") {
         "name" => all.sort_by(|a, b| a.name.cmp(&b.name)),
         "code" => all.sort_by(|a, b| a.code.cmp(&b.code)),
         "created_at" => all.sort_by_key(|d| (d.created_at, d.id)),
@@ -90,6 +91,7 @@ pub async fn list(
 #[derive(Deserialize, ToSchema)]
 pub struct NewDistrict {
     /// 2–32 lower-case letters, digits and hyphens, starting with a letter.
+    #[schema(pattern = "^[a-z][a-z0-9-]{1,31}$")]
     pub code: String,
     pub name: String,
 }
@@ -119,6 +121,7 @@ pub async fn get(
 
 #[derive(Deserialize, ToSchema)]
 pub struct DistrictPatch {
+    #[schema(min_length = 1)]
     pub name: Option<String>,
     /// The version read; a stale one is refused with 409.
     pub version: i32,

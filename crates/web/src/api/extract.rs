@@ -8,7 +8,10 @@
 //! - no text in a body may hold a control character other than tab and line breaks, and no
 //!   query or path parameter any control character at all (PostgreSQL refuses a NUL in text,
 //!   and no name, code or search term holds one);
-//! - a value of the wrong type names its field (`sites[2]`, `page`, `id`).
+//! - a query parameter is given with a value or left out: `to=` is refused, never read as
+//!   "no date" by one reader and as the empty text by another;
+//! - a body holds only the fields its schema lists: another is refused, naming it;
+//! - a value of the wrong type or form names its field (`sites[2]`, `page`, `id`, `lang`).
 //!
 //! A request that cannot be read is 400; a body read but with a field of the wrong type 422;
 //! a body that is not JSON 415 or 400; one over the size limit 413.
@@ -23,6 +26,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use utoipa::PartialSchema;
 
 /// An error response naming `field`, with `status`.
 fn refuse(status: StatusCode, field: &str, code: &str, value: &str) -> Response {
@@ -59,6 +63,17 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
             if has_control(&name) || has_control(&value) {
                 let shown = name.replace(char::is_control, "?");
                 return Err(refuse(StatusCode::BAD_REQUEST, &shown, "request.query_control", &shown));
+            }
+            // An empty value would mean "none" to one reader and "the empty text" to another:
+            // a parameter is given with a value or left out.
+            if value.is_empty() {
+                return Err(refuse(StatusCode::BAD_REQUEST, &name, "request.query_empty", &name));
+            }
+            if let Some(kind) = super::values::Named::of(&name)
+                && let Err(why) = kind.check(&value)
+            {
+                let detail = format!("\"{name}\": {why}");
+                return Err(refuse(StatusCode::BAD_REQUEST, &name, "request.query", &detail));
             }
         }
         let de = serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(raw.as_bytes()));
@@ -156,6 +171,24 @@ fn control_in(v: &serde_json::Value, path: &mut Vec<String>) -> Option<String> {
     }
 }
 
+/// JSON has one kind of number: `3.0` is the whole number 3 (an `integer` in the document),
+/// and is read as one.
+fn whole_numbers(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                *v = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
 fn kind_of(v: &serde_json::Value) -> &'static str {
     match v {
         serde_json::Value::Null => "null",
@@ -167,7 +200,15 @@ fn kind_of(v: &serde_json::Value) -> &'static str {
     }
 }
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+/// The fields a body of type `T` has, as its schema lists them; `None` when the schema is not
+/// one object with its properties listed.
+fn fields_of<T: PartialSchema>() -> Option<Vec<String>> {
+    let schema = serde_json::to_value(T::schema()).ok()?;
+    let props = schema.get("properties")?.as_object()?;
+    Some(props.keys().cloned().collect())
+}
+
+impl<T: DeserializeOwned + PartialSchema, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
@@ -184,10 +225,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                 refuse(StatusCode::BAD_REQUEST, "body", "request.unreadable", &e.body_text())
             }
         })?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes)
+        let mut value: serde_json::Value = serde_json::from_slice(&bytes)
             .map_err(|e| refuse(StatusCode::BAD_REQUEST, "body", "request.json_syntax", &e.to_string()))?;
+        whole_numbers(&mut value);
         if !value.is_object() {
             return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, "body", "request.not_object", kind_of(&value)));
+        }
+        // A field the body does not have is refused, not ignored: a misspelt field would
+        // otherwise leave a value unchanged without a word.
+        if let (Some(known), Some(obj)) = (fields_of::<T>(), value.as_object())
+            && let Some(unknown) = obj.keys().find(|k| !known.contains(k))
+        {
+            let shown = unknown.replace(char::is_control, "?");
+            return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, &shown, "request.unknown_field", &shown));
         }
         if let Some(field) = control_in(&value, &mut Vec::new()) {
             return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, &field, "request.body_control", &field));
@@ -218,6 +268,13 @@ mod tests {
         assert_eq!(control_in(&v, &mut Vec::new()), None);
         let v = serde_json::json!({"x": {"y": "\u{1b}[31m"}});
         assert_eq!(control_in(&v, &mut Vec::new()).as_deref(), Some("x.y"));
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_point_are_whole_numbers() {
+        let mut v = serde_json::json!({"version": 3.0, "xs": [1.5, -2.0], "big": 1e300});
+        whole_numbers(&mut v);
+        assert_eq!(v, serde_json::json!({"version": 3, "xs": [1.5, -2], "big": 1e300}));
     }
 
     #[test]

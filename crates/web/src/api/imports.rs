@@ -90,7 +90,9 @@ pub async fn list(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportParams {
-    /// activities or recruitment-requests (also organisations, contacts, agreements).
+    /// activities or recruitment-requests (also organisations, contacts, agreements). Another
+    /// value is refused with 422 in the import's error shape.
+    #[param(value_type = super::values::ImportKindCode, inline)]
     pub kind: String,
     /// The district the records are for; may be left out when the caller has one district.
     pub district: Option<String>,
@@ -140,8 +142,7 @@ pub struct ImportErrorDetail {
     pub message: String,
     /// A message for each parameter that is wrong, or the first message for each column of
     /// the file with a problem.
-    #[schema(value_type = Object)]
-    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub fields: std::collections::BTreeMap<String, String>,
     /// Every problem in the file, by line (up to 5,000; empty when a parameter is wrong).
     pub lines: Vec<ImportLineError>,
     /// Problems beyond those listed.
@@ -154,16 +155,16 @@ pub struct ImportErrorDetail {
 /// problem of each column), `lines` every problem in the file.
 fn refused(report: ImportReport, params: FieldErrors) -> Response {
     let lang = Lang::En;
-    let mut fields = serde_json::Map::new();
+    let mut fields = std::collections::BTreeMap::new();
     for e in &params.0 {
-        fields.entry(e.field.clone()).or_insert_with(|| i18n::field_error(lang, e).into());
+        fields.entry(e.field.clone()).or_insert_with(|| i18n::field_error(lang, e));
     }
     let lines: Vec<ImportLineError> = report
         .errors
         .into_iter()
         .map(|e| {
             let message = i18n::field_error(lang, &e.error);
-            fields.entry(e.error.field.clone()).or_insert_with(|| message.clone().into());
+            fields.entry(e.error.field.clone()).or_insert_with(|| message.clone());
             ImportLineError { line: e.line, field: e.error.field, code: e.error.code, value: e.error.value, message }
         })
         .collect();

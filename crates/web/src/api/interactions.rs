@@ -4,13 +4,13 @@
 use super::activities::{given, s};
 use super::extract::Json;
 use super::extract::{Path, Query};
+use super::values::InteractionKindCode;
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
 use crate::state::AppState;
 use accord_app::directory::{self as dir, InteractionFilter, InteractionInput, InteractionView};
 use accord_app::{AppError, Paging};
-use accord_domain::InteractionKind;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -67,7 +67,8 @@ pub struct ListParams {
     /// The member of staff's id.
     pub staff_id: Option<i64>,
     /// call, visit, email, meeting, event or letter.
-    pub kind: Option<String>,
+    #[param(inline)]
+    pub kind: Option<InteractionKindCode>,
     /// First contact date, YYYY-MM-DD.
     pub from: Option<String>,
     /// Last contact date, YYYY-MM-DD.
@@ -92,9 +93,8 @@ pub async fn list(
         }
         f.staff_user_id = Some(id);
     }
-    if let Some(k) = given(&p.kind) {
-        let kind = InteractionKind::parse(&k.to_lowercase()).map_err(|code| AppError::field("kind", code, Some(k)))?;
-        f.kind = Some(kind.as_str().to_owned());
+    if let Some(k) = p.kind {
+        f.kind = Some(k.get().as_str().to_owned());
     }
     let date = |field: &str, v: &Option<String>| match given(v) {
         None => Ok(None),
@@ -129,6 +129,7 @@ pub async fn get(
 pub struct NewInteraction {
     pub organisation_id: i64,
     /// call, visit, email, meeting, event or letter.
+    #[schema(value_type = InteractionKindCode, inline)]
     pub kind: String,
     /// YYYY-MM-DD (also DD-MM-YYYY or DD.MM.YYYY).
     pub occurred_on: Option<String>,
@@ -174,9 +175,11 @@ pub async fn complete_follow_up(
 #[derive(Deserialize, ToSchema)]
 pub struct InteractionPatch {
     /// call, visit, email, meeting, event or letter.
+    #[schema(value_type = Option<InteractionKindCode>, inline)]
     pub kind: Option<String>,
     pub occurred_on: Option<String>,
     pub people: Option<String>,
+    #[schema(min_length = 1)]
     pub summary: Option<String>,
     pub follow_up_on: Option<String>,
     pub version: i32,

@@ -44,6 +44,7 @@ pub mod redundancy;
 pub mod reports;
 pub mod requests;
 pub mod users;
+pub mod values;
 
 use crate::state::AppState;
 use axum::routing::get;
@@ -61,7 +62,7 @@ use utoipa_axum::routes;
     servers((url = "/api/v1")),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, ErrorCode)),
     tags(
         (name = "me", description = "The caller"),
         (name = "districts", description = "Districts: jobcentre districts, municipalities, national units"),
@@ -106,13 +107,34 @@ pub struct ErrorBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// `unauthenticated`, `forbidden`, `not_found`, `method_not_allowed`, `invalid`, `conflict`,
-    /// `rate_limited`, `internal`.
+    /// What went wrong, for a program to act on (`message` is for people).
+    #[schema(value_type = ErrorCode)]
     pub code: String,
     pub message: String,
-    /// For `invalid`: a message per field, named as in the request.
-    #[schema(value_type = Object)]
-    pub fields: serde_json::Map<String, serde_json::Value>,
+    /// For `invalid`: a message per field, named as in the request (`name`, `sites[2]`, a query
+    /// or path parameter's name, or `body` for the body as a whole). Empty otherwise.
+    pub fields: std::collections::BTreeMap<String, String>,
+    /// For `conflict`: the record as stored now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<serde_json::Value>,
+    /// For `conflict`: the fields whose stored value differs from the version read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed: Option<Vec<String>>,
+}
+
+/// The error codes: the contract (messages may change).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Invalid,
+    Conflict,
+    RateLimited,
+    Internal,
 }
 
 /// The routes and their OpenAPI description, built together so they cannot drift apart.

@@ -2,6 +2,7 @@
 
 use super::extract::Json;
 use super::extract::{Path, Query};
+use super::values::{ContactSortCode, OrgKindCode, OrgLevelCode, OrgSortCode, OrgStatusCode};
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
@@ -90,11 +91,14 @@ pub struct ListParams {
     /// Part of a name; a ref, CVR, P-number or Companies House number (also of merged
     /// records); or a contact person's name or e-mail.
     pub q: Option<String>,
-    pub kind: Option<String>,
-    pub level: Option<String>,
+    #[param(inline)]
+    pub kind: Option<OrgKindCode>,
+    #[param(inline)]
+    pub level: Option<OrgLevelCode>,
     pub sector: Option<String>,
     pub ward: Option<String>,
-    pub status: Option<String>,
+    #[param(inline)]
+    pub status: Option<OrgStatusCode>,
     /// The account manager's e-mail, or `none`.
     pub account_manager: Option<String>,
     pub parent_id: Option<i64>,
@@ -103,7 +107,8 @@ pub struct ListParams {
     /// A district code (default: every district of the caller).
     pub district: Option<String>,
     /// `-created_at` (default), `created_at`, `name`, `-name`.
-    pub sort: Option<String>,
+    #[param(inline)]
+    pub sort: Option<OrgSortCode>,
 }
 
 /// Organisations the caller may see.
@@ -115,15 +120,16 @@ pub async fn list(
     Query(p): Query<ListParams>,
     Query(pp): Query<PageParams>,
 ) -> WebResult<Json<OrganisationList>> {
-    let sort_text = p.sort.clone().unwrap_or_default();
-    let sort = OrgSort::parse(&sort_text).map_err(|c| AppError::field("sort", c, Some(&sort_text)))?;
+    let sort_text = p.sort.as_ref().map(OrgSortCode::as_str).unwrap_or_default();
+    let sort = OrgSort::parse(sort_text).map_err(|c| AppError::field("sort", c, Some(sort_text)))?;
+    let code = |c: Option<&str>| c.map(str::to_owned);
     let mut filter = OrgFilter {
         q: p.q,
-        kind: p.kind,
-        level: p.level,
+        kind: code(p.kind.map(|k| k.get().as_str())),
+        level: code(p.level.map(|k| k.get().as_str())),
         sector: p.sector,
         ward: p.ward,
-        status: p.status,
+        status: code(p.status.map(|k| k.get().as_str())),
         parent_id: p.parent_id,
         top_level_only: p.rollup.unwrap_or(false),
         ..Default::default()
@@ -157,6 +163,7 @@ pub struct NewOrganisation {
     #[serde(rename = "ref")]
     #[schema(rename = "ref")]
     pub reference: Option<String>,
+    #[schema(min_length = 1)]
     pub name: String,
     pub kind: Option<String>,
     pub level: Option<String>,
@@ -233,6 +240,7 @@ pub struct OrganisationPatch {
     #[serde(rename = "ref")]
     #[schema(rename = "ref")]
     pub reference: Option<String>,
+    #[schema(min_length = 1)]
     pub name: Option<String>,
     pub kind: Option<String>,
     pub level: Option<String>,
@@ -365,7 +373,8 @@ pub struct ContactParams {
     /// Part of a name or e-mail, or a ref.
     pub q: Option<String>,
     /// `-created_at` (default) or `name`.
-    pub sort: Option<String>,
+    #[param(inline)]
+    pub sort: Option<ContactSortCode>,
 }
 
 /// Contact persons the caller may see.
@@ -377,7 +386,7 @@ pub async fn list_contacts(
     Query(p): Query<ContactParams>,
     Query(pp): Query<PageParams>,
 ) -> WebResult<Json<ContactList>> {
-    let by_name = match p.sort.as_deref() {
+    let by_name = match p.sort.as_ref().map(ContactSortCode::as_str) {
         None | Some("-created_at") => false,
         Some("name") => true,
         Some(other) => return Err(AppError::field("sort", "sort.unknown", Some(other)).into()),
@@ -399,7 +408,9 @@ pub struct NewContact {
     #[schema(rename = "ref")]
     pub reference: Option<String>,
     /// The organisation's ref, CVR, P-number or Companies House number.
+    #[schema(min_length = 1)]
     pub organisation_ref: String,
+    #[schema(min_length = 1)]
     pub name: String,
     pub role: Option<String>,
     pub email: Option<String>,
@@ -445,6 +456,7 @@ pub async fn get_contact(
 #[derive(Deserialize, ToSchema)]
 pub struct ContactPatch {
     pub organisation_ref: Option<String>,
+    #[schema(min_length = 1)]
     pub name: Option<String>,
     pub role: Option<String>,
     pub email: Option<String>,

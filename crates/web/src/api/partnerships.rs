@@ -413,7 +413,12 @@ pub async fn issue(
 ) -> WebResult<(StatusCode, Json<SnapshotView>)> {
     pl::may_issue(&state.app, &actor, id).await?;
     let q = quarter(&body.quarter)?;
-    let lang = body.language.as_deref().unwrap_or("en");
+    let lang = match body.language.as_deref().map(str::trim) {
+        None | Some("") => "en",
+        Some(l) => accord_domain::Lang::parse(l)
+            .ok_or_else(|| accord_app::AppError::field("language", "lang.unknown", Some(l)))?
+            .code(),
+    };
     Ok((StatusCode::CREATED, Json(pl::issue(&state.app, &actor, id, q, lang).await?)))
 }
 

@@ -37,7 +37,8 @@ pub struct CaseList {
 #[into_params(parameter_in = Query)]
 pub struct CaseParams {
     /// Only cases of this status: `open`, `in_work`, `sustained`, `not_sustained` or `withdrawn`.
-    pub status: Option<String>,
+    #[param(inline)]
+    pub status: Option<super::values::CaseStatusCode>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -61,7 +62,8 @@ pub struct OutcomeParams {
 pub struct OpenParams {
     /// Why the case is opened (logged): `guidance`, `plan_review`, `training`, `job_support`,
     /// `check_in`, `correction`, `subject_access` or `supervision`.
-    pub purpose: Option<String>,
+    #[param(inline)]
+    pub purpose: Option<super::values::AccessPurposeCode>,
     /// `true` to see the personal details unmasked (logged as such).
     pub reveal: Option<bool>,
 }
@@ -209,7 +211,8 @@ pub async fn list_cases(
     Query(p): Query<CaseParams>,
     Query(pp): Query<PageParams>,
 ) -> WebResult<Json<CaseList>> {
-    let page = cs::list(&state.app, &actor, id, p.status.as_deref(), Paging::new(pp.page, pp.per_page)).await?;
+    let page =
+        cs::list(&state.app, &actor, id, p.status.map(|s| s.get().as_str()), Paging::new(pp.page, pp.per_page)).await?;
     Ok(Json(CaseList { items: page.items, total: page.total, page: page.paging.page, per_page: page.paging.per_page }))
 }
 
@@ -237,7 +240,7 @@ pub async fn get_case(
     Query(p): Query<OpenParams>,
 ) -> WebResult<Json<CaseView>> {
     cs::may_open_case(&state.app, &actor, id).await?;
-    let purpose = cs::parse_purpose(p.purpose.as_deref())?;
+    let purpose = cs::parse_purpose(p.purpose.map(|s| s.get().as_str()))?;
     Ok(Json(cs::open(&state.app, &actor, id, purpose, p.reveal.unwrap_or(false)).await?))
 }
 

@@ -66,21 +66,24 @@ impl ReportQueryParams {
 #[serde(default)]
 pub struct CellParams {
     /// `partner` (default), `outside`, `planned` or `not_counted`.
-    pub group: Option<String>,
+    #[param(inline)]
+    pub group: Option<super::values::GroupCode>,
     /// An activity type's code or `recruitment_request`; left out: every row.
     pub row: Option<String>,
     /// `1`: only requests with hires.
-    pub hired: Option<String>,
+    #[param(inline)]
+    pub hired: Option<super::values::FlagCode>,
     /// `1`: only requests filled through the jobcentre.
-    pub filled: Option<String>,
+    #[param(inline)]
+    pub filled: Option<super::values::FlagCode>,
 }
 
 fn with_cell(mut p: ReportParams, c: &CellParams) -> ReportParams {
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
-    p.group = s(&c.group);
+    p.group = c.group.as_ref().map(|g| g.0.clone()).unwrap_or_default();
     p.row = s(&c.row);
-    p.hired = s(&c.hired);
-    p.filled = s(&c.filled);
+    p.hired = c.hired.as_ref().map(|g| g.0.clone()).unwrap_or_default();
+    p.filled = c.filled.as_ref().map(|g| g.0.clone()).unwrap_or_default();
     p
 }
 
@@ -228,7 +231,7 @@ pub struct TargetBody {
     pub period_start: Option<String>,
     pub period_end: Option<String>,
     /// A whole number (or its text).
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 100_000_000)]
     pub threshold: Option<serde_json::Value>,
     /// `at_least` (default) or `at_most`.
     pub direction: Option<String>,

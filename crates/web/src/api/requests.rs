@@ -1,7 +1,7 @@
 //! Recruitment requests from employers and the candidates referred to them, over the API in
 //! the import columns' names.
 
-use super::activities::{given, record_filter, s};
+use super::activities::{record_filter, s};
 use super::extract::Json;
 use super::extract::{Path, Query};
 use super::{ErrorBody, PageParams};
@@ -10,7 +10,6 @@ use crate::error::WebResult;
 use crate::state::AppState;
 use accord_app::activities::{self as act, CandidateInput, CandidateView, RequestInput, RequestView};
 use accord_app::{AppError, Paging};
-use accord_domain::RequestStatus;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -111,7 +110,8 @@ pub struct ListParams {
     /// A source id (exactly), or part of the title or of the organisation's name.
     pub q: Option<String>,
     /// open, filled, filled_elsewhere, withdrawn or expired.
-    pub status: Option<String>,
+    #[param(inline)]
+    pub status: Option<super::values::RequestStatusCode>,
     pub organisation_id: Option<i64>,
     /// The account manager's e-mail.
     pub account_manager: Option<String>,
@@ -147,10 +147,8 @@ pub async fn list(
         &p.district,
     )
     .await?;
-    if let Some(st) = given(&p.status) {
-        let status =
-            RequestStatus::parse(&st.to_lowercase()).map_err(|code| AppError::field("status", code, Some(st)))?;
-        filter.kind = Some(status.as_str().to_owned());
+    if let Some(st) = p.status {
+        filter.kind = Some(st.get().as_str().to_owned());
     }
     let paging = Paging::new(pp.page, pp.per_page);
     let r = act::list_requests(&state.app, &actor, &filter, paging).await?;
@@ -173,14 +171,17 @@ pub struct NewRecruitmentRequest {
     pub district: Option<String>,
     pub source_id: Option<String>,
     /// The organisation's ref, CVR, P-number or Companies House number.
+    #[schema(min_length = 1)]
     pub organisation_ref: String,
     pub title: String,
     pub occupation: Option<String>,
+    #[schema(minimum = 1, maximum = 100_000)]
     pub positions: Option<i64>,
     /// YYYY-MM-DD (also DD-MM-YYYY or DD.MM.YYYY).
     pub received_date: String,
     pub deadline: Option<String>,
     pub status: Option<String>,
+    #[schema(minimum = 0, maximum = 100_000)]
     pub hires: Option<i64>,
     pub account_manager_email: Option<String>,
 }
@@ -237,15 +238,19 @@ fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Opti
 #[derive(Deserialize, ToSchema)]
 pub struct RecruitmentRequestPatch {
     pub source_id: Option<String>,
+    /// Empty or left out: the organisation stays.
     pub organisation_ref: Option<String>,
+    #[schema(min_length = 1)]
     pub title: Option<String>,
     pub occupation: Option<String>,
+    #[schema(minimum = 1, maximum = 100_000)]
     pub positions: Option<i64>,
+    #[schema(min_length = 1)]
     pub received_date: Option<String>,
     pub deadline: Option<String>,
     pub status: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 0, maximum = 100_000)]
     pub hires: Option<Option<i64>>,
     pub account_manager_email: Option<String>,
     pub version: i32,
@@ -287,6 +292,7 @@ pub async fn update(
 #[serde(default)]
 pub struct NewCandidate {
     /// The citizen's pseudonymous reference in the case system (never a national id or a name).
+    #[schema(min_length = 1)]
     pub citizen_ref: String,
     /// referred (default), interviewed, hired, not_hired or withdrew.
     pub outcome: Option<String>,
