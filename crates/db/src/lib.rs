@@ -32,6 +32,7 @@ pub mod agreements;
 pub mod audit;
 pub mod directory;
 pub mod entities;
+pub mod events;
 pub mod imports;
 pub mod jobs;
 pub mod migration;
