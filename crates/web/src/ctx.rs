@@ -125,6 +125,9 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
         items.push(("/activities", "nav.activities"));
         items.push(("/recruitment-requests", "nav.requests"));
     }
+    if accord_app::events::can_view(actor) {
+        items.push(("/events", "nav.events"));
+    }
     if accord_app::reports::can_view(actor) {
         items.push(("/dashboard", "nav.dashboard"));
         items.push(("/reports/activities", "nav.reports"));
