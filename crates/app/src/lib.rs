@@ -13,6 +13,7 @@ pub mod demo;
 pub mod directory;
 pub mod districts;
 pub mod error;
+pub mod events;
 pub mod files;
 pub mod import;
 pub mod jobs;
@@ -46,6 +47,9 @@ pub struct AppConfig {
     pub retention_months: u32,
     /// How often each node looks for background jobs that are due (30 seconds).
     pub job_poll: Duration,
+    /// The address the service is reached at from outside, the base of links sent in mail
+    /// (`ACCORD_PUBLIC_URL`).
+    pub public_url: String,
 }
 
 impl Default for AppConfig {
@@ -58,6 +62,7 @@ impl Default for AppConfig {
             data_key: None,
             retention_months: 24,
             job_poll: Duration::from_secs(30),
+            public_url: "http://localhost:8080".into(),
         }
     }
 }

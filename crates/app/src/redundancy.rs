@@ -316,7 +316,9 @@ patch_over!(EventInput {
 });
 
 /// A list of ids given as strings or as numbers (a form's single ticked box: one string).
-fn lenient_list<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<Vec<String>>, D::Error> {
+pub(crate) fn lenient_list<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Vec<String>>, D::Error> {
     let text = |v: serde_json::Value| match v {
         serde_json::Value::String(s) => s,
         other => other.to_string(),

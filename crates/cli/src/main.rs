@@ -43,8 +43,25 @@ struct Cli {
     #[arg(long, env = "ACCORD_JOB_POLL_SECONDS", default_value_t = 30, global = true,
         value_parser = clap::value_parser!(u64).range(1..=3600))]
     job_poll_seconds: u64,
+    /// The address the service is reached at from outside (scheme, host, port, path if any),
+    /// the base of links sent to people who do not sign in: invitation links to events.
+    #[arg(long, env = "ACCORD_PUBLIC_URL", default_value = "http://localhost:8080", global = true,
+        value_parser = public_url)]
+    public_url: String,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `ACCORD_PUBLIC_URL`: an http or https address with a host.
+fn public_url(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !r.starts_with('/') && !s.contains(char::is_whitespace) => Ok(s.to_owned()),
+        _ => Err(format!(
+            "ACCORD_PUBLIC_URL (--public-url) must be an http:// or https:// address with a host, not {s:?}"
+        )),
+    }
 }
 
 #[derive(Subcommand)]
@@ -381,7 +398,16 @@ fn app_config(cli: &Cli, demo: bool) -> Result<(AppConfig, Option<config::KeySou
     }
     let (data_key, source) = key.map(|(k, s)| (Some(k), Some(s))).unwrap_or((None, None));
     let job_poll = std::time::Duration::from_secs(cli.job_poll_seconds);
-    Ok((AppConfig { data_key, retention_months: cli.retention_months, job_poll, ..AppConfig::default() }, source))
+    Ok((
+        AppConfig {
+            data_key,
+            retention_months: cli.retention_months,
+            job_poll,
+            public_url: cli.public_url.trim_end_matches('/').to_owned(),
+            ..AppConfig::default()
+        },
+        source,
+    ))
 }
 
 /// The database (for the commands that work on it as a whole: backup, the SQL benchmarks) and

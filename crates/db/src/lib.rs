@@ -33,6 +33,7 @@ pub mod audit;
 pub mod communications;
 pub mod directory;
 pub mod entities;
+pub mod events;
 pub mod imports;
 pub mod jobs;
 pub mod migration;

@@ -10,6 +10,7 @@ pub mod activity;
 pub mod agreement;
 pub mod communication;
 pub mod errors;
+pub mod events;
 pub mod format;
 pub mod identifiers;
 pub mod lang;
@@ -26,6 +27,7 @@ pub use activity::{ActivityOutcome, ActivityType, CandidateOutcome, RequestStatu
 pub use agreement::{AgreementKind, AgreementStatus, Side, TargetMetric};
 pub use communication::{Channel, CommunicationFilter};
 pub use errors::{FieldError, FieldErrors};
+pub use events::{Attendance, EventKind, RegistrationStatus};
 pub use identifiers::{CompaniesHouse, Cvr, InteractionKind, OrgKind, OrgLevel, OrgStatus, PNumber, SizeBand};
 pub use lang::Lang;
 pub use partnership::{BodyKind, MeetingFrequency, MemberRole, MilestoneStatus, Quarter, ResourceKind};

@@ -4,11 +4,13 @@
 mod activities;
 mod agreements;
 mod communications;
+mod events;
 mod partnerships;
 mod redundancy;
 
 pub use activities::load_activities;
 pub use agreements::load_agreements;
+pub use events::load_events;
 pub use partnerships::load_partnerships;
 pub use redundancy::load_redundancy;
 
@@ -86,6 +88,7 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
     activities::load_targets(app).await?;
     load_partnerships(app).await?;
     communications::load(app).await?;
+    load_events(app).await?;
     // Worker cases need the data key: the caller configures it before loading.
     load_redundancy(app).await?;
     Ok(Some(logins))

@@ -33,8 +33,11 @@ const ROLES: [(&str, Option<&str>); 9] = [
 const HOME: [&str; 2] = ["slagelse", "birmingham-solihull"];
 
 /// Routes anyone may use without signing in.
-const PUBLIC: [(&str, &str); 7] = [
+const PUBLIC: [(&str, &str); 10] = [
     ("GET", "/login"),
+    ("GET", "/events/register/{token}"),
+    ("POST", "/events/register/{token}"),
+    ("GET", "/events/register/{token}/calendar.ics"),
     ("POST", "/login"),
     ("GET", "/language/{code}"),
     ("GET", "/healthz"),
@@ -52,8 +55,9 @@ const QUERIES: [(&str, &str, &str); 4] = [
 ];
 
 /// Path segments naming records that belong to no district: another district's user may
-/// see them, so they are left out of the "another district's ids give 404" check.
-const GLOBAL: [&str; 6] = ["users", "districts", "activity-types", "services", "tokens", "language"];
+/// see them, so they are left out of the "another district's ids give 404" check. A signed
+/// invitation link (`register`) opens its page for whoever holds it, signed in or not.
+const GLOBAL: [&str; 7] = ["users", "districts", "activity-types", "services", "tokens", "language", "register"];
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Route {
@@ -280,6 +284,33 @@ impl Ids {
             put(seg, id(&format!("SELECT min(id) FROM {table} WHERE case_id = {case}")).await);
         }
         put("cases", case);
+        // The first upcoming event of Slagelse, one of its registrations, a contact of the
+        // district to invite, and that contact's invitation link.
+        let now = chrono::Utc::now();
+        let upcoming = {
+            use accord_db::entities::event;
+            use accord_db::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+            event::Entity::find()
+                .filter(event::Column::StartsAt.gt(now))
+                .filter(event::Column::CancelledAt.is_null())
+                .order_by_asc(event::Column::StartsAt)
+                .one(c)
+                .await
+                .unwrap()
+                .expect("the demo data has an upcoming event")
+        };
+        put("events", upcoming.id.to_string());
+        put(
+            "event-registrations",
+            id(&format!("SELECT min(id) FROM event_registrations WHERE event_id = {}", upcoming.id)).await,
+        );
+        let invitee =
+            one(c, &format!("SELECT min(id) FROM contacts WHERE district_id = {}", upcoming.district_id)).await;
+        put("invitations", invitee.to_string());
+        let link = accord_app::events::invitation_link(&app.app, &accord_app::Actor::system(), upcoming.id, invitee)
+            .await
+            .unwrap();
+        put("register", link.rsplit('/').next().unwrap().to_owned());
         put("language", "da".into());
         put("static", "accord.css".into());
         Ids(m)
@@ -297,7 +328,7 @@ impl Ids {
                         "case-activities"
                     }
                     "agreement-templates" => "templates",
-                    "events" => "redundancy",
+                    "events" if i >= 2 && segs[i - 2] == "redundancy" => "redundancy",
                     k => k,
                 };
                 let id = self

@@ -19,6 +19,7 @@ mod concurrency;
 mod crash;
 mod directory;
 mod districts;
+mod events;
 mod import;
 mod injection;
 mod interactions;

@@ -34,6 +34,7 @@ pub mod audit;
 pub mod communications;
 pub mod districts;
 pub mod document;
+pub mod events;
 pub mod extract;
 pub mod imports;
 pub mod interactions;
@@ -81,6 +82,7 @@ use utoipa_axum::routes;
         (name = "bodies", description = "Partnership bodies: coalitions, strategic partnerships, strategy, operational and area groups, with their members, meetings and action items"),
         (name = "plans", description = "Action plans with actions, milestones, progress updates and the quarterly progress reports"),
         (name = "redundancy", description = "Redundancy support: events at employers, job shops, the catalogue of services, worker cases with their plan, retraining, jobs and 13-week check-ins, the access log, the subject access export, erasure and the outcomes report"),
+        (name = "events", description = "Events for employers: dialogue meetings, job fairs, network and information meetings, the award ceremony; registrations with a waiting list, attendance and invitation links (not the redundancy events)"),
         (name = "imports", description = "Imports of CSV or XLSX files, all or nothing; the history of activity and request imports and their roll-back"),
     )
 )]
@@ -227,6 +229,12 @@ fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(redundancy::export))
         .routes(routes!(redundancy::erase))
         .routes(routes!(redundancy::outcomes))
+        .routes(routes!(events::list, events::create))
+        .routes(routes!(events::get, events::update))
+        .routes(routes!(events::cancel))
+        .routes(routes!(events::list_registrations, events::create_registration))
+        .routes(routes!(events::get_registration, events::update_registration))
+        .routes(routes!(events::invite))
         .split_for_parts()
 }
 

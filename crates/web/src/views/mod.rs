@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod communications;
 pub mod districts;
+pub mod events;
 pub mod health;
 pub mod home;
 pub mod imports;
@@ -190,6 +191,19 @@ pub fn router() -> Router<AppState> {
         .route("/cases/{id}/plan", get(redundancy::print_plan))
         .route("/cases/{id}/export", get(redundancy::export))
         .route("/cases/{id}/erase", post(redundancy::erase))
+        .route("/events", get(events::list).post(events::create))
+        .route("/events/new", get(events::new))
+        .route("/events/register/{token}", get(events::public).post(events::public_submit))
+        .route("/events/register/{token}/calendar.ics", get(events::public_calendar))
+        .route("/events/{id}", get(events::show).post(events::update))
+        .route("/events/{id}/edit", get(events::edit))
+        .route("/events/{id}/cancel", post(events::cancel))
+        .route("/events/{id}/calendar.ics", get(events::calendar))
+        .route("/events/{id}/register", get(events::register_form))
+        .route("/events/{id}/registrations", post(events::register))
+        .route("/events/{id}/invitations", post(events::invite))
+        .route("/event-registrations/{id}", post(events::change))
+        .route("/event-registrations/{id}/calendar.ics", get(events::registration_calendar))
         .route("/static/{*file}", get(assets::serve))
 }
 

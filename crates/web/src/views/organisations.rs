@@ -436,6 +436,7 @@ struct ShowTemplate {
     log_kinds: Vec<Opt>,
     agreements: Vec<super::agreements::OrgAgreementRow>,
     records: super::activities::OrgRecords,
+    events: Vec<super::events::OrgEventRow>,
     can_view_agreements: bool,
     can_edit: bool,
     can_merge: bool,
@@ -456,12 +457,14 @@ pub struct ShowData {
     pub recent_staff: Vec<String>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_show(
     ctx: &ReqCtx,
     actor: &Actor,
     d: OrgDetail,
     agreements: Vec<super::agreements::OrgAgreementRow>,
     records: super::activities::OrgRecords,
+    events: Vec<super::events::OrgEventRow>,
     log: InteractionInput,
     log_errors: &FieldErrors,
 ) -> Response {
@@ -515,6 +518,7 @@ fn render_show(
         log_errors: ShownErrors::new(lang, log_errors),
         agreements,
         records,
+        events,
         can_view_agreements: accord_app::agreements::can_view(actor),
         can_edit: dir::can_edit(actor) && !actor.is_read_only(),
         can_merge: dir::can_merge(actor),
@@ -557,7 +561,8 @@ pub async fn show(
     let log = InteractionInput { occurred_on: chrono::Utc::now().date_naive().to_string(), ..Default::default() };
     let agreements = super::agreements::for_organisation(&state, &actor, ctx.lang, id).await?;
     let records = super::activities::for_organisation(&state, &actor, ctx.lang, id).await?;
-    Ok(render_show(&ctx, &actor, d, agreements, records, log, &FieldErrors::new()))
+    let events = super::events::for_organisation(&state, &actor, ctx.lang, id).await?;
+    Ok(render_show(&ctx, &actor, d, agreements, records, events, log, &FieldErrors::new()))
 }
 
 pub async fn log_interaction(
@@ -572,7 +577,8 @@ pub async fn log_interaction(
             let d = dir::detail(&state.app, &actor, id).await?;
             let agreements = super::agreements::for_organisation(&state, &actor, ctx.lang, id).await?;
             let records = super::activities::for_organisation(&state, &actor, ctx.lang, id).await?;
-            Ok(render_show(&ctx, &actor, d, agreements, records, f, &errors))
+            let events = super::events::for_organisation(&state, &actor, ctx.lang, id).await?;
+            Ok(render_show(&ctx, &actor, d, agreements, records, events, f, &errors))
         }
         Err(e) => Err(e.into()),
     }
