@@ -15,6 +15,8 @@ pub mod error;
 pub mod files;
 pub mod import;
 pub mod jobs;
+pub mod mailings;
+pub mod outbox;
 pub mod partnerships;
 pub mod plans;
 pub mod redundancy;
@@ -45,6 +47,8 @@ pub struct AppConfig {
     pub retention_months: u32,
     /// How often each node looks for background jobs that are due (30 seconds).
     pub job_poll: Duration,
+    /// How mail is sent (SMTP server, sender, the base of links in mails).
+    pub mail: outbox::MailConfig,
 }
 
 impl Default for AppConfig {
@@ -57,6 +61,7 @@ impl Default for AppConfig {
             data_key: None,
             retention_months: 24,
             job_poll: Duration::from_secs(30),
+            mail: outbox::MailConfig::default(),
         }
     }
 }
@@ -69,11 +74,13 @@ pub struct App {
     pub config: AppConfig,
     /// The report counts kept between requests, while the records they count are unchanged.
     pub counts: reports::CountCache,
+    /// Wakes this node's outbox worker when a use case has queued mail.
+    pub outbox_wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl App {
     pub fn new(db: Db, config: AppConfig) -> Self {
-        Self { db, config, counts: reports::CountCache::default() }
+        Self { db, config, counts: reports::CountCache::default(), outbox_wake: Default::default() }
     }
 
     /// Whether the database answers (for `/healthz`).

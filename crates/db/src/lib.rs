@@ -34,6 +34,7 @@ pub mod directory;
 pub mod entities;
 pub mod imports;
 pub mod jobs;
+pub mod mailings;
 pub mod migration;
 pub mod partnerships;
 pub mod redundancy;

@@ -12,6 +12,7 @@ pub mod errors;
 pub mod format;
 pub mod identifiers;
 pub mod lang;
+pub mod mail;
 pub mod partnership;
 pub mod query;
 pub mod redundancy;
@@ -26,6 +27,7 @@ pub use agreement::{AgreementKind, AgreementStatus, Side, TargetMetric};
 pub use errors::{FieldError, FieldErrors};
 pub use identifiers::{CompaniesHouse, Cvr, InteractionKind, OrgKind, OrgLevel, OrgStatus, PNumber, SizeBand};
 pub use lang::Lang;
+pub use mail::{ConsentPurpose, ConsentSource, MergeValues, SkipReason};
 pub use partnership::{BodyKind, MeetingFrequency, MemberRole, MilestoneStatus, Quarter, ResourceKind};
 pub use query::{AgreementFilter, AgreementSort, AuditFilter, OrgFilter, OrgSort, RecordFilter};
 pub use redundancy::{

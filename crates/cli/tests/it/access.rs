@@ -33,8 +33,10 @@ const ROLES: [(&str, Option<&str>); 9] = [
 const HOME: [&str; 2] = ["slagelse", "birmingham-solihull"];
 
 /// Routes anyone may use without signing in.
-const PUBLIC: [(&str, &str); 7] = [
+const PUBLIC: [(&str, &str); 8] = [
     ("GET", "/login"),
+    // The link in every mail: it withdraws a consent without signing in.
+    ("GET", "/unsubscribe/{token}"),
     ("POST", "/login"),
     ("GET", "/language/{code}"),
     ("GET", "/healthz"),
@@ -245,6 +247,10 @@ impl Ids {
         );
         put("activities", id(&format!("SELECT min(id) FROM activities WHERE {in_home}")).await);
         put("activity-types", "work_placement".into());
+        put("segments", id(&format!("SELECT min(id) FROM segments WHERE {in_home}")).await);
+        // A token no signature matches: the page answers every caller alike.
+        put("unsubscribe", "1-news-00000000000000000000000000000000".into());
+        put("mailings", id(&format!("SELECT min(id) FROM mailings WHERE {in_home}")).await);
         let request = id("SELECT min(request_id) FROM recruitment_candidates").await;
         put(
             "candidates",
