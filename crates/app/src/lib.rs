@@ -17,6 +17,8 @@ pub mod events;
 pub mod files;
 pub mod import;
 pub mod jobs;
+pub mod mailings;
+pub mod outbox;
 pub mod partnerships;
 pub mod plans;
 pub mod redundancy;
@@ -50,6 +52,8 @@ pub struct AppConfig {
     /// The address the service is reached at from outside, the base of links sent in mail
     /// (`ACCORD_PUBLIC_URL`).
     pub public_url: String,
+    /// How mail is sent (SMTP server, sender, the base of links in mails).
+    pub mail: outbox::MailConfig,
 }
 
 impl Default for AppConfig {
@@ -63,6 +67,7 @@ impl Default for AppConfig {
             retention_months: 24,
             job_poll: Duration::from_secs(30),
             public_url: "http://localhost:8080".into(),
+            mail: outbox::MailConfig::default(),
         }
     }
 }
@@ -75,11 +80,13 @@ pub struct App {
     pub config: AppConfig,
     /// The report counts kept between requests, while the records they count are unchanged.
     pub counts: reports::CountCache,
+    /// Wakes this node's outbox worker when a use case has queued mail.
+    pub outbox_wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl App {
     pub fn new(db: Db, config: AppConfig) -> Self {
-        Self { db, config, counts: reports::CountCache::default() }
+        Self { db, config, counts: reports::CountCache::default(), outbox_wake: Default::default() }
     }
 
     /// Whether the database answers (for `/healthz`).

@@ -48,6 +48,18 @@ struct Cli {
     #[arg(long, env = "ACCORD_PUBLIC_URL", default_value = "http://localhost:8080", global = true,
         value_parser = public_url)]
     public_url: String,
+    /// The SMTP server mail leaves through: smtp://host:port, or smtps://user:pass@host:port
+    /// (TLS). Without it no mail is sent; mailings wait in the outbox.
+    #[arg(long, env = "ACCORD_SMTP_URL", hide_env_values = true, global = true)]
+    smtp_url: Option<String>,
+    /// The sender of mail, e.g. "Jobcentre <partners@jobcentre.example>".
+    #[arg(long, env = "ACCORD_MAIL_FROM", default_value = "accord@localhost", global = true)]
+    mail_from: String,
+    /// Seconds a node's claim on outbox messages holds before another node may take them over
+    /// (after the node died mid-send).
+    #[arg(long, env = "ACCORD_MAIL_LEASE_SECONDS", default_value_t = 60, global = true,
+        value_parser = clap::value_parser!(u64).range(10..=3600))]
+    mail_lease_seconds: u64,
     #[command(subcommand)]
     command: Command,
 }
@@ -398,12 +410,26 @@ fn app_config(cli: &Cli, demo: bool) -> Result<(AppConfig, Option<config::KeySou
     }
     let (data_key, source) = key.map(|(k, s)| (Some(k), Some(s))).unwrap_or((None, None));
     let job_poll = std::time::Duration::from_secs(cli.job_poll_seconds);
+    let smtp = match cli.smtp_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => {
+            Some(accord_app::outbox::SmtpUrl::parse(u).map_err(|e| anyhow!("ACCORD_SMTP_URL (--smtp-url): {e}"))?)
+        }
+        None => None,
+    };
+    accord_app::outbox::check_from(&cli.mail_from).map_err(|e| anyhow!("ACCORD_MAIL_FROM (--mail-from): {e}"))?;
+    let mail = accord_app::outbox::MailConfig {
+        smtp,
+        from: cli.mail_from.clone(),
+        lease: std::time::Duration::from_secs(cli.mail_lease_seconds),
+        ..Default::default()
+    };
     Ok((
         AppConfig {
             data_key,
             retention_months: cli.retention_months,
             job_poll,
             public_url: cli.public_url.trim_end_matches('/').to_owned(),
+            mail,
             ..AppConfig::default()
         },
         source,

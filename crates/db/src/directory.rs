@@ -20,7 +20,7 @@ fn search_condition(backend: DbBackend, q: &str) -> Condition {
     search_condition_on(backend, q, "organisations.id")
 }
 
-fn filtered(backend: DbBackend, scope: &Scope, f: &OrgFilter) -> sea_orm::Select<organisation::Entity> {
+pub(crate) fn filtered(backend: DbBackend, scope: &Scope, f: &OrgFilter) -> sea_orm::Select<organisation::Entity> {
     let mut q = scope::find::<organisation::Entity>(scope);
     if let Some(text) = f.q.as_deref().filter(|t| !t.trim().is_empty()) {
         q = q.filter(search_condition(backend, text));
@@ -37,6 +37,7 @@ fn filtered(backend: DbBackend, scope: &Scope, f: &OrgFilter) -> sea_orm::Select
     q = eq(q, organisation::Column::Sector, &f.sector);
     q = eq(q, organisation::Column::Ward, &f.ward);
     q = eq(q, organisation::Column::Status, &f.status);
+    q = eq(q, organisation::Column::SizeBand, &f.size_band);
     if let Some(am) = f.account_manager_id {
         q = q.filter(organisation::Column::AccountManagerId.eq(am));
     }
@@ -62,7 +63,7 @@ fn filtered(backend: DbBackend, scope: &Scope, f: &OrgFilter) -> sea_orm::Select
 /// True when the filter narrows nothing but, at most, the district.
 fn is_unfiltered(f: &OrgFilter) -> bool {
     let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
-    [&f.q, &f.kind, &f.level, &f.sector, &f.ward, &f.status, &f.agreement].into_iter().all(blank)
+    [&f.q, &f.kind, &f.level, &f.sector, &f.ward, &f.status, &f.size_band, &f.agreement].into_iter().all(blank)
         && f.account_manager_id.is_none()
         && !f.no_account_manager
         && f.parent_id.is_none()

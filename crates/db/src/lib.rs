@@ -36,6 +36,7 @@ pub mod entities;
 pub mod events;
 pub mod imports;
 pub mod jobs;
+pub mod mailings;
 pub mod migration;
 pub mod partnerships;
 pub mod redundancy;

@@ -14,6 +14,7 @@ pub mod events;
 pub mod format;
 pub mod identifiers;
 pub mod lang;
+pub mod mail;
 pub mod partnership;
 pub mod query;
 pub mod redundancy;
@@ -30,6 +31,7 @@ pub use errors::{FieldError, FieldErrors};
 pub use events::{Attendance, EventKind, RegistrationStatus};
 pub use identifiers::{CompaniesHouse, Cvr, InteractionKind, OrgKind, OrgLevel, OrgStatus, PNumber, SizeBand};
 pub use lang::Lang;
+pub use mail::{ConsentPurpose, ConsentSource, MergeValues, SkipReason};
 pub use partnership::{BodyKind, MeetingFrequency, MemberRole, MilestoneStatus, Quarter, ResourceKind};
 pub use query::{AgreementFilter, AgreementSort, AuditFilter, OrgFilter, OrgSort, RecordFilter};
 pub use redundancy::{

@@ -73,6 +73,8 @@ pub struct OrgFilter {
     pub sector: Option<String>,
     pub ward: Option<String>,
     pub status: Option<String>,
+    /// A size band (`size_band` of the import).
+    pub size_band: Option<String>,
     pub account_manager_id: Option<i64>,
     /// Only organisations without an account manager.
     pub no_account_manager: bool,

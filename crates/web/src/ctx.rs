@@ -139,6 +139,9 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
         items.push(("/bodies", "nav.bodies"));
         items.push(("/plans", "nav.plans"));
     }
+    if accord_app::mailings::can_view(actor) {
+        items.push(("/mailings", "nav.mailings"));
+    }
     if accord_app::redundancy::can_view(actor) {
         items.push(("/redundancy", "nav.redundancy"));
     }
@@ -163,6 +166,8 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
                 "/activities" => {
                     path == href || path.starts_with("/activities/") || path.starts_with("/activity-types")
                 }
+                // Segments and the frequency cap belong to the mailings.
+                "/mailings" => path.starts_with("/mailings") || path.starts_with("/segments"),
                 // The targets and the committee report belong to the reports.
                 "/reports/activities" => path.starts_with("/reports") || path.starts_with("/targets"),
                 // Members and meetings belong to their bodies.

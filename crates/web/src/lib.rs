@@ -63,12 +63,14 @@ async fn timeout(req: axum::extract::Request, next: axum::middleware::Next) -> a
 }
 
 /// Serves until Ctrl-C or SIGTERM, running the background jobs this node is handed
-/// ([`accord_app::jobs`]) meanwhile.
+/// ([`accord_app::jobs`]) and delivering the mail outbox ([`accord_app::outbox`]) meanwhile.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let jobs = accord_app::jobs::spawn(Arc::clone(&state.app));
+    let outbox = accord_app::outbox::spawn(Arc::clone(&state.app));
     let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await;
     jobs.abort();
+    outbox.stop(std::time::Duration::from_secs(30)).await;
     served
 }
 

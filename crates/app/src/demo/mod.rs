@@ -89,6 +89,7 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
     load_partnerships(app).await?;
     communications::load(app).await?;
     load_events(app).await?;
+    load_mailings(app).await?;
     // Worker cases need the data key: the caller configures it before loading.
     load_redundancy(app).await?;
     Ok(Some(logins))
@@ -528,6 +529,38 @@ pub async fn load_directory(app: &App) -> Result<usize> {
     }
     txn.commit().await?;
     Ok(count)
+}
+
+/// Mailings: the secretariat's segment of partner companies that agreed to news, and a
+/// mailing to it in Danish with one recipient per company group. The demo has no SMTP server:
+/// the mailing is recorded as delivered through the outbox's own tables (see
+/// [`crate::mailings::record_demo_sent`]), and each message is in its company's contact log.
+pub async fn load_mailings(app: &App) -> Result<()> {
+    let Some(u) = accord_db::users::find_by_email(&app.db.conn, "secretariat@accord.example").await? else {
+        return Ok(());
+    };
+    let actor = crate::auth::actor_of_user(app, u.id, None).await?;
+    let filter = crate::mailings::SegmentFilter {
+        agreement_kind: Some("any".into()),
+        purpose: "news".into(),
+        ..Default::default()
+    };
+    let seg = crate::mailings::create_segment(app, &actor, "Partnervirksomheder – nyheder", Some("slagelse"), &filter)
+        .await?;
+    let m = crate::mailings::create_mailing(
+        app,
+        &actor,
+        &crate::mailings::MailingInput {
+            segment_id: seg.id.to_string(),
+            subject: "Nyt fra partnerskabet: jobmesse i Slagelse".into(),
+            body: "Kære {{contact_name}}\n\nTak for samarbejdet med {{company_name}} i 2022. Den 27. april holder vi jobmesse i Slagelse Hallerne, og vi håber at se jer.\n\nVenlig hilsen\n{{account_manager}}\nJobcenter Slagelse".into(),
+            lang: "da".into(),
+            one_per_group: true,
+        },
+    )
+    .await?;
+    crate::mailings::record_demo_sent(app, &actor, m.id).await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -33,11 +33,13 @@ const ROLES: [(&str, Option<&str>); 9] = [
 const HOME: [&str; 2] = ["slagelse", "birmingham-solihull"];
 
 /// Routes anyone may use without signing in.
-const PUBLIC: [(&str, &str); 10] = [
+const PUBLIC: [(&str, &str); 11] = [
     ("GET", "/login"),
     ("GET", "/events/register/{token}"),
     ("POST", "/events/register/{token}"),
     ("GET", "/events/register/{token}/calendar.ics"),
+    // The link in every mail: it withdraws a consent without signing in.
+    ("GET", "/unsubscribe/{token}"),
     ("POST", "/login"),
     ("GET", "/language/{code}"),
     ("GET", "/healthz"),
@@ -250,6 +252,10 @@ impl Ids {
         put("activities", id(&format!("SELECT min(id) FROM activities WHERE {in_home}")).await);
         put("communications", id(&format!("SELECT min(id) FROM communications WHERE {in_home}")).await);
         put("activity-types", "work_placement".into());
+        put("segments", id(&format!("SELECT min(id) FROM segments WHERE {in_home}")).await);
+        // A token no signature matches: the page answers every caller alike.
+        put("unsubscribe", "1-news-00000000000000000000000000000000".into());
+        put("mailings", id(&format!("SELECT min(id) FROM mailings WHERE {in_home}")).await);
         let request = id("SELECT min(request_id) FROM recruitment_candidates").await;
         put(
             "candidates",

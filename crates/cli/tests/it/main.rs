@@ -1,6 +1,7 @@
 //! Integration tests: the real server on port 0 with a fresh database, each test run on
 //! SQLite and on PostgreSQL. One test binary for the whole workspace keeps link times down.
 
+mod smtp_sink;
 mod support;
 
 mod access;
@@ -24,6 +25,7 @@ mod import;
 mod injection;
 mod interactions;
 mod load;
+mod mailings;
 mod nodes;
 mod pages;
 mod plans;

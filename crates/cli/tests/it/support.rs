@@ -37,12 +37,54 @@ macro_rules! both {
             }
         )*
     };
+    // With an SMTP sink on loopback that the server sends its mail to.
+    ($(async fn $name:ident($app:ident, $sink:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+                async fn run($app: &$crate::support::TestApp, $sink: &$crate::smtp_sink::Sink) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let sink = $crate::smtp_sink::Sink::start().await;
+                    let app = $crate::support::TestApp::sqlite_mailing_to(&sink).await;
+                    run(&app, &sink).await;
+                    app.finish().await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let sink = $crate::smtp_sink::Sink::start().await;
+                    let app = $crate::support::TestApp::postgres_mailing_to(&sink).await;
+                    run(&app, &sink).await;
+                    app.finish().await;
+                }
+            }
+        )*
+    };
 }
 
 /// The configuration of every test server: a fixed data key, so sealed personal data can be
 /// read back.
 fn test_config() -> AppConfig {
     AppConfig { data_key: Some(accord_app::sealed::DataKey::from_bytes([42; 32])), ..AppConfig::default() }
+}
+
+/// The tests' configuration with mail sent to the sink, links to `url`, and quick retries.
+fn mail_config(sink: &crate::smtp_sink::Sink) -> impl FnOnce(&str) -> AppConfig + use<> {
+    let smtp = sink.url();
+    move |url: &str| AppConfig {
+        mail: accord_app::outbox::MailConfig {
+            smtp: Some(accord_app::outbox::SmtpUrl::parse(&smtp).unwrap()),
+            from: "Jobcentre <partners@jobcentre.test>".into(),
+            poll: std::time::Duration::from_millis(100),
+            retry_base: std::time::Duration::from_millis(100),
+            ..Default::default()
+        },
+        public_url: url.to_owned(),
+        ..test_config()
+    }
 }
 
 /// A filled database to copy from; see [`TestApp::snapshot`].
@@ -141,6 +183,17 @@ impl TestApp {
         Self::start(url, backend).await
     }
 
+    /// A server whose mail goes to the sink, retried after a tenth of a second.
+    pub async fn sqlite_mailing_to(sink: &crate::smtp_sink::Sink) -> TestApp {
+        let (url, backend) = Backend::sqlite("accord_test", None);
+        Self::start_with(url, backend, mail_config(sink)).await
+    }
+
+    pub async fn postgres_mailing_to(sink: &crate::smtp_sink::Sink) -> TestApp {
+        let (url, backend) = Backend::postgres(&admin_url(), "accord_test", None).await;
+        Self::start_with(url, backend, mail_config(sink)).await
+    }
+
     /// A new database filled by `fill` once, from which each `Snapshot::start` makes a fresh
     /// copy (a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL): for tests
     /// that need the same large fixture many times over.
@@ -166,15 +219,20 @@ impl TestApp {
     }
 
     pub async fn start(database_url: String, backend: Backend) -> TestApp {
+        Self::start_with(database_url, backend, |_| test_config()).await
+    }
+
+    /// A server whose settings `config` makes, given the server's own address.
+    pub async fn start_with(database_url: String, backend: Backend, config: impl FnOnce(&str) -> AppConfig) -> TestApp {
         let db = Db::connect(&database_url, &DbOptions { max_connections: 8 }).await.expect("connect");
         db.migrate().await.expect("migrate");
         // Migrating again changes nothing.
         db.migrate().await.expect("migrate twice");
-        let app = App::new(db.clone(), test_config());
-        let state = accord_web::AppState::new(app, accord_web::WebConfig::default());
-        let app = Arc::clone(&state.app);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let app = App::new(db.clone(), config(&url));
+        let state = accord_web::AppState::new(app, accord_web::WebConfig::default());
+        let app = Arc::clone(&state.app);
         let server = tokio::spawn(async move {
             accord_web::serve(state, listener).await.unwrap();
         });

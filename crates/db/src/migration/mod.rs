@@ -15,6 +15,7 @@ mod m0010_jobs;
 mod m0011_report_changes;
 mod m0012_agreement_dates;
 mod m0013_interaction_versions;
+mod m0014_mailings;
 mod m0015_events;
 mod m0016_communications;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_report_changes::Migration),
             Box::new(m0012_agreement_dates::Migration),
             Box::new(m0013_interaction_versions::Migration),
+            Box::new(m0014_mailings::Migration),
             Box::new(m0015_events::Migration),
             Box::new(m0016_communications::Migration),
         ]

@@ -38,6 +38,7 @@ pub mod events;
 pub mod extract;
 pub mod imports;
 pub mod interactions;
+pub mod mailings;
 pub mod me;
 pub mod organisations;
 pub mod partnerships;
@@ -72,6 +73,8 @@ use utoipa_axum::routes;
         (name = "organisations", description = "Employers and other organisations, with their hierarchy"),
         (name = "contacts", description = "Contact persons at organisations"),
         (name = "interactions", description = "The contact log: every call, visit and meeting with an employer, with its follow-up"),
+        (name = "segments", description = "Saved filters over the contacts at organisations, with their reach before anything is sent"),
+        (name = "mailings", description = "Mailings to a segment with merge fields, sent once each through the outbox, respecting consent, bouncing addresses and the frequency cap"),
         (name = "agreements", description = "Agreements with employers, their commitment templates, and the partner companies on a day"),
         (name = "activities", description = "Citizen-facing activities at employers: placements, wage subsidies, apprenticeships and the like"),
         (name = "recruitment-requests", description = "Recruitment requests from employers and the candidates referred to them"),
@@ -162,6 +165,13 @@ fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(interactions::list, interactions::create))
         .routes(routes!(interactions::get, interactions::update))
         .routes(routes!(interactions::complete_follow_up))
+        .routes(routes!(mailings::list, mailings::create))
+        .routes(routes!(mailings::get))
+        .routes(routes!(mailings::preview))
+        .routes(routes!(mailings::list_mailings, mailings::create_mailing))
+        .routes(routes!(mailings::get_mailing))
+        .routes(routes!(mailings::send))
+        .routes(routes!(mailings::test_send))
         .routes(routes!(agreements::list, agreements::create))
         .routes(routes!(agreements::get, agreements::update))
         .routes(routes!(agreements::activate))

@@ -13,6 +13,7 @@ pub mod events;
 pub mod health;
 pub mod home;
 pub mod imports;
+pub mod mailings;
 pub mod organisations;
 pub mod partnerships;
 pub mod plans;
@@ -204,6 +205,19 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/invitations", post(events::invite))
         .route("/event-registrations/{id}", post(events::change))
         .route("/event-registrations/{id}/calendar.ics", get(events::registration_calendar))
+        .route("/unsubscribe/{token}", get(mailings::unsubscribe))
+        .route("/segments", get(mailings::segments).post(mailings::create_segment))
+        .route("/segments/new", get(mailings::new_segment))
+        .route("/segments/{id}", get(mailings::segment))
+        .route("/mailings", get(mailings::list).post(mailings::create))
+        .route("/mailings/new", get(mailings::new))
+        .route("/mailings/cap", get(mailings::cap).post(mailings::set_cap))
+        .route("/mailings/{id}", get(mailings::show))
+        .route("/mailings/{id}/send", post(mailings::send))
+        .route("/mailings/{id}/test", post(mailings::test_send))
+        .route("/contacts/{id}/mail", get(mailings::contact))
+        .route("/contacts/{id}/consent", post(mailings::set_consent))
+        .route("/contacts/{id}/bouncing/clear", post(mailings::clear_bouncing))
         .route("/static/{*file}", get(assets::serve))
 }
 

@@ -1,0 +1,1172 @@
+//! Mailings to employers: consent per contact and purpose (kept as a history), bouncing
+//! addresses, each district's frequency cap, segments (saved filters over the contacts at
+//! organisations, on the organisation list's own filter), and mailings composed with merge
+//! fields, previewed, test-sent to oneself and sent through the [`crate::outbox`].
+//!
+//! A contact's consent for a purpose is the latest consent row for it; a contact with none
+//! has the consent of its `consent` flag ("consent to everything", as the import sets it).
+
+use crate::{Actor, App, AppError, Result, directory as dir, outbox};
+use accord_db::entities::{
+    contact, contact_bounce, contact_consent, mail_cap, mailing, mailing_skip, organisation, segment,
+};
+use accord_db::mailings as q;
+use accord_db::sea_orm::ActiveValue::Set;
+use accord_domain::mail::{MergeValues, check_template, render_html, render_text};
+use accord_domain::{ConsentPurpose, ConsentSource, FieldErrors, Lang, OrgFilter, Role, SkipReason};
+use chrono::{DateTime, Datelike, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+/// Staff of the district read segments and mailings; those who keep the directory make them.
+pub fn can_view(actor: &Actor) -> bool {
+    dir::can_view(actor)
+}
+
+pub fn can_send(actor: &Actor) -> bool {
+    !actor.is_read_only() && dir::can_edit(actor)
+}
+
+/// The frequency cap is the district's setting: administrators and managers keep it.
+pub fn can_set_cap(actor: &Actor) -> bool {
+    !actor.is_read_only() && actor.roles.iter().any(|r| matches!(r, Role::Admin | Role::Manager))
+}
+
+fn require(ok: bool) -> Result<()> {
+    if ok { Ok(()) } else { Err(AppError::Forbidden) }
+}
+
+/// The cap when a district has set none: 4 mailings in 30 days.
+pub const DEFAULT_CAP: CapView = CapView { max_mailings: 4, days: 30 };
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct CapView {
+    /// No contact receives more than this many mailings…
+    pub max_mailings: i32,
+    /// …within this many days.
+    pub days: i32,
+}
+
+/// The API's schema of [`ConsentPurpose`]: what a contact agrees to receive.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum Purpose {
+    News,
+    Invitations,
+    Surveys,
+}
+
+/// The API's schema of [`ConsentSource`]: where a consent or its withdrawal came from.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum Source {
+    Form,
+    Import,
+    Contact,
+}
+
+/// The API's schema of [`SkipReason`]: why a contact was not sent a mailing.
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum Reason {
+    NoConsent,
+    Cap,
+    Bouncing,
+    NoEmail,
+}
+
+// ---- consent and bouncing ----
+
+/// One consent, or its withdrawal.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct ConsentEntry {
+    #[schema(value_type = Purpose)]
+    pub purpose: ConsentPurpose,
+    pub given: bool,
+    #[schema(value_type = Source)]
+    pub source: ConsentSource,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: Option<String>,
+}
+
+/// A contact's consent for one purpose now.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct ConsentNow {
+    #[schema(value_type = Purpose)]
+    pub purpose: ConsentPurpose,
+    pub given: bool,
+    /// When and from where it was given or withdrawn; none when it follows the contact's
+    /// general consent flag.
+    pub since: Option<DateTime<Utc>>,
+    #[schema(value_type = Option<Source>)]
+    pub source: Option<ConsentSource>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct BounceView {
+    pub email: String,
+    pub reason: String,
+    pub marked_at: DateTime<Utc>,
+    pub cleared_at: Option<DateTime<Utc>>,
+    pub cleared_by: Option<String>,
+}
+
+/// What the contact's page shows about mail: consent per purpose, its history, bouncing.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ContactMail {
+    pub contact_id: i64,
+    pub organisation_id: i64,
+    pub consents: Vec<ConsentNow>,
+    /// Newest first.
+    pub history: Vec<ConsentEntry>,
+    pub bouncing: bool,
+    /// Newest first.
+    pub bounces: Vec<BounceView>,
+}
+
+/// The consent per purpose of each contact, from its consent rows (the last holds) and
+/// otherwise its general flag.
+fn consent_now(
+    contacts: &[contact::Model],
+    rows: &[contact_consent::Model],
+) -> HashMap<(i64, ConsentPurpose), ConsentNow> {
+    let mut out = HashMap::new();
+    for c in contacts {
+        for p in ConsentPurpose::ALL {
+            out.insert((c.id, *p), ConsentNow { purpose: *p, given: c.consent, since: None, source: None });
+        }
+    }
+    for r in rows {
+        if let Ok(p) = ConsentPurpose::parse(&r.purpose) {
+            out.insert(
+                (r.contact_id, p),
+                ConsentNow {
+                    purpose: p,
+                    given: r.given,
+                    since: Some(r.recorded_at),
+                    source: ConsentSource::parse(&r.source).ok(),
+                },
+            );
+        }
+    }
+    out
+}
+
+fn bounce_view(b: contact_bounce::Model) -> BounceView {
+    BounceView {
+        email: b.email,
+        reason: b.reason,
+        marked_at: b.marked_at,
+        cleared_at: b.cleared_at,
+        cleared_by: b.cleared_by,
+    }
+}
+
+/// A contact's consent, its history and its bouncing, for the contact's page.
+pub async fn contact_mail(app: &App, actor: &Actor, contact_id: i64) -> Result<ContactMail> {
+    require(can_view(actor))?;
+    let scope = actor.scope();
+    let c = accord_db::directory::get_contact(&app.db.conn, &scope, contact_id).await?.ok_or(AppError::NotFound)?;
+    let rows = q::consents_of(&app.db.conn, &scope, &[c.id]).await?;
+    let now = consent_now(std::slice::from_ref(&c), &rows);
+    let consents = ConsentPurpose::ALL.iter().map(|p| now[&(c.id, *p)].clone()).collect();
+    let history = rows
+        .into_iter()
+        .rev()
+        .filter_map(|r| {
+            Some(ConsentEntry {
+                purpose: ConsentPurpose::parse(&r.purpose).ok()?,
+                given: r.given,
+                source: ConsentSource::parse(&r.source).ok()?,
+                recorded_at: r.recorded_at,
+                recorded_by: r.recorded_by,
+            })
+        })
+        .collect();
+    let bounces: Vec<BounceView> =
+        q::bounces_of_contact(&app.db.conn, &scope, c.id).await?.into_iter().map(bounce_view).collect();
+    Ok(ContactMail {
+        contact_id: c.id,
+        organisation_id: c.organisation_id,
+        consents,
+        history,
+        bouncing: bounces.iter().any(|b| b.cleared_at.is_none()),
+        bounces,
+    })
+}
+
+/// Records a consent or its withdrawal for one purpose; the history keeps what it replaces.
+pub async fn set_consent(
+    app: &App,
+    actor: &Actor,
+    contact_id: i64,
+    purpose: &str,
+    given: Option<bool>,
+    source: &str,
+) -> Result<ContactMail> {
+    actor.require_write()?;
+    require(dir::can_edit(actor))?;
+    let scope = actor.scope();
+    let c = accord_db::directory::get_contact(&app.db.conn, &scope, contact_id).await?.ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let purpose = errors.take("purpose", purpose, ConsentPurpose::parse(purpose));
+    let source = if source.trim().is_empty() {
+        Some(ConsentSource::Form)
+    } else {
+        errors.take("source", source, ConsentSource::parse(source))
+    };
+    if given.is_none() {
+        errors.add("given", "consent.given_unknown", None);
+    }
+    errors.into_result()?;
+    let (purpose, source, given) = (purpose.expect("checked"), source.expect("checked"), given.expect("checked"));
+    let now = Utc::now();
+    let txn = app.db.write().await?;
+    q::insert_consent(
+        &txn,
+        contact_consent::ActiveModel {
+            district_id: Set(c.district_id),
+            contact_id: Set(c.id),
+            purpose: Set(purpose.as_str().into()),
+            given: Set(given),
+            source: Set(source.as_str().into()),
+            recorded_at: Set(now),
+            recorded_by: Set(Some(actor.label())),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut e =
+        actor.audit(if given { "consent_given" } else { "consent_withdrawn" }, "contact", Some(c.id.to_string()));
+    e.district_id = Some(c.district_id);
+    e.after = Some(serde_json::json!({"purpose": purpose, "given": given, "source": source}));
+    accord_db::audit::append(&txn, e, now).await?;
+    txn.commit().await?;
+    contact_mail(app, actor, contact_id).await
+}
+
+/// A person has fixed the contact's address: mail may go to it again.
+pub async fn clear_bouncing(app: &App, actor: &Actor, contact_id: i64) -> Result<ContactMail> {
+    actor.require_write()?;
+    require(dir::can_edit(actor))?;
+    let scope = actor.scope();
+    let c = accord_db::directory::get_contact(&app.db.conn, &scope, contact_id).await?.ok_or(AppError::NotFound)?;
+    let now = Utc::now();
+    let txn = app.db.write().await?;
+    let n = q::clear_bounces(&txn, &scope, c.id, &actor.label(), now).await?;
+    if n > 0 {
+        let mut e = actor.audit("clear_bouncing", "contact", Some(c.id.to_string()));
+        e.district_id = Some(c.district_id);
+        e.before = Some(serde_json::json!({"bouncing": true, "email": c.email}));
+        e.after = Some(serde_json::json!({"bouncing": false}));
+        accord_db::audit::append(&txn, e, now).await?;
+    }
+    txn.commit().await?;
+    contact_mail(app, actor, contact_id).await
+}
+
+// ---- the frequency cap ----
+
+/// The district's cap (the default when it has set none).
+pub async fn cap(app: &App, actor: &Actor, district: Option<&str>) -> Result<(crate::DistrictRef, CapView)> {
+    require(can_view(actor))?;
+    let d = dir::pick_district(app, actor, district).await?;
+    Ok((d.clone(), cap_of(app, &actor.scope(), d.id).await?))
+}
+
+async fn cap_of(app: &App, scope: &accord_domain::Scope, district_id: i64) -> Result<CapView> {
+    Ok(q::get_cap(&app.db.conn, scope, district_id)
+        .await?
+        .map(|m| CapView { max_mailings: m.max_mailings, days: m.days })
+        .unwrap_or(DEFAULT_CAP))
+}
+
+/// Sets a district's cap: 1–100 mailings in 1–365 days.
+pub async fn set_cap(app: &App, actor: &Actor, district: Option<&str>, max: &str, days: &str) -> Result<CapView> {
+    require(can_set_cap(actor))?;
+    let d = dir::pick_district(app, actor, district).await?;
+    let mut errors = FieldErrors::new();
+    let max_n = match max.trim().parse::<i32>() {
+        Ok(n) if (1..=100).contains(&n) => Some(n),
+        _ => {
+            errors.add("max_mailings", "mailing.cap_max", Some(max));
+            None
+        }
+    };
+    let days_n = match days.trim().parse::<i32>() {
+        Ok(n) if (1..=365).contains(&n) => Some(n),
+        _ => {
+            errors.add("days", "mailing.cap_days", Some(days));
+            None
+        }
+    };
+    errors.into_result()?;
+    let scope = actor.scope();
+    let before = cap_of(app, &scope, d.id).await?;
+    let after = CapView { max_mailings: max_n.expect("checked"), days: days_n.expect("checked") };
+    let now = Utc::now();
+    let txn = app.db.write().await?;
+    q::set_cap(
+        &txn,
+        &scope,
+        mail_cap::Model { district_id: d.id, max_mailings: after.max_mailings, days: after.days, updated_at: now },
+    )
+    .await?;
+    let mut e = actor.audit("set_cap", "district", Some(d.id.to_string()));
+    e.district_id = Some(d.id);
+    e.before = Some(serde_json::to_value(before).unwrap_or_default());
+    e.after = Some(serde_json::to_value(after).unwrap_or_default());
+    accord_db::audit::append(&txn, e, now).await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+// ---- segments ----
+
+/// A segment's filter: the organisation list's query parameters, an activity of a type this
+/// year, and the purpose whose consent the contacts must have.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[serde(default)]
+pub struct SegmentFilter {
+    /// Part of a name or an identifier, as in the organisation list's search.
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub level: Option<String>,
+    pub sector: Option<String>,
+    pub ward: Option<String>,
+    pub status: Option<String>,
+    pub size_band: Option<String>,
+    /// An agreement kind in force today, `any`, or `none` (no agreement).
+    pub agreement_kind: Option<String>,
+    /// The account manager's e-mail, or `none`.
+    pub account_manager: Option<String>,
+    /// Only organisations with an activity of this type during this calendar year.
+    pub activity_type: Option<String>,
+    /// `news`, `invitations` or `surveys`: the consent the contacts must have.
+    #[schema(value_type = Purpose)]
+    pub purpose: String,
+}
+
+fn blank(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+impl SegmentFilter {
+    /// The filter with blank values dropped, checked; the organisation filter it stands for.
+    async fn check(
+        &self,
+        app: &App,
+        district_id: i64,
+        errors: &mut FieldErrors,
+    ) -> Option<(SegmentFilter, OrgFilter, ConsentPurpose)> {
+        use accord_domain::{AgreementKind, OrgKind, OrgLevel, OrgStatus, SizeBand};
+        let mut f = SegmentFilter {
+            q: blank(&self.q),
+            kind: blank(&self.kind),
+            level: blank(&self.level),
+            sector: blank(&self.sector),
+            ward: blank(&self.ward),
+            status: blank(&self.status),
+            size_band: blank(&self.size_band),
+            agreement_kind: blank(&self.agreement_kind),
+            account_manager: blank(&self.account_manager).map(|s| s.to_lowercase()),
+            activity_type: blank(&self.activity_type),
+            purpose: self.purpose.trim().to_owned(),
+        };
+        let purpose = if f.purpose.is_empty() {
+            errors.add("filter.purpose", "field.required", None);
+            None
+        } else {
+            errors.take("filter.purpose", &f.purpose, ConsentPurpose::parse(&f.purpose))
+        };
+        if let Some(k) = &f.kind {
+            errors.take("filter.kind", k, OrgKind::parse(k));
+        }
+        if let Some(k) = &f.level {
+            errors.take("filter.level", k, OrgLevel::parse(k));
+        }
+        if let Some(k) = &f.status {
+            errors.take("filter.status", k, OrgStatus::parse(k));
+        }
+        if let Some(k) = &f.size_band {
+            errors.take("filter.size_band", k, SizeBand::parse(k));
+        }
+        if let Some(k) = f.agreement_kind.as_deref()
+            && k != "any"
+            && k != "none"
+        {
+            errors.take("filter.agreement_kind", k, AgreementKind::parse(k));
+        }
+        let mut org = OrgFilter {
+            q: f.q.clone(),
+            kind: f.kind.clone(),
+            level: f.level.clone(),
+            sector: f.sector.clone(),
+            ward: f.ward.clone(),
+            status: f.status.clone(),
+            size_band: f.size_band.clone(),
+            agreement: f.agreement_kind.clone(),
+            district_id: Some(district_id),
+            ..Default::default()
+        };
+        match f.account_manager.as_deref() {
+            None => {}
+            Some("none") => org.no_account_manager = true,
+            Some(email) => match accord_db::users::find_by_email(&app.db.conn, email).await {
+                Ok(Some(u)) => org.account_manager_id = Some(u.id),
+                _ => errors.add("filter.account_manager", "org.account_manager_unknown", Some(email)),
+            },
+        }
+        if let Some(t) = f.activity_type.clone() {
+            match crate::activities::types(app).await {
+                Ok(types) => match types.find(&t) {
+                    Some(found) => f.activity_type = Some(found.code.clone()),
+                    None => errors.add("filter.activity_type", "activity_type.unknown", Some(&t)),
+                },
+                Err(_) => errors.add("filter.activity_type", "activity_type.unknown", Some(&t)),
+            }
+        }
+        Some((f, org, purpose?))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct SegmentView {
+    pub id: i64,
+    pub district: String,
+    pub name: String,
+    pub filter: SegmentFilter,
+    pub created_at: DateTime<Utc>,
+}
+
+/// How many contacts a segment reaches now (with consent for its purpose, an address and no
+/// bounce), and at how many organisations.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct Preview {
+    pub contacts: u64,
+    pub organisations: u64,
+}
+
+async fn district_code(app: &App, actor: &Actor, id: i64) -> Result<String> {
+    Ok(accord_db::users::get_district(&app.db.conn, &actor.scope(), id).await?.map(|d| d.code).unwrap_or_default())
+}
+
+async fn segment_view(app: &App, actor: &Actor, s: segment::Model) -> Result<SegmentView> {
+    Ok(SegmentView {
+        id: s.id,
+        district: district_code(app, actor, s.district_id).await?,
+        name: s.name,
+        filter: serde_json::from_str(&s.filter).unwrap_or_default(),
+        created_at: s.created_at,
+    })
+}
+
+/// Saves a segment in a district of the actor's.
+pub async fn create_segment(
+    app: &App,
+    actor: &Actor,
+    name: &str,
+    district: Option<&str>,
+    filter: &SegmentFilter,
+) -> Result<SegmentView> {
+    actor.require_write()?;
+    require(can_send(actor))?;
+    let user_id = actor.user_id.ok_or(AppError::Forbidden)?;
+    let d = dir::pick_district(app, actor, district).await?;
+    let mut errors = FieldErrors::new();
+    let name = name.trim();
+    if name.is_empty() {
+        errors.add("name", "field.required", None);
+    } else if name.chars().count() > 200 {
+        errors.add("name", "field.too_long", None);
+    }
+    let checked = filter.check(app, d.id, &mut errors).await;
+    errors.into_result()?;
+    let (filter, _, _) = checked.expect("checked");
+    let now = Utc::now();
+    let txn = app.db.write().await?;
+    let row = q::insert_segment(
+        &txn,
+        segment::ActiveModel {
+            district_id: Set(d.id),
+            name: Set(name.to_owned()),
+            filter: Set(serde_json::to_string(&filter).unwrap_or_default()),
+            created_by: Set(user_id),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut e = actor.audit("create", "segment", Some(row.id.to_string()));
+    e.district_id = Some(d.id);
+    e.after = Some(serde_json::json!({"name": row.name, "filter": filter}));
+    accord_db::audit::append(&txn, e, now).await?;
+    txn.commit().await?;
+    segment_view(app, actor, row).await
+}
+
+pub async fn list_segments(app: &App, actor: &Actor) -> Result<Vec<SegmentView>> {
+    require(can_view(actor))?;
+    let mut out = Vec::new();
+    for s in q::list_segments(&app.db.conn, &actor.scope()).await? {
+        out.push(segment_view(app, actor, s).await?);
+    }
+    Ok(out)
+}
+
+pub async fn get_segment(app: &App, actor: &Actor, id: i64) -> Result<SegmentView> {
+    require(can_view(actor))?;
+    let s = q::get_segment(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
+    segment_view(app, actor, s).await
+}
+
+/// One contact the segment reaches, and what becomes of it.
+#[derive(Debug, Clone)]
+struct Candidate {
+    contact: contact::Model,
+    organisation_id: i64,
+    skip: Option<SkipReason>,
+}
+
+/// The segment's contacts with the reason each would be skipped, one per company group when
+/// asked: the group's primary contact, else the first company's (eligible contacts first).
+async fn resolve(
+    app: &App,
+    scope: &accord_domain::Scope,
+    s: &segment::Model,
+    one_per_group: bool,
+    cap: Option<CapView>,
+) -> Result<(Vec<Candidate>, HashMap<i64, organisation::Model>)> {
+    let filter: SegmentFilter = serde_json::from_str(&s.filter).unwrap_or_default();
+    let mut errors = FieldErrors::new();
+    let (_, org_filter, purpose) =
+        filter.check(app, s.district_id, &mut errors).await.ok_or_else(|| AppError::Invalid(errors.clone()))?;
+    errors.into_result()?;
+    let query =
+        q::SegmentQuery { orgs: org_filter, activity_type: filter.activity_type.clone(), year: Utc::now().year() };
+    let (contacts, orgs) = q::segment_contacts(&app.db.conn, scope, &query).await?;
+    let mut orgs: HashMap<i64, organisation::Model> = orgs.into_iter().map(|o| (o.id, o)).collect();
+    let ids: Vec<i64> = contacts.iter().map(|c| c.id).collect();
+    let consents = consent_now(&contacts, &q::consents_of(&app.db.conn, scope, &ids).await?);
+    let bouncing: HashSet<i64> =
+        q::open_bounces_of(&app.db.conn, scope, &ids).await?.into_iter().map(|b| b.contact_id).collect();
+    let capped: HashSet<i64> = match cap {
+        Some(cap) => {
+            let since = Utc::now() - chrono::Duration::days(cap.days as i64);
+            q::mailings_since(&app.db.conn, scope, &ids, since)
+                .await?
+                .into_iter()
+                .filter(|(_, n)| *n >= cap.max_mailings as i64)
+                .map(|(c, _)| c)
+                .collect()
+        }
+        None => HashSet::new(),
+    };
+    let mut out: Vec<Candidate> = contacts
+        .into_iter()
+        .map(|c| {
+            let skip = if !consents.get(&(c.id, purpose)).is_some_and(|n| n.given) {
+                Some(SkipReason::NoConsent)
+            } else if c.email.as_deref().is_none_or(|e| e.trim().is_empty()) {
+                Some(SkipReason::NoEmail)
+            } else if bouncing.contains(&c.id) {
+                Some(SkipReason::Bouncing)
+            } else if capped.contains(&c.id) {
+                Some(SkipReason::Cap)
+            } else {
+                None
+            };
+            Candidate { organisation_id: c.organisation_id, contact: c, skip }
+        })
+        .collect();
+    if one_per_group {
+        // The top of each organisation's hierarchy: parents are read until none is left.
+        let mut parent: HashMap<i64, Option<i64>> = orgs.values().map(|o| (o.id, o.parent_id)).collect();
+        loop {
+            let missing: Vec<i64> = parent
+                .values()
+                .flatten()
+                .filter(|p| !parent.contains_key(p))
+                .copied()
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect();
+            if missing.is_empty() {
+                break;
+            }
+            for o in accord_db::directory::organisations_by_ids(&app.db.conn, missing.clone()).await? {
+                parent.insert(o.id, o.parent_id);
+            }
+            for m in missing {
+                parent.entry(m).or_insert(None);
+            }
+        }
+        let root = |mut id: i64| {
+            for _ in 0..16 {
+                match parent.get(&id).copied().flatten() {
+                    Some(p) => id = p,
+                    None => break,
+                }
+            }
+            id
+        };
+        out.sort_by_key(|c| {
+            let r = root(c.organisation_id);
+            (r, c.skip.is_some(), c.organisation_id != r, !c.contact.is_primary, c.organisation_id, c.contact.id)
+        });
+        let mut seen = HashSet::new();
+        out.retain(|c| seen.insert(root(c.organisation_id)));
+        out.sort_by_key(|c| c.contact.id);
+        let keep: HashSet<i64> = out.iter().map(|c| c.organisation_id).collect();
+        orgs.retain(|id, _| keep.contains(id));
+    }
+    Ok((out, orgs))
+}
+
+/// The segment's reach before anything is sent.
+pub async fn preview_segment(app: &App, actor: &Actor, id: i64) -> Result<Preview> {
+    require(can_view(actor))?;
+    let scope = actor.scope();
+    let s = q::get_segment(&app.db.conn, &scope, id).await?.ok_or(AppError::NotFound)?;
+    let (cands, _) = resolve(app, &scope, &s, false, None).await?;
+    Ok(count(&cands))
+}
+
+fn count(cands: &[Candidate]) -> Preview {
+    let reached: Vec<&Candidate> = cands.iter().filter(|c| c.skip.is_none()).collect();
+    Preview {
+        contacts: reached.len() as u64,
+        organisations: reached.iter().map(|c| c.organisation_id).collect::<HashSet<_>>().len() as u64,
+    }
+}
+
+// ---- mailings ----
+
+/// A mailing to create.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct MailingInput {
+    pub segment_id: String,
+    pub subject: String,
+    pub body: String,
+    pub lang: String,
+    pub one_per_group: bool,
+}
+
+/// A contact the mailing skipped, and why.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct Skipped {
+    pub contact_id: i64,
+    pub contact_name: String,
+    pub organisation_id: i64,
+    #[schema(value_type = Reason)]
+    pub reason: SkipReason,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct MailingView {
+    pub id: i64,
+    pub district: String,
+    pub segment_id: i64,
+    pub segment_name: String,
+    pub subject: String,
+    pub body: String,
+    /// `en` or `da`.
+    pub lang: String,
+    pub one_per_group: bool,
+    /// `draft` or `sent`.
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// Why the frequency cap was overridden for this mailing, if it was.
+    pub cap_override: Option<String>,
+    /// Contacts of the segment when it was sent: queued or skipped.
+    pub recipients: u64,
+    pub sent: u64,
+    pub failed: u64,
+    /// Waiting in the outbox (first try or a retry).
+    pub queued: u64,
+    pub skipped: Vec<Skipped>,
+}
+
+fn check_mailing(input: &MailingInput) -> Result<(i64, Lang)> {
+    let mut errors = FieldErrors::new();
+    let segment_id = match input.segment_id.trim().parse::<i64>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            errors.add("segment_id", "mailing.segment_unknown", Some(&input.segment_id));
+            None
+        }
+    };
+    for (field, text, max) in [("subject", &input.subject, 200), ("body", &input.body, 20_000)] {
+        if text.trim().is_empty() {
+            errors.add(field, "field.required", None);
+        } else if text.chars().count() > max {
+            errors.add(field, "field.too_long", None);
+        } else if let Err(unknown) = check_template(text) {
+            errors.add(field, "mailing.merge_field_unknown", Some(&unknown));
+        }
+    }
+    let lang = match Lang::parse(&input.lang) {
+        Some(l) if input.lang.trim() == l.code() => Some(l),
+        _ => {
+            errors.add("lang", "mailing.lang_unknown", Some(&input.lang));
+            None
+        }
+    };
+    errors.into_result()?;
+    Ok((segment_id.expect("checked"), lang.expect("checked")))
+}
+
+/// Drafts a mailing to a segment of the actor's.
+pub async fn create_mailing(app: &App, actor: &Actor, input: &MailingInput) -> Result<MailingView> {
+    actor.require_write()?;
+    require(can_send(actor))?;
+    let user_id = actor.user_id.ok_or(AppError::Forbidden)?;
+    let (segment_id, lang) = check_mailing(input)?;
+    let scope = actor.scope();
+    let s = q::get_segment(&app.db.conn, &scope, segment_id)
+        .await?
+        .ok_or_else(|| AppError::field("segment_id", "mailing.segment_unknown", Some(&input.segment_id)))?;
+    let now = Utc::now();
+    let txn = app.db.write().await?;
+    let row = q::insert_mailing(
+        &txn,
+        mailing::ActiveModel {
+            district_id: Set(s.district_id),
+            segment_id: Set(s.id),
+            subject: Set(input.subject.trim().to_owned()),
+            body: Set(input.body.clone()),
+            lang: Set(lang.code().into()),
+            one_per_group: Set(input.one_per_group),
+            status: Set("draft".into()),
+            created_by: Set(user_id),
+            created_at: Set(now),
+            sent_at: Set(None),
+            sent_by: Set(None),
+            cap_override: Set(None),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let mut e = actor.audit("create", "mailing", Some(row.id.to_string()));
+    e.district_id = Some(s.district_id);
+    e.after = Some(
+        serde_json::json!({"segment_id": s.id, "subject": row.subject, "lang": row.lang, "one_per_group": row.one_per_group}),
+    );
+    accord_db::audit::append(&txn, e, now).await?;
+    txn.commit().await?;
+    get_mailing(app, actor, row.id).await
+}
+
+pub async fn list_mailings(app: &App, actor: &Actor) -> Result<Vec<MailingView>> {
+    require(can_view(actor))?;
+    let mut out = Vec::new();
+    for m in q::list_mailings(&app.db.conn, &actor.scope()).await? {
+        out.push(mailing_view(app, actor, m).await?);
+    }
+    Ok(out)
+}
+
+pub async fn get_mailing(app: &App, actor: &Actor, id: i64) -> Result<MailingView> {
+    require(can_view(actor))?;
+    let m = q::get_mailing(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
+    mailing_view(app, actor, m).await
+}
+
+async fn mailing_view(app: &App, actor: &Actor, m: mailing::Model) -> Result<MailingView> {
+    let scope = actor.scope();
+    let segment_name = q::get_segment(&app.db.conn, &scope, m.segment_id).await?.map(|s| s.name).unwrap_or_default();
+    let rows = q::outbox_of_mailing(&app.db.conn, &scope, m.id).await?;
+    let skips = q::skips_of(&app.db.conn, &scope, m.id).await?;
+    let names: HashMap<i64, (String, i64)> = if skips.is_empty() {
+        HashMap::new()
+    } else {
+        let ids: HashSet<i64> = skips.iter().map(|s| s.contact_id).collect();
+        let mut out = HashMap::new();
+        for id in ids {
+            if let Some(c) = accord_db::directory::get_contact(&app.db.conn, &scope, id).await? {
+                out.insert(id, (c.name, c.organisation_id));
+            }
+        }
+        out
+    };
+    let by = |s: &str| rows.iter().filter(|r| r.status == s).count() as u64;
+    Ok(MailingView {
+        id: m.id,
+        district: district_code(app, actor, m.district_id).await?,
+        segment_id: m.segment_id,
+        segment_name,
+        subject: m.subject,
+        body: m.body,
+        lang: m.lang,
+        one_per_group: m.one_per_group,
+        status: m.status,
+        created_at: m.created_at,
+        sent_at: m.sent_at,
+        cap_override: m.cap_override,
+        recipients: (rows.len() + skips.len()) as u64,
+        sent: by("sent"),
+        failed: by("failed"),
+        queued: by("queued"),
+        skipped: skips
+            .into_iter()
+            .map(|s| {
+                let (name, org) = names.get(&s.contact_id).cloned().unwrap_or_default();
+                Skipped {
+                    contact_id: s.contact_id,
+                    contact_name: name,
+                    organisation_id: org,
+                    reason: SkipReason::parse(&s.reason).unwrap_or(SkipReason::NoConsent),
+                }
+            })
+            .collect(),
+    })
+}
+
+/// One recipient's message, as it will be sent.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Rendered {
+    pub contact_id: i64,
+    pub contact_name: String,
+    pub organisation_name: String,
+    pub email: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The names of the account managers of these organisations, by user id.
+async fn manager_names(app: &App) -> Result<HashMap<i64, String>> {
+    Ok(accord_db::users::all_enabled(&app.db.conn).await?.into_iter().map(|u| (u.user.id, u.user.name)).collect())
+}
+
+/// The link that withdraws a contact's consent for a purpose, signed with the data key.
+pub fn unsubscribe_token(app: &App, contact_id: i64, purpose: ConsentPurpose) -> Result<String> {
+    let key = app.config.data_key.as_ref().ok_or_else(|| AppError::field("mailing", "mailing.no_key", None))?;
+    let sig = key.digest(&format!("unsubscribe:{contact_id}:{}", purpose.as_str()));
+    Ok(format!("{contact_id}-{}-{}", purpose.as_str(), &sig[..32]))
+}
+
+fn unsubscribe_url(app: &App, contact_id: i64, purpose: ConsentPurpose, lang: &str) -> Result<String> {
+    Ok(format!(
+        "{}/unsubscribe/{}?lang={lang}",
+        app.config.public_url.trim_end_matches('/'),
+        unsubscribe_token(app, contact_id, purpose)?
+    ))
+}
+
+/// The footer every mailing carries, in its language.
+fn footer(lang: Lang, url: &str) -> (String, String) {
+    let (text, link) = match lang {
+        Lang::En => {
+            ("You receive this because you agreed to hear from us. To receive no more of these:", "Unsubscribe")
+        }
+        Lang::Da => {
+            ("Du modtager dette, fordi du har sagt ja til at høre fra os. Hvis du ikke vil have flere:", "Afmeld")
+        }
+    };
+    let esc = accord_domain::mail::escape_html;
+    (
+        format!("\n\n-- \n{text} {url}\n"),
+        format!("<hr>\n<p>{} <a href=\"{}\">{}</a></p>\n", esc(text), esc(url), esc(link)),
+    )
+}
+
+fn render(
+    m: &mailing::Model,
+    c: &contact::Model,
+    org: Option<&organisation::Model>,
+    managers: &HashMap<i64, String>,
+    unsubscribe: Option<&str>,
+) -> Rendered {
+    let v = MergeValues {
+        contact_name: c.name.clone(),
+        company_name: org.map(|o| o.name.clone()).unwrap_or_default(),
+        account_manager: org
+            .and_then(|o| o.account_manager_id)
+            .and_then(|id| managers.get(&id).cloned())
+            .unwrap_or_default(),
+    };
+    let lang = Lang::parse(&m.lang).unwrap_or_default();
+    let subject = render_text(&m.subject, &v).unwrap_or_else(|_| m.subject.clone()).replace(['\r', '\n'], " ");
+    let mut text = render_text(&m.body, &v).unwrap_or_else(|_| m.body.clone());
+    let mut html = render_html(&m.body, &v).unwrap_or_default();
+    if let Some(u) = unsubscribe {
+        let (t, h) = footer(lang, u);
+        text.push_str(&t);
+        html.push_str(&h);
+    }
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>\n{html}</body></html>\n",
+        lang.code(),
+        accord_domain::mail::escape_html(&subject)
+    );
+    Rendered {
+        contact_id: c.id,
+        contact_name: c.name.clone(),
+        organisation_name: v.company_name,
+        email: c.email.clone().unwrap_or_default(),
+        subject,
+        text,
+        html,
+    }
+}
+
+/// The message for each recipient it would reach now (at most `limit`), and the counts.
+pub async fn preview_mailing(app: &App, actor: &Actor, id: i64, limit: usize) -> Result<(Preview, Vec<Rendered>)> {
+    require(can_view(actor))?;
+    let scope = actor.scope();
+    let m = q::get_mailing(&app.db.conn, &scope, id).await?.ok_or(AppError::NotFound)?;
+    let s = q::get_segment(&app.db.conn, &scope, m.segment_id).await?.ok_or(AppError::NotFound)?;
+    let cap = cap_of(app, &scope, m.district_id).await?;
+    let (cands, orgs) = resolve(app, &scope, &s, m.one_per_group, Some(cap)).await?;
+    let managers = manager_names(app).await?;
+    let purpose = segment_purpose(&s);
+    let mut out = Vec::new();
+    for c in cands.iter().filter(|c| c.skip.is_none()).take(limit) {
+        let url = unsubscribe_url(app, c.contact.id, purpose, &m.lang).ok();
+        out.push(render(&m, &c.contact, orgs.get(&c.organisation_id), &managers, url.as_deref()));
+    }
+    Ok((count(&cands), out))
+}
+
+fn segment_purpose(s: &segment::Model) -> ConsentPurpose {
+    serde_json::from_str::<SegmentFilter>(&s.filter)
+        .ok()
+        .and_then(|f| ConsentPurpose::parse(&f.purpose).ok())
+        .unwrap_or(ConsentPurpose::News)
+}
+
+/// Whether mail can leave this node: without an SMTP server it waits in the outbox.
+pub fn mail_configured(app: &App) -> bool {
+    app.config.mail.smtp.is_some()
+}
+
+fn require_mail(app: &App) -> Result<()> {
+    if mail_configured(app) { Ok(()) } else { Err(AppError::field("mailing", "mailing.no_smtp", None)) }
+}
+
+/// Sends the mailing, as its first recipient would get it, to the actor's own address.
+pub async fn test_send(app: &App, actor: &Actor, id: i64) -> Result<String> {
+    actor.require_write()?;
+    require(can_send(actor))?;
+    require_mail(app)?;
+    let scope = actor.scope();
+    let m = q::get_mailing(&app.db.conn, &scope, id).await?.ok_or(AppError::NotFound)?;
+    let (_, rendered) = preview_mailing(app, actor, id, 1).await?;
+    let sample = match rendered.into_iter().next() {
+        Some(r) => r,
+        None => {
+            let me = contact::Model {
+                id: 0,
+                district_id: m.district_id,
+                organisation_id: 0,
+                r#ref: String::new(),
+                name: actor.name.clone(),
+                name_norm: String::new(),
+                role: None,
+                email: Some(actor.email.clone()),
+                phone: None,
+                consent: true,
+                is_primary: false,
+                created_at: Utc::now(),
+                updated_at: Utc::now(),
+                version: 1,
+            };
+            render(&m, &me, None, &HashMap::new(), None)
+        }
+    };
+    let now = Utc::now();
+    let txn = app.db.write().await?;
+    outbox::enqueue(
+        &txn,
+        &app.config.mail,
+        vec![outbox::Outgoing {
+            district_id: m.district_id,
+            mailing_id: None,
+            contact_id: None,
+            organisation_id: None,
+            email: actor.email.clone(),
+            subject: format!("[TEST] {}", sample.subject),
+            text: sample.text,
+            html: sample.html,
+            unsubscribe_url: None,
+        }],
+        now,
+    )
+    .await?;
+    let mut e = actor.audit("test_send", "mailing", Some(m.id.to_string()));
+    e.district_id = Some(m.district_id);
+    e.after = Some(serde_json::json!({"to": actor.email}));
+    accord_db::audit::append(&txn, e, now).await?;
+    txn.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(actor.email.clone())
+}
+
+/// Sends a draft mailing: one outbox row per recipient it reaches, the skipped ones with
+/// their reason, and the mailing marked sent, all in one transaction. With
+/// `cap_override` (a reason) the frequency cap does not apply to this mailing.
+pub async fn send(app: &App, actor: &Actor, id: i64, cap_override: Option<&str>) -> Result<MailingView> {
+    actor.require_write()?;
+    require(can_send(actor))?;
+    require_mail(app)?;
+    queue(app, actor, id, cap_override).await?;
+    app.outbox_wake.notify_one();
+    get_mailing(app, actor, id).await
+}
+
+/// Queues a draft mailing in the outbox: [`send`] without the check that mail can leave.
+async fn queue(app: &App, actor: &Actor, id: i64, cap_override: Option<&str>) -> Result<()> {
+    actor.require_write()?;
+    require(can_send(actor))?;
+    let user_id = actor.user_id.ok_or(AppError::Forbidden)?;
+    let override_reason = cap_override.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+    if let Some(r) = &override_reason
+        && r.chars().count() > 1000
+    {
+        return Err(AppError::field("cap_override", "field.too_long", None));
+    }
+    let scope = actor.scope();
+    let m = q::get_mailing(&app.db.conn, &scope, id).await?.ok_or(AppError::NotFound)?;
+    if m.status != "draft" {
+        return Err(AppError::field("status", "mailing.already_sent", Some(&m.status)));
+    }
+    let s = q::get_segment(&app.db.conn, &scope, m.segment_id).await?.ok_or(AppError::NotFound)?;
+    let cap = if override_reason.is_some() { None } else { Some(cap_of(app, &scope, m.district_id).await?) };
+    let (cands, orgs) = resolve(app, &scope, &s, m.one_per_group, cap).await?;
+    let managers = manager_names(app).await?;
+    let purpose = segment_purpose(&s);
+    let mut messages = Vec::new();
+    let mut skips = Vec::new();
+    for c in &cands {
+        match c.skip {
+            Some(reason) => skips.push(mailing_skip::ActiveModel {
+                district_id: Set(m.district_id),
+                mailing_id: Set(m.id),
+                contact_id: Set(c.contact.id),
+                reason: Set(reason.as_str().into()),
+                ..Default::default()
+            }),
+            None => {
+                let url = unsubscribe_url(app, c.contact.id, purpose, &m.lang)?;
+                let r = render(&m, &c.contact, orgs.get(&c.organisation_id), &managers, Some(&url));
+                messages.push(outbox::Outgoing {
+                    district_id: m.district_id,
+                    mailing_id: Some(m.id),
+                    contact_id: Some(c.contact.id),
+                    organisation_id: Some(c.organisation_id),
+                    email: r.email,
+                    subject: r.subject,
+                    text: r.text,
+                    html: r.html,
+                    unsubscribe_url: Some(url),
+                });
+            }
+        }
+    }
+    let (queued, skipped) = (messages.len(), skips.len());
+    let now = Utc::now();
+    let txn = app.db.write().await?;
+    if !q::mark_mailing_sent(&txn, &scope, m.id, user_id, now, override_reason.clone()).await? {
+        return Err(AppError::field("status", "mailing.already_sent", Some("sent")));
+    }
+    outbox::enqueue(&txn, &app.config.mail, messages, now).await?;
+    q::insert_skips(&txn, skips).await?;
+    let mut e = actor.audit("send", "mailing", Some(m.id.to_string()));
+    e.district_id = Some(m.district_id);
+    e.after = Some(serde_json::json!({"queued": queued, "skipped": skipped, "cap_override": override_reason}));
+    accord_db::audit::append(&txn, e, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// For the demo, which has no SMTP server: queues the mailing in the outbox as [`send`] does,
+/// then records each queued message as delivered through the outbox's own claim and
+/// mark-sent steps (and so in the contact log), under the node name `demo (no SMTP server)`.
+/// Nothing leaves the machine.
+pub async fn record_demo_sent(app: &App, actor: &Actor, id: i64) -> Result<MailingView> {
+    queue(app, actor, id, None).await?;
+    let node = "demo (no SMTP server)";
+    let now = Utc::now();
+    let mine: HashSet<i64> =
+        q::outbox_of_mailing(&app.db.conn, &actor.scope(), id).await?.into_iter().map(|r| r.id).collect();
+    let txn = app.db.write().await?;
+    let claimed = q::claim_due(&txn, node, now, now + chrono::Duration::hours(1), u32::MAX as u64).await?;
+    let others: Vec<i64> = claimed.iter().map(|r| r.id).filter(|r| !mine.contains(r)).collect();
+    q::release(&txn, &others, node).await?;
+    for r in claimed.iter().filter(|r| mine.contains(&r.id)) {
+        q::mark_sent(&txn, r.id, node, now).await?;
+    }
+    txn.commit().await?;
+    get_mailing(app, actor, id).await
+}
+
+// ---- unsubscribing ----
+
+/// What the unsubscribe page says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsubscribed {
+    pub purpose: ConsentPurpose,
+    /// The consent had been withdrawn already.
+    pub already: bool,
+}
+
+/// Withdraws the consent a signed link names, at once; nobody signs in for it.
+pub async fn unsubscribe(app: &App, token: &str) -> Result<Unsubscribed> {
+    let mut parts = token.splitn(3, '-');
+    let (Some(id), Some(purpose), Some(sig)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(AppError::NotFound);
+    };
+    let (Ok(contact_id), Ok(purpose)) = (id.parse::<i64>(), ConsentPurpose::parse(purpose)) else {
+        return Err(AppError::NotFound);
+    };
+    let expected = unsubscribe_token(app, contact_id, purpose).map_err(|_| AppError::NotFound)?;
+    let expected_sig = expected.rsplit('-').next().unwrap_or_default();
+    if !constant_time_eq(expected_sig.as_bytes(), sig.as_bytes()) {
+        return Err(AppError::NotFound);
+    }
+    let all = accord_domain::Scope::All;
+    let c = accord_db::directory::get_contact(&app.db.conn, &all, contact_id).await?.ok_or(AppError::NotFound)?;
+    let rows = q::consents_of(&app.db.conn, &all, &[c.id]).await?;
+    let now_state = consent_now(std::slice::from_ref(&c), &rows);
+    if !now_state[&(c.id, purpose)].given {
+        return Ok(Unsubscribed { purpose, already: true });
+    }
+    let now = Utc::now();
+    let txn = app.db.write().await?;
+    q::insert_consent(
+        &txn,
+        contact_consent::ActiveModel {
+            district_id: Set(c.district_id),
+            contact_id: Set(c.id),
+            purpose: Set(purpose.as_str().into()),
+            given: Set(false),
+            source: Set(ConsentSource::Contact.as_str().into()),
+            recorded_at: Set(now),
+            recorded_by: Set(None),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let e = accord_db::audit::Entry {
+        actor: "unsubscribe link".into(),
+        action: "consent_withdrawn".into(),
+        entity: "contact".into(),
+        entity_id: Some(c.id.to_string()),
+        district_id: Some(c.district_id),
+        after: Some(serde_json::json!({"purpose": purpose, "given": false, "source": "contact"})),
+        ..Default::default()
+    };
+    accord_db::audit::append(&txn, e, now).await?;
+    txn.commit().await?;
+    Ok(Unsubscribed { purpose, already: false })
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
