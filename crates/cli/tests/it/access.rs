@@ -290,7 +290,7 @@ impl Ids {
             put(seg, id(&format!("SELECT min(id) FROM {table} WHERE case_id = {case}")).await);
         }
         put("cases", case);
-        // The first upcoming event of Slagelse, one of its registrations, a contact of the
+        // The demo's first upcoming event (made before any a test adds), one of its registrations, a contact of the
         // district to invite, and that contact's invitation link.
         let now = chrono::Utc::now();
         let upcoming = {
@@ -299,7 +299,7 @@ impl Ids {
             event::Entity::find()
                 .filter(event::Column::StartsAt.gt(now))
                 .filter(event::Column::CancelledAt.is_null())
-                .order_by_asc(event::Column::StartsAt)
+                .order_by_asc(event::Column::Id)
                 .one(c)
                 .await
                 .unwrap()

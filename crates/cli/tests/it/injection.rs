@@ -209,8 +209,16 @@ async fn corpus(postgres: bool) {
         for path in &pages {
             let page = b.get(path).await;
             assert_ne!(page.status, StatusCode::INTERNAL_SERVER_ERROR, "GET {path}");
-            assert_escaped(path, &page.body);
-            if !path.contains('?') && !path.ends_with("/new") && !path.ends_with("/edit") {
+            // A calendar file holds text as RFC 5545 escapes it, not as HTML does (the events
+            // tests parse it); everything else is a page.
+            let html = !page
+                .headers
+                .get("content-type")
+                .is_some_and(|t| t.to_str().unwrap_or("").starts_with("text/calendar"));
+            if html {
+                assert_escaped(path, &page.body);
+            }
+            if html && !path.contains('?') && !path.ends_with("/new") && !path.ends_with("/edit") {
                 let searched = b.get(&format!("{path}?q={q}")).await;
                 assert!(searched.status.as_u16() < 500, "GET {path}?q=… answered {}", searched.status);
                 assert_escaped(&format!("{path}?q=…"), &searched.body);
