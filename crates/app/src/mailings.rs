@@ -350,6 +350,11 @@ pub struct SegmentFilter {
     pub purpose: String,
 }
 
+/// The name of a filter field in errors, as the API's body names it (`filter.purpose`).
+fn fld(name: &str) -> String {
+    format!("filter.{name}")
+}
+
 fn blank(v: &Option<String>) -> Option<String> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
@@ -377,28 +382,28 @@ impl SegmentFilter {
             purpose: self.purpose.trim().to_owned(),
         };
         let purpose = if f.purpose.is_empty() {
-            errors.add("filter.purpose", "field.required", None);
+            errors.add(&fld("purpose"), "field.required", None);
             None
         } else {
-            errors.take("filter.purpose", &f.purpose, ConsentPurpose::parse(&f.purpose))
+            errors.take(&fld("purpose"), &f.purpose, ConsentPurpose::parse(&f.purpose))
         };
         if let Some(k) = &f.kind {
-            errors.take("filter.kind", k, OrgKind::parse(k));
+            errors.take(&fld("kind"), k, OrgKind::parse(k));
         }
         if let Some(k) = &f.level {
-            errors.take("filter.level", k, OrgLevel::parse(k));
+            errors.take(&fld("level"), k, OrgLevel::parse(k));
         }
         if let Some(k) = &f.status {
-            errors.take("filter.status", k, OrgStatus::parse(k));
+            errors.take(&fld("status"), k, OrgStatus::parse(k));
         }
         if let Some(k) = &f.size_band {
-            errors.take("filter.size_band", k, SizeBand::parse(k));
+            errors.take(&fld("size_band"), k, SizeBand::parse(k));
         }
         if let Some(k) = f.agreement_kind.as_deref()
             && k != "any"
             && k != "none"
         {
-            errors.take("filter.agreement_kind", k, AgreementKind::parse(k));
+            errors.take(&fld("agreement_kind"), k, AgreementKind::parse(k));
         }
         let mut org = OrgFilter {
             q: f.q.clone(),
@@ -417,16 +422,16 @@ impl SegmentFilter {
             Some("none") => org.no_account_manager = true,
             Some(email) => match accord_db::users::find_by_email(&app.db.conn, email).await {
                 Ok(Some(u)) => org.account_manager_id = Some(u.id),
-                _ => errors.add("filter.account_manager", "org.account_manager_unknown", Some(email)),
+                _ => errors.add(&fld("account_manager"), "org.account_manager_unknown", Some(email)),
             },
         }
         if let Some(t) = f.activity_type.clone() {
             match crate::activities::types(app).await {
                 Ok(types) => match types.find(&t) {
                     Some(found) => f.activity_type = Some(found.code.clone()),
-                    None => errors.add("filter.activity_type", "activity_type.unknown", Some(&t)),
+                    None => errors.add(&fld("activity_type"), "activity_type.unknown", Some(&t)),
                 },
-                Err(_) => errors.add("filter.activity_type", "activity_type.unknown", Some(&t)),
+                Err(_) => errors.add(&fld("activity_type"), "activity_type.unknown", Some(&t)),
             }
         }
         Some((f, org, purpose?))
