@@ -957,15 +957,11 @@ pub async fn of_organisation(app: &App, actor: &Actor, organisation_id: i64) -> 
 const LINK_PURPOSE: &str = "event_invitation";
 
 async fn link_key(app: &App) -> Result<Vec<u8>> {
-    let fresh = crate::sealed::DataKey::generate_hex();
-    let hex_key = q::link_key(&app.db.conn, LINK_PURPOSE, &fresh).await?;
-    hex::decode(hex_key.trim()).map_err(|_| AppError::Internal("the invitation link key is not hexadecimal".into()))
+    crate::links::key(app, LINK_PURPOSE).await
 }
 
 fn signature(key: &[u8], event_id: i64, contact_id: i64, expires: i64) -> Hmac<Sha256> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("any key length");
-    mac.update(format!("event-invitation:{event_id}:{contact_id}:{expires}").as_bytes());
-    mac
+    crate::links::mac(key, &format!("event-invitation:{event_id}:{contact_id}:{expires}"))
 }
 
 /// The token of a contact's invitation: the event, the contact, when it expires (the

@@ -17,6 +17,7 @@ pub mod events;
 pub mod files;
 pub mod import;
 pub mod jobs;
+mod links;
 pub mod mailings;
 pub mod outbox;
 pub mod partnerships;

@@ -33,13 +33,14 @@ const ROLES: [(&str, Option<&str>); 9] = [
 const HOME: [&str; 2] = ["slagelse", "birmingham-solihull"];
 
 /// Routes anyone may use without signing in.
-const PUBLIC: [(&str, &str); 11] = [
+const PUBLIC: [(&str, &str); 12] = [
     ("GET", "/login"),
     ("GET", "/events/register/{token}"),
     ("POST", "/events/register/{token}"),
     ("GET", "/events/register/{token}/calendar.ics"),
-    // The link in every mail: it withdraws a consent without signing in.
+    // The link in every mail: it withdraws a consent without signing in, once confirmed.
     ("GET", "/unsubscribe/{token}"),
+    ("POST", "/unsubscribe/{token}"),
     ("POST", "/login"),
     ("GET", "/language/{code}"),
     ("GET", "/healthz"),

@@ -168,10 +168,17 @@ both! {
         let link = smith.header("List-Unsubscribe").unwrap();
         let link = link.trim_start_matches('<').trim_end_matches('>');
         assert!(text.contains(link), "the text part carries the link too");
-        let res = reqwest::get(link).await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        let page = res.text().await.unwrap();
-        assert!(page.contains("no more news"), "{page}");
+        // Opening it asks first (a mail scanner that fetches every link withdraws nothing);
+        // the button withdraws the consent.
+        let path = link.strip_prefix(app.url.as_str()).expect(link);
+        let reader = app.browser();
+        let page = reader.get(path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("stop receiving news"), "{}", page.body);
+        assert_eq!(app.api(&am).get(&format!("/segments/{seg}/preview")).await.1["contacts"], 3, "nothing withdrawn yet");
+        let page = reader.post(path, &[]).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("no more news"), "{}", page.body);
         // A forged link does nothing.
         let forged = format!("{}/unsubscribe/{}-news-{}", app.url, w.contacts["grete"], "0".repeat(32));
         assert_eq!(reqwest::get(&forged).await.unwrap().status(), StatusCode::NOT_FOUND);

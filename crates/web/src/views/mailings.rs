@@ -18,6 +18,9 @@ struct UnsubscribeTemplate {
     page: Page,
     purpose: Option<String>,
     already: bool,
+    /// The reader pressed the button (else the page asks them to).
+    confirmed: bool,
+    action: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -30,14 +33,40 @@ pub struct LangQuery {
 /// script; in the mailing's language when the link names it.
 pub async fn unsubscribe(
     State(state): State<AppState>,
-    mut ctx: ReqCtx,
+    ctx: ReqCtx,
     Path(token): Path<String>,
     Query(q): Query<LangQuery>,
 ) -> Response {
-    if let Some(l) = Lang::parse(&q.lang) {
+    let result = accord_app::mailings::open_unsubscribe(&state.app, &token).await;
+    unsubscribe_page(ctx, &token, &q.lang, result, false)
+}
+
+/// The reader confirmed on the page: the consent is withdrawn now.
+pub async fn unsubscribe_confirm(
+    State(state): State<AppState>,
+    ctx: ReqCtx,
+    Path(token): Path<String>,
+    Query(q): Query<LangQuery>,
+    CsrfForm(_): CsrfForm<UnsubscribeForm>,
+) -> Response {
+    let result = accord_app::mailings::unsubscribe(&state.app, &token).await;
+    unsubscribe_page(ctx, &token, &q.lang, result, true)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UnsubscribeForm {}
+
+fn unsubscribe_page(
+    mut ctx: ReqCtx,
+    token: &str,
+    lang: &str,
+    result: accord_app::Result<accord_app::mailings::Unsubscribed>,
+    confirmed: bool,
+) -> Response {
+    if let Some(l) = Lang::parse(lang) {
         ctx.lang = l;
     }
-    let result = accord_app::mailings::unsubscribe(&state.app, &token).await;
     let page = ctx.page(ctx.t("unsubscribe.title"));
     let (purpose, already, status) = match result {
         Ok(u) => (Some(ctx.t(&format!("consent.purposes.{}", u.purpose.as_str()))), u.already, StatusCode::OK),
@@ -47,7 +76,9 @@ pub async fn unsubscribe(
             (None, false, StatusCode::INTERNAL_SERVER_ERROR)
         }
     };
-    let mut res = super::render(&UnsubscribeTemplate { page, purpose, already });
+    let lang_query = if Lang::parse(lang).is_some() { format!("?lang={lang}") } else { String::new() };
+    let action = format!("/unsubscribe/{token}{lang_query}");
+    let mut res = super::render(&UnsubscribeTemplate { page, purpose, already, confirmed, action });
     *res.status_mut() = status;
     res
 }

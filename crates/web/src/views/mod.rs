@@ -205,7 +205,7 @@ pub fn router() -> Router<AppState> {
         .route("/events/{id}/invitations", post(events::invite))
         .route("/event-registrations/{id}", post(events::change))
         .route("/event-registrations/{id}/calendar.ics", get(events::registration_calendar))
-        .route("/unsubscribe/{token}", get(mailings::unsubscribe))
+        .route("/unsubscribe/{token}", get(mailings::unsubscribe).post(mailings::unsubscribe_confirm))
         .route("/segments", get(mailings::segments).post(mailings::create_segment))
         .route("/segments/new", get(mailings::new_segment))
         .route("/segments/{id}", get(mailings::segment))
