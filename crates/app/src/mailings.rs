@@ -328,7 +328,7 @@ pub async fn set_cap(app: &App, actor: &Actor, district: Option<&str>, max: &str
 
 /// A segment's filter: the organisation list's query parameters, an activity of a type this
 /// year, and the purpose whose consent the contacts must have.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(default)]
 pub struct SegmentFilter {
     /// Part of a name or an identifier, as in the organisation list's search.
@@ -345,9 +345,27 @@ pub struct SegmentFilter {
     pub account_manager: Option<String>,
     /// Only organisations with an activity of this type during this calendar year.
     pub activity_type: Option<String>,
-    /// `news`, `invitations` or `surveys`: the consent the contacts must have.
+    /// `news`, `invitations` or `surveys`: the consent the contacts must have (default `news`).
     #[schema(value_type = Purpose)]
     pub purpose: String,
+}
+
+impl Default for SegmentFilter {
+    fn default() -> Self {
+        Self {
+            q: None,
+            kind: None,
+            level: None,
+            sector: None,
+            ward: None,
+            status: None,
+            size_band: None,
+            agreement_kind: None,
+            account_manager: None,
+            activity_type: None,
+            purpose: ConsentPurpose::News.as_str().into(),
+        }
+    }
 }
 
 /// The name of a filter field in errors, as the API's body names it (`filter.purpose`).
@@ -850,18 +868,25 @@ async fn manager_names(app: &App) -> Result<HashMap<i64, String>> {
 }
 
 /// The link that withdraws a contact's consent for a purpose, signed with the data key.
-pub fn unsubscribe_token(app: &App, contact_id: i64, purpose: ConsentPurpose) -> Result<String> {
-    let key = app.config.data_key.as_ref().ok_or_else(|| AppError::field("mailing", "mailing.no_key", None))?;
-    let sig = key.digest(&format!("unsubscribe:{contact_id}:{}", purpose.as_str()));
-    Ok(format!("{contact_id}-{}-{}", purpose.as_str(), &sig[..32]))
+/// The key unsubscribe links are signed with (see `links`).
+async fn unsubscribe_key(app: &App) -> Result<Vec<u8>> {
+    crate::links::key(app, "unsubscribe").await
 }
 
-fn unsubscribe_url(app: &App, contact_id: i64, purpose: ConsentPurpose, lang: &str) -> Result<String> {
-    Ok(format!(
+/// A contact's unsubscribe token for one purpose: the contact, the purpose and a signature
+/// over both. It does not expire: a mail read a year later still unsubscribes.
+fn unsubscribe_token(key: &[u8], contact_id: i64, purpose: ConsentPurpose) -> String {
+    use hmac::Mac;
+    let sig = crate::links::mac(key, &format!("unsubscribe:{contact_id}:{}", purpose.as_str())).finalize().into_bytes();
+    format!("{contact_id}-{}-{}", purpose.as_str(), hex::encode(&sig[..16]))
+}
+
+fn unsubscribe_url(app: &App, key: &[u8], contact_id: i64, purpose: ConsentPurpose, lang: &str) -> String {
+    format!(
         "{}/unsubscribe/{}?lang={lang}",
         app.config.public_url.trim_end_matches('/'),
-        unsubscribe_token(app, contact_id, purpose)?
-    ))
+        unsubscribe_token(key, contact_id, purpose)
+    )
 }
 
 /// The footer every mailing carries, in its language.
@@ -931,10 +956,11 @@ pub async fn preview_mailing(app: &App, actor: &Actor, id: i64, limit: usize) ->
     let (cands, orgs) = resolve(app, &scope, &s, m.one_per_group, Some(cap)).await?;
     let managers = manager_names(app).await?;
     let purpose = segment_purpose(&s);
+    let key = unsubscribe_key(app).await?;
     let mut out = Vec::new();
     for c in cands.iter().filter(|c| c.skip.is_none()).take(limit) {
-        let url = unsubscribe_url(app, c.contact.id, purpose, &m.lang).ok();
-        out.push(render(&m, &c.contact, orgs.get(&c.organisation_id), &managers, url.as_deref()));
+        let url = unsubscribe_url(app, &key, c.contact.id, purpose, &m.lang);
+        out.push(render(&m, &c.contact, orgs.get(&c.organisation_id), &managers, Some(&url)));
     }
     Ok((count(&cands), out))
 }
@@ -959,9 +985,9 @@ fn require_mail(app: &App) -> Result<()> {
 pub async fn test_send(app: &App, actor: &Actor, id: i64) -> Result<String> {
     actor.require_write()?;
     require(can_send(actor))?;
-    require_mail(app)?;
     let scope = actor.scope();
     let m = q::get_mailing(&app.db.conn, &scope, id).await?.ok_or(AppError::NotFound)?;
+    require_mail(app)?;
     let (_, rendered) = preview_mailing(app, actor, id, 1).await?;
     let sample = match rendered.into_iter().next() {
         Some(r) => r,
@@ -1019,6 +1045,8 @@ pub async fn test_send(app: &App, actor: &Actor, id: i64) -> Result<String> {
 pub async fn send(app: &App, actor: &Actor, id: i64, cap_override: Option<&str>) -> Result<MailingView> {
     actor.require_write()?;
     require(can_send(actor))?;
+    // A mailing the caller cannot see is not found, whether or not mail can leave.
+    get_mailing(app, actor, id).await?;
     require_mail(app)?;
     queue(app, actor, id, cap_override).await?;
     app.outbox_wake.notify_one();
@@ -1046,6 +1074,7 @@ async fn queue(app: &App, actor: &Actor, id: i64, cap_override: Option<&str>) ->
     let (cands, orgs) = resolve(app, &scope, &s, m.one_per_group, cap).await?;
     let managers = manager_names(app).await?;
     let purpose = segment_purpose(&s);
+    let key = unsubscribe_key(app).await?;
     let mut messages = Vec::new();
     let mut skips = Vec::new();
     for c in &cands {
@@ -1058,7 +1087,7 @@ async fn queue(app: &App, actor: &Actor, id: i64, cap_override: Option<&str>) ->
                 ..Default::default()
             }),
             None => {
-                let url = unsubscribe_url(app, c.contact.id, purpose, &m.lang)?;
+                let url = unsubscribe_url(app, &key, c.contact.id, purpose, &m.lang);
                 let r = render(&m, &c.contact, orgs.get(&c.organisation_id), &managers, Some(&url));
                 messages.push(outbox::Outgoing {
                     district_id: m.district_id,
@@ -1121,8 +1150,7 @@ pub struct Unsubscribed {
     pub already: bool,
 }
 
-/// Withdraws the consent a signed link names, at once; nobody signs in for it.
-pub async fn unsubscribe(app: &App, token: &str) -> Result<Unsubscribed> {
+async fn read_unsubscribe(app: &App, token: &str) -> Result<(contact::Model, Unsubscribed)> {
     let mut parts = token.splitn(3, '-');
     let (Some(id), Some(purpose), Some(sig)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(AppError::NotFound);
@@ -1130,7 +1158,7 @@ pub async fn unsubscribe(app: &App, token: &str) -> Result<Unsubscribed> {
     let (Ok(contact_id), Ok(purpose)) = (id.parse::<i64>(), ConsentPurpose::parse(purpose)) else {
         return Err(AppError::NotFound);
     };
-    let expected = unsubscribe_token(app, contact_id, purpose).map_err(|_| AppError::NotFound)?;
+    let expected = unsubscribe_token(&unsubscribe_key(app).await?, contact_id, purpose);
     let expected_sig = expected.rsplit('-').next().unwrap_or_default();
     if !constant_time_eq(expected_sig.as_bytes(), sig.as_bytes()) {
         return Err(AppError::NotFound);
@@ -1139,8 +1167,22 @@ pub async fn unsubscribe(app: &App, token: &str) -> Result<Unsubscribed> {
     let c = accord_db::directory::get_contact(&app.db.conn, &all, contact_id).await?.ok_or(AppError::NotFound)?;
     let rows = q::consents_of(&app.db.conn, &all, &[c.id]).await?;
     let now_state = consent_now(std::slice::from_ref(&c), &rows);
-    if !now_state[&(c.id, purpose)].given {
-        return Ok(Unsubscribed { purpose, already: true });
+    let already = !now_state[&(c.id, purpose)].given;
+    Ok((c, Unsubscribed { purpose, already }))
+}
+
+/// What a signed unsubscribe link names, read only: the page asks the reader to confirm, so a
+/// mail scanner that opens every link withdraws nothing.
+pub async fn open_unsubscribe(app: &App, token: &str) -> Result<Unsubscribed> {
+    Ok(read_unsubscribe(app, token).await?.1)
+}
+
+/// Withdraws the consent a signed link names, at once; nobody signs in for it.
+pub async fn unsubscribe(app: &App, token: &str) -> Result<Unsubscribed> {
+    let (c, u) = read_unsubscribe(app, token).await?;
+    let purpose = u.purpose;
+    if u.already {
+        return Ok(u);
     }
     let now = Utc::now();
     let txn = app.db.write().await?;

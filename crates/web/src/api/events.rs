@@ -5,6 +5,7 @@
 
 use super::extract::Json;
 use super::extract::{Path, Query};
+use super::values::{EventKindCode, EventWhenCode};
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
@@ -35,14 +36,16 @@ list_of!(RegistrationList, RegistrationView);
 pub struct ListParams {
     /// A district code: only that district's events.
     pub district: Option<String>,
-    /// dialogue_meeting, job_fair, network_meeting, information_meeting, award_ceremony or other.
-    pub kind: Option<String>,
+    /// Only events of this kind.
+    #[param(inline)]
+    pub kind: Option<EventKindCode>,
     /// First start date, YYYY-MM-DD.
     pub from: Option<String>,
     /// Last start date, YYYY-MM-DD.
     pub to: Option<String>,
     /// `upcoming` (not yet ended, soonest first) or `past` (ended, latest first).
-    pub when: Option<String>,
+    #[param(inline)]
+    pub when: Option<EventWhenCode>,
 }
 
 /// The events the caller may read: upcoming ones soonest first, the others latest first.
@@ -54,7 +57,13 @@ pub async fn list(
     Query(p): Query<ListParams>,
     Query(pp): Query<PageParams>,
 ) -> WebResult<Json<EmployerEventList>> {
-    let f = EventListFilter { district: p.district, kind: p.kind, from: p.from, to: p.to, when: p.when };
+    let f = EventListFilter {
+        district: p.district,
+        kind: p.kind.map(|k| k.0.as_str().to_owned()),
+        from: p.from,
+        to: p.to,
+        when: p.when.map(|w| w.0),
+    };
     let paging = Paging::new(pp.page, pp.per_page);
     let r = ev::list(&state.app, &actor, &f, paging).await?;
     Ok(Json(EmployerEventList { items: r.items, total: r.total, page: paging.page, per_page: paging.per_page }))

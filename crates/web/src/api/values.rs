@@ -112,6 +112,7 @@ codes!(
     RequestStatusCode => accord_domain::RequestStatus,
     CaseStatusCode => accord_domain::CaseStatus,
     AccessPurposeCode => accord_domain::AccessPurpose,
+    EventKindCode => accord_domain::EventKind,
 );
 
 /// A closed list of codes that no domain type names (a list's sort orders, say), read and
@@ -154,6 +155,7 @@ macro_rules! choices {
     };
 }
 
+choices!(EventWhenCode, "EventWhen", ["upcoming", "past"]);
 choices!(OrgSortCode, "OrganisationSort", ["-created_at", "created_at", "name", "-name"]);
 choices!(AgreementSortCode, "AgreementSort", ["-created_at", "created_at", "start_date", "review_date", "ref"]);
 choices!(ContactSortCode, "ContactSort", ["-created_at", "name"]);
