@@ -385,6 +385,26 @@ pub async fn aliases<C: ConnectionTrait>(c: &C, org_id: i64) -> Result<Vec<organ
         .await
 }
 
+/// Moves the merged organisation's event registrations, invitations, co-hosting, featured
+/// pieces and queued mail to the survivor. Where both were on one event's hosts or one
+/// piece's featured list, the survivor's row stays and the merged one goes (a pair is unique).
+async fn merge_outreach<C: ConnectionTrait>(c: &C, survivor: i64, merged: i64) -> Result<(), DbErr> {
+    let (s, m) = (survivor, merged);
+    for (table, key) in [("event_hosts", "event_id"), ("communication_organisations", "communication_id")] {
+        c.execute_unprepared(&format!(
+            "DELETE FROM {table} WHERE organisation_id = {m} AND {key} IN \
+             (SELECT {key} FROM {table} WHERE organisation_id = {s})"
+        ))
+        .await?;
+    }
+    for table in
+        ["event_hosts", "communication_organisations", "event_registrations", "event_invitations", "mail_outbox"]
+    {
+        c.execute_unprepared(&format!("UPDATE {table} SET organisation_id = {s} WHERE organisation_id = {m}")).await?;
+    }
+    Ok(())
+}
+
 /// Moves everything of `merged` to `survivor`, keeps `merged`'s identifiers as aliases of
 /// `survivor`, and deletes `merged`.
 pub async fn merge<C: ConnectionTrait>(
@@ -436,6 +456,7 @@ pub async fn merge<C: ConnectionTrait>(
         }
     }
     crate::agreements::merge_organisation(c, survivor.id, merged.id).await?;
+    merge_outreach(c, survivor.id, merged.id).await?;
     account_manager_period::Entity::delete_many()
         .filter(account_manager_period::Column::OrganisationId.eq(merged.id))
         .exec(c)

@@ -221,7 +221,7 @@ pub struct CommunicationPatch {
     #[schema(min_length = 1, max_length = 300)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s]+$", max_length = 500)]
+    #[schema(value_type = Option<String>, pattern = "^([Hh][Tt][Tt][Pp][Ss]?://[^\\s]+)?$", max_length = 500)]
     pub url: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 1_000_000_000)]

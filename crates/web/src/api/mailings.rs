@@ -34,6 +34,7 @@ pub async fn list(
 pub struct NewSegment {
     pub name: String,
     pub district: Option<String>,
+    #[serde(deserialize_with = "filter_object")]
     pub filter: SegmentFilter,
 }
 
@@ -174,4 +175,16 @@ pub async fn test_send(
     Path(id): Path<i64>,
 ) -> WebResult<Json<TestSent>> {
     Ok(Json(TestSent { to: m::test_send(&state.app, &actor, id).await? }))
+}
+
+/// A segment's filter is read from a JSON object only: serde would otherwise take an array's
+/// items as the fields in order.
+fn filter_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SegmentFilter, D::Error> {
+    use serde::Deserialize;
+    use serde::de::Error;
+    let v = serde_json::Value::deserialize(d)?;
+    if !v.is_object() {
+        return Err(D::Error::custom("filter must be a JSON object"));
+    }
+    serde_json::from_value(v).map_err(D::Error::custom)
 }
