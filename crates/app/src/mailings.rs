@@ -867,7 +867,6 @@ async fn manager_names(app: &App) -> Result<HashMap<i64, String>> {
     Ok(accord_db::users::all_enabled(&app.db.conn).await?.into_iter().map(|u| (u.user.id, u.user.name)).collect())
 }
 
-/// The link that withdraws a contact's consent for a purpose, signed with the data key.
 /// The key unsubscribe links are signed with (see `links`).
 async fn unsubscribe_key(app: &App) -> Result<Vec<u8>> {
     crate::links::key(app, "unsubscribe").await
