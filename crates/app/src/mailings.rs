@@ -105,6 +105,7 @@ pub struct ConsentNow {
     pub source: Option<ConsentSource>,
 }
 
+/// An address a mail server refused for good, and when a person cleared it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct BounceView {
     pub email: String,
@@ -115,7 +116,7 @@ pub struct BounceView {
 }
 
 /// What the contact's page shows about mail: consent per purpose, its history, bouncing.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct ContactMail {
     pub contact_id: i64,
     pub organisation_id: i64,
@@ -225,20 +226,8 @@ pub async fn set_consent(
     let (purpose, source, given) = (purpose.expect("checked"), source.expect("checked"), given.expect("checked"));
     let now = Utc::now();
     let txn = app.db.write().await?;
-    q::insert_consent(
-        &txn,
-        contact_consent::ActiveModel {
-            district_id: Set(c.district_id),
-            contact_id: Set(c.id),
-            purpose: Set(purpose.as_str().into()),
-            given: Set(given),
-            source: Set(source.as_str().into()),
-            recorded_at: Set(now),
-            recorded_by: Set(Some(actor.label())),
-            ..Default::default()
-        },
-    )
-    .await?;
+    q::record_consent(&txn, c.district_id, c.id, purpose.as_str(), given, source.as_str(), Some(actor.label()), now)
+        .await?;
     let mut e =
         actor.audit(if given { "consent_given" } else { "consent_withdrawn" }, "contact", Some(c.id.to_string()));
     e.district_id = Some(c.district_id);
@@ -246,6 +235,60 @@ pub async fn set_consent(
     accord_db::audit::append(&txn, e, now).await?;
     txn.commit().await?;
     contact_mail(app, actor, contact_id).await
+}
+
+/// Records, in the caller's transaction, the consents an import file gives or withdraws purpose
+/// by purpose (source `import`), where they differ from what holds for the contact now (its
+/// consent rows, else its general flag as just saved); whether any did.
+pub(crate) async fn import_consents<C: accord_db::sea_orm::ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    contact: &contact::Model,
+    wanted: &[(ConsentPurpose, bool)],
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    if wanted.is_empty() {
+        return Ok(false);
+    }
+    let rows = q::consents_of(txn, &actor.scope(), &[contact.id]).await?;
+    let held = consent_now(std::slice::from_ref(contact), &rows);
+    let mut changed = false;
+    for (purpose, given) in wanted {
+        if held[&(contact.id, *purpose)].given == *given {
+            continue;
+        }
+        let source = ConsentSource::Import.as_str();
+        q::record_consent(
+            txn,
+            contact.district_id,
+            contact.id,
+            purpose.as_str(),
+            *given,
+            source,
+            Some(actor.label()),
+            now,
+        )
+        .await?;
+        let action = if *given { "consent_given" } else { "consent_withdrawn" };
+        let mut e = actor.audit(action, "contact", Some(contact.id.to_string()));
+        e.district_id = Some(contact.district_id);
+        e.summary = Some("import".into());
+        e.after = Some(serde_json::json!({"purpose": purpose, "given": given, "source": source}));
+        accord_db::audit::append(txn, e, now).await?;
+        changed = true;
+    }
+    Ok(changed)
+}
+
+/// Each contact's consent per purpose as it holds now, for the contacts export.
+pub(crate) async fn consents_for_export<C: accord_db::sea_orm::ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    contacts: &[contact::Model],
+) -> Result<HashMap<(i64, ConsentPurpose), bool>> {
+    let ids: Vec<i64> = contacts.iter().map(|c| c.id).collect();
+    let rows = q::consents_of(c, &actor.scope(), &ids).await?;
+    Ok(consent_now(contacts, &rows).into_iter().map(|(k, v)| (k, v.given)).collect())
 }
 
 /// A person has fixed the contact's address: mail may go to it again.
@@ -1185,20 +1228,8 @@ pub async fn unsubscribe(app: &App, token: &str) -> Result<Unsubscribed> {
     }
     let now = Utc::now();
     let txn = app.db.write().await?;
-    q::insert_consent(
-        &txn,
-        contact_consent::ActiveModel {
-            district_id: Set(c.district_id),
-            contact_id: Set(c.id),
-            purpose: Set(purpose.as_str().into()),
-            given: Set(false),
-            source: Set(ConsentSource::Contact.as_str().into()),
-            recorded_at: Set(now),
-            recorded_by: Set(None),
-            ..Default::default()
-        },
-    )
-    .await?;
+    q::record_consent(&txn, c.district_id, c.id, purpose.as_str(), false, ConsentSource::Contact.as_str(), None, now)
+        .await?;
     let e = accord_db::audit::Entry {
         actor: "unsubscribe link".into(),
         action: "consent_withdrawn".into(),

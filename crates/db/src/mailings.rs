@@ -106,7 +106,28 @@ pub async fn consents_of<C: ConnectionTrait>(
     Ok(out)
 }
 
-pub async fn insert_consent<C: ConnectionTrait>(c: &C, am: contact_consent::ActiveModel) -> Result<(), DbErr> {
+/// Records a consent (or its withdrawal) for one purpose; the rows before it stay as history.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_consent<C: ConnectionTrait>(
+    c: &C,
+    district_id: i64,
+    contact_id: i64,
+    purpose: &str,
+    given: bool,
+    source: &str,
+    recorded_by: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let am = contact_consent::ActiveModel {
+        district_id: Set(district_id),
+        contact_id: Set(contact_id),
+        purpose: Set(purpose.to_owned()),
+        given: Set(given),
+        source: Set(source.to_owned()),
+        recorded_at: Set(now),
+        recorded_by: Set(recorded_by),
+        ..Default::default()
+    };
     contact_consent::Entity::insert(am).exec_without_returning(c).await.map(|_| ())
 }
 

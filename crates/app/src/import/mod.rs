@@ -8,11 +8,11 @@ pub mod kinds;
 use crate::agreements::{self, AgreementInput};
 use crate::directory::{self as dir, ContactInput, OrgInput};
 use crate::files::{self, Format, Table};
-use crate::{Actor, App, AppError, Result};
+use crate::{Actor, App, AppError, Result, mailings};
 use accord_db::directory as q;
 use accord_db::entities::{agreement, contact, organisation, user};
 use accord_db::sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use accord_domain::FieldErrors;
+use accord_domain::{ConsentPurpose, FieldErrors};
 use chrono::Utc;
 
 pub use kinds::{ImportReport, Kind, LineError, check_columns};
@@ -280,6 +280,14 @@ async fn import_contacts<C: ConnectionTrait>(
         let is_primary = flag(&mut errors, "is_primary", get("is_primary"))
             .or(existing.as_ref().map(|e| e.is_primary))
             .unwrap_or(false);
+        // One purpose each; an empty cell leaves that purpose as it is.
+        let mut purposes = Vec::new();
+        for p in ConsentPurpose::ALL {
+            let column = format!("consent_{}", p.as_str());
+            if let Some(given) = flag(&mut errors, &column, get(&column).filter(|v| !v.trim().is_empty())) {
+                purposes.push((*p, given));
+            }
+        }
         let input = ContactInput {
             r#ref: r.clone(),
             organisation_ref: get("organisation_ref").unwrap_or("").to_owned(),
@@ -308,14 +316,22 @@ async fn import_contacts<C: ConnectionTrait>(
                     && e.consent == consent
                     && e.is_primary == is_primary =>
             {
-                report.unchanged += 1
+                if mailings::import_consents(txn, actor, e, &purposes, now).await? {
+                    report.updated += 1;
+                } else {
+                    report.unchanged += 1;
+                }
             }
             Some(e) => {
-                dir::save_contact(txn, actor, district_id, &ck, &input, Some((e, e.version)), now).await?;
+                let saved = dir::save_contact(txn, actor, district_id, &ck, &input, Some((e, e.version)), now).await?;
+                mailings::import_consents(txn, actor, &saved, &purposes, now).await?;
                 report.updated += 1;
             }
             None => match dir::save_contact(txn, actor, district_id, &ck, &input, None, now).await {
-                Ok(_) => report.added += 1,
+                Ok(saved) => {
+                    mailings::import_consents(txn, actor, &saved, &purposes, now).await?;
+                    report.added += 1
+                }
                 Err(AppError::Invalid(errs)) => report.push(*line, errs),
                 Err(e) => return Err(e),
             },
@@ -478,10 +494,11 @@ pub async fn export(app: &App, actor: &Actor, kind: Kind, format: Format, distri
         Kind::Contacts => {
             let all: Vec<contact::Model> = q::all_contacts(c, &scope).await?;
             let orgs = q::organisations_by_ids(c, all.iter().map(|x| x.organisation_id).collect()).await?;
+            let consents = mailings::consents_for_export(c, actor, &all).await?;
             let s = |v: &Option<String>| v.clone().unwrap_or_default();
             all.iter()
                 .map(|x| {
-                    vec![
+                    let mut row = vec![
                         x.r#ref.clone(),
                         orgs.iter().find(|o| o.id == x.organisation_id).map(|o| o.r#ref.clone()).unwrap_or_default(),
                         x.name.clone(),
@@ -490,7 +507,9 @@ pub async fn export(app: &App, actor: &Actor, kind: Kind, format: Format, distri
                         s(&x.phone),
                         x.consent.to_string(),
                         x.is_primary.to_string(),
-                    ]
+                    ];
+                    row.extend(ConsentPurpose::ALL.iter().map(|p| consents[&(x.id, *p)].to_string()));
+                    row
                 })
                 .collect()
         }

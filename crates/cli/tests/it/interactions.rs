@@ -131,7 +131,7 @@ both! {
         }
         let (s, v) = post(app, &am, "/interactions", json!({"organisation_id": org1, "kind": "call"})).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-        assert!(v["error"]["fields"]["body"].as_str().unwrap().contains("summary"), "{v}");
+        assert!(v["error"]["fields"]["summary"].as_str().unwrap().contains("missing field"), "a field left out is named: {v}");
         assert_eq!(post(app, &am, "/interactions", json!({"organisation_id": 999999, "kind": "call", "summary": "x"})).await.0, StatusCode::NOT_FOUND);
 
         // A change at the version read; the fields left out stay as they were.

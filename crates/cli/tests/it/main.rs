@@ -17,6 +17,7 @@ mod bulk_import;
 mod cli;
 mod communications;
 mod concurrency;
+mod consent;
 mod crash;
 mod directory;
 mod districts;

@@ -51,6 +51,14 @@ fn field_name(path: &serde_path_to_error::Path, whole: &str) -> String {
     if p == "." || p.is_empty() { whole.to_owned() } else { p }
 }
 
+/// A required field left out is named itself, under the object that lacks it (`given`,
+/// `sites[0].name`), not as the object.
+fn missing_field(path: &serde_path_to_error::Path, message: &str) -> Option<String> {
+    let name = message.strip_prefix("missing field `")?.split('`').next()?;
+    let p = path.to_string();
+    Some(if p == "." || p.is_empty() { name.to_owned() } else { format!("{p}.{name}") })
+}
+
 /// The query string, deserialized; a value of the wrong type names its parameter.
 pub struct Query<T>(pub T);
 
@@ -243,7 +251,7 @@ impl<T: DeserializeOwned + PartialSchema, S: Send + Sync> FromRequest<S> for Jso
             return Err(refuse(StatusCode::UNPROCESSABLE_ENTITY, &field, "request.body_control", &field));
         }
         serde_path_to_error::deserialize(value).map(Json).map_err(|e| {
-            let field = field_name(e.path(), "body");
+            let field = missing_field(e.path(), &e.inner().to_string()).unwrap_or_else(|| field_name(e.path(), "body"));
             let detail = format!("\"{field}\": {}", e.inner());
             refuse(StatusCode::UNPROCESSABLE_ENTITY, &field, "request.body", &detail)
         })
@@ -259,6 +267,29 @@ impl<T: Serialize> IntoResponse for Json<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
+
+    #[test]
+    fn a_missing_field_is_named_itself() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Inner {
+            name: String,
+        }
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Outer {
+            given: bool,
+            sites: Vec<Inner>,
+        }
+        let name = |v: serde_json::Value| {
+            let e = serde_path_to_error::deserialize::<_, Outer>(v).unwrap_err();
+            missing_field(e.path(), &e.inner().to_string())
+        };
+        assert_eq!(name(serde_json::json!({"sites": []})).as_deref(), Some("given"));
+        assert_eq!(name(serde_json::json!({"given": true, "sites": [{}]})).as_deref(), Some("sites[0].name"));
+        assert_eq!(name(serde_json::json!({"given": 1, "sites": []})), None);
+    }
 
     #[test]
     fn control_characters_are_found_where_they_are() {

@@ -32,6 +32,7 @@ pub mod activity_types;
 pub mod agreements;
 pub mod audit;
 pub mod communications;
+pub mod consent;
 pub mod districts;
 pub mod document;
 pub mod events;
@@ -162,6 +163,10 @@ fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(organisations::merge))
         .routes(routes!(organisations::list_contacts, organisations::create_contact))
         .routes(routes!(organisations::get_contact, organisations::update_contact))
+        .routes(routes!(consent::contact_mail))
+        .routes(routes!(consent::give_consent))
+        .routes(routes!(consent::clear_bouncing))
+        .routes(routes!(consent::cap, consent::set_cap))
         .routes(routes!(interactions::list, interactions::create))
         .routes(routes!(interactions::get, interactions::update))
         .routes(routes!(interactions::complete_follow_up))

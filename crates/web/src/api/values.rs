@@ -113,6 +113,8 @@ codes!(
     CaseStatusCode => accord_domain::CaseStatus,
     AccessPurposeCode => accord_domain::AccessPurpose,
     EventKindCode => accord_domain::EventKind,
+    ConsentPurposeCode => accord_domain::ConsentPurpose,
+    ConsentSourceCode => accord_domain::ConsentSource,
 );
 
 /// A closed list of codes that no domain type names (a list's sort orders, say), read and
