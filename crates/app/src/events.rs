@@ -19,7 +19,8 @@ use accord_db::entities::{event, event_registration};
 use accord_db::events as q;
 use accord_db::sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
 use accord_domain::{Attendance, EventKind, FieldErrors, RegistrationStatus, Role};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -121,15 +122,16 @@ impl EmployerEventView {
         self.starts_at <= Utc::now()
     }
 
-    /// The input that leaves the event as it is, to change field by field.
-    pub fn input(&self) -> EmployerEventInput {
+    /// The input that leaves the event as it is, to change field by field (its times in the
+    /// service's time zone `tz`, as the form shows them).
+    pub fn input(&self, tz: Tz) -> EmployerEventInput {
         EmployerEventInput {
             district: Some(self.district.clone()),
             kind: Some(self.kind.clone()),
             title: Some(self.title.clone()),
             theme: self.theme.clone(),
-            starts_at: Some(self.starts_at.format("%Y-%m-%dT%H:%M").to_string()),
-            ends_at: Some(self.ends_at.format("%Y-%m-%dT%H:%M").to_string()),
+            starts_at: Some(local_moment(self.starts_at, tz)),
+            ends_at: Some(local_moment(self.ends_at, tz)),
             place: self.place.clone(),
             online_url: self.online_url.clone(),
             capacity: self.capacity.map(|c| c.to_string()),
@@ -358,7 +360,10 @@ pub struct EmployerEventInput {
     pub kind: Option<String>,
     pub title: Option<String>,
     pub theme: Option<String>,
+    /// RFC 3339 (`2026-05-04T07:30:00Z`), or a date and time of day without an offset
+    /// (`2026-05-04T09:30`), read in the service's time zone (`ACCORD_TIME_ZONE`).
     pub starts_at: Option<String>,
+    /// As `starts_at`.
     pub ends_at: Option<String>,
     pub place: Option<String>,
     /// A link to join online (http or https).
@@ -395,26 +400,33 @@ patch_over!(EmployerEventInput {
 
 /// A moment as typed: `YYYY-MM-DDTHH:MM` (seconds allowed), a space for the `T`, taken as
 /// UTC; or RFC 3339 with its offset.
-pub fn parse_moment(s: &str) -> std::result::Result<DateTime<Utc>, &'static str> {
+pub fn parse_moment(s: &str, tz: Tz) -> std::result::Result<DateTime<Utc>, &'static str> {
     let s = s.trim();
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Ok(d.with_timezone(&Utc));
     }
     for f in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"] {
         if let Ok(d) = NaiveDateTime::parse_from_str(s, f) {
-            return Ok(d.and_utc());
+            // An hour skipped when the clocks go forward names no moment; one repeated when
+            // they go back is read as its first time.
+            return tz.from_local_datetime(&d).earliest().map(|t| t.with_timezone(&Utc)).ok_or("events.moment_skipped");
         }
     }
     Err("events.moment_invalid")
 }
 
-fn moment(e: &mut FieldErrors, field: &str, v: &Option<String>) -> Option<DateTime<Utc>> {
+/// A moment as the forms show it: the date and time of day in the service's time zone.
+pub fn local_moment(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+fn moment(e: &mut FieldErrors, field: &str, v: &Option<String>, tz: Tz) -> Option<DateTime<Utc>> {
     match dir::opt(val(v)) {
         None => {
             e.add(field, "field.required", None);
             None
         }
-        Some(s) => e.take(field, s, parse_moment(s)),
+        Some(s) => e.take(field, s, parse_moment(s, tz)),
     }
 }
 
@@ -481,14 +493,14 @@ pub async fn save(app: &App, actor: &Actor, id: Option<i64>, input: &EmployerEve
     let title = required(&mut e, "title", &input.title, 200, false);
     let theme = text(&mut e, "theme", &input.theme, 200, false);
     let now = Utc::now();
-    let starts_at = moment(&mut e, "starts_at", &input.starts_at);
+    let starts_at = moment(&mut e, "starts_at", &input.starts_at, app.config.time_zone);
     if existing.is_none()
         && let Some(s) = starts_at
         && s < now
     {
         e.add("starts_at", "events.in_past", dir::opt(val(&input.starts_at)));
     }
-    let ends_at = moment(&mut e, "ends_at", &input.ends_at);
+    let ends_at = moment(&mut e, "ends_at", &input.ends_at, app.config.time_zone);
     if let (Some(s), Some(en)) = (starts_at, ends_at)
         && en <= s
     {
@@ -557,7 +569,7 @@ pub async fn save(app: &App, actor: &Actor, id: Option<i64>, input: &EmployerEve
     else {
         drop(txn);
         let current = get(app, actor, existing.as_ref().map(|r| r.id).expect("only a change can be stale")).await?;
-        return Err(conflict(&current, &event_changes(&current.input(), input)));
+        return Err(conflict(&current, &event_changes(&current.input(app.config.time_zone), input)));
     };
     q::set_people(&txn, row.id, &staff, &hosts).await?;
     audit_save(&txn, actor, "event", row.id, Some(district_id), before, event_audit(&row, &staff, &hosts), now).await?;
@@ -1279,8 +1291,20 @@ mod tests {
 
     #[test]
     fn moments_parse_as_utc_or_with_their_offset() {
-        assert_eq!(parse_moment("2026-05-04T09:30").unwrap().to_rfc3339(), "2026-05-04T09:30:00+00:00");
-        assert_eq!(parse_moment("2026-05-04T09:30:00+02:00").unwrap().to_rfc3339(), "2026-05-04T07:30:00+00:00");
-        assert!(parse_moment("4 May").is_err());
+        let cph = chrono_tz::Europe::Copenhagen;
+        // Summer time, winter time, and an offset given.
+        assert_eq!(parse_moment("2026-05-04T09:30", cph).unwrap().to_rfc3339(), "2026-05-04T07:30:00+00:00");
+        assert_eq!(parse_moment("2026-12-04 09:30", cph).unwrap().to_rfc3339(), "2026-12-04T08:30:00+00:00");
+        assert_eq!(parse_moment("2026-05-04T09:30", chrono_tz::UTC).unwrap().to_rfc3339(), "2026-05-04T09:30:00+00:00");
+        assert_eq!(
+            parse_moment("2026-05-04T09:30:00+02:00", chrono_tz::UTC).unwrap().to_rfc3339(),
+            "2026-05-04T07:30:00+00:00"
+        );
+        // 02:30 on the last Sunday of March does not happen in Copenhagen.
+        assert_eq!(parse_moment("2026-03-29T02:30", cph), Err("events.moment_skipped"));
+        assert_eq!(parse_moment("2026-10-25T02:30", cph).unwrap().to_rfc3339(), "2026-10-25T00:30:00+00:00");
+        assert!(parse_moment("4 May", cph).is_err());
+        let t = parse_moment("2026-05-04T09:30", cph).unwrap();
+        assert_eq!(local_moment(t, cph), "2026-05-04T09:30");
     }
 }

@@ -53,6 +53,9 @@ pub struct AppConfig {
     /// The address the service is reached at from outside, the base of links sent in mail
     /// (`ACCORD_PUBLIC_URL`).
     pub public_url: String,
+    /// Where the service is (`ACCORD_TIME_ZONE`, Europe/Copenhagen): the pages show the
+    /// times of events in it, and a time typed without an offset is read in it.
+    pub time_zone: chrono_tz::Tz,
     /// How mail is sent (SMTP server, sender, the base of links in mails).
     pub mail: outbox::MailConfig,
 }
@@ -68,6 +71,7 @@ impl Default for AppConfig {
             retention_months: 24,
             job_poll: Duration::from_secs(30),
             public_url: "http://localhost:8080".into(),
+            time_zone: chrono_tz::Europe::Copenhagen,
             mail: outbox::MailConfig::default(),
         }
     }

@@ -48,6 +48,11 @@ struct Cli {
     #[arg(long, env = "ACCORD_PUBLIC_URL", default_value = "http://localhost:8080", global = true,
         value_parser = public_url)]
     public_url: String,
+    /// The time zone the service works in (an IANA name such as Europe/Copenhagen or
+    /// Europe/London): event times on the pages and in forms are in it.
+    #[arg(long, env = "ACCORD_TIME_ZONE", default_value = "Europe/Copenhagen", global = true,
+        value_parser = time_zone)]
+    time_zone: chrono_tz::Tz,
     /// The SMTP server mail leaves through: smtp://host:port, or smtps://user:pass@host:port
     /// (TLS). Without it no mail is sent; mailings wait in the outbox.
     #[arg(long, env = "ACCORD_SMTP_URL", hide_env_values = true, global = true)]
@@ -74,6 +79,13 @@ fn public_url(s: &str) -> Result<String, String> {
             "ACCORD_PUBLIC_URL (--public-url) must be an http:// or https:// address with a host, not {s:?}"
         )),
     }
+}
+
+/// `ACCORD_TIME_ZONE`: a name from the IANA time zone database.
+fn time_zone(s: &str) -> Result<chrono_tz::Tz, String> {
+    s.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        format!("ACCORD_TIME_ZONE (--time-zone) must name a time zone such as Europe/Copenhagen, not {s:?}")
+    })
 }
 
 #[derive(Subcommand)]
@@ -429,6 +441,7 @@ fn app_config(cli: &Cli, demo: bool) -> Result<(AppConfig, Option<config::KeySou
             retention_months: cli.retention_months,
             job_poll,
             public_url: cli.public_url.trim_end_matches('/').to_owned(),
+            time_zone: cli.time_zone,
             mail,
             ..AppConfig::default()
         },

@@ -24,8 +24,14 @@ const THEMES: &[&str] = &[
 
 const PLACE: &str = "Jobcenter Slagelse, Ahorn Allé 3, 4200 Slagelse";
 
+/// A time of day in Slagelse.
 fn at(d: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
-    Utc.from_utc_datetime(&d.and_hms_opt(h, m, 0).expect("a time of day"))
+    let local = d.and_hms_opt(h, m, 0).expect("a time of day");
+    chrono_tz::Europe::Copenhagen
+        .from_local_datetime(&local)
+        .earliest()
+        .expect("not in a clock change")
+        .with_timezone(&Utc)
 }
 
 struct Pool {
@@ -174,7 +180,7 @@ pub async fn load_events(app: &App) -> Result<usize> {
                 "dialogue_meeting",
                 &format!("Dialogue meeting: {theme}"),
                 Some(theme),
-                at(day, 7, 30),
+                at(day, 9, 30),
                 2,
                 Some(PLACE),
                 None,
@@ -197,7 +203,7 @@ pub async fn load_events(app: &App) -> Result<usize> {
         "job_fair",
         "Job fair Slagelse 2022",
         Some("Meet the employers of the district"),
-        at(NaiveDate::from_ymd_opt(2022, 9, 22).expect("a date"), 8, 0),
+        at(NaiveDate::from_ymd_opt(2022, 9, 22).expect("a date"), 10, 0),
         6,
         Some("Slagelse Hallerne"),
         None,
@@ -214,7 +220,7 @@ pub async fn load_events(app: &App) -> Result<usize> {
         "award_ceremony",
         "The partnership award 2022",
         Some("The year's partner company"),
-        at(NaiveDate::from_ymd_opt(2022, 12, 8).expect("a date"), 14, 0),
+        at(NaiveDate::from_ymd_opt(2022, 12, 8).expect("a date"), 15, 0),
         2,
         Some(PLACE),
         None,
@@ -235,7 +241,7 @@ pub async fn load_events(app: &App) -> Result<usize> {
         "dialogue_meeting",
         "Dialogue meeting: Apprentices and trainees",
         Some("Apprentices and trainees"),
-        at(today + Duration::days(14), 7, 30),
+        at(today + Duration::days(14), 9, 30),
         2,
         Some(PLACE),
         None,

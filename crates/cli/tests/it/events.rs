@@ -374,7 +374,15 @@ both! {
         let cal = parse_ics(&page.body);
         assert_eq!(cal.get("SUMMARY"), Some("Jobmesse, Slagelse; forår"));
         assert_eq!(cal.get("DTSTART"), Some("20990305T070000Z"));
-        assert_eq!(cal.get("DTEND"), Some("20990305T153000Z"));
+        // A time without an offset is the service's (Copenhagen, an hour ahead of UTC in March);
+        // the pages and the form show both in it, the calendar file in UTC.
+        assert_eq!(cal.get("DTEND"), Some("20990305T143000Z"));
+        let shown = browser.get(&format!("/events/{id}")).await;
+        assert!(shown.body.contains("08:00–15:30"), "{}", shown.body);
+        let form = browser.get(&format!("/events/{id}/edit")).await;
+        assert!(form.body.contains("value=\"2099-03-05T08:00\"") && form.body.contains("value=\"2099-03-05T15:30\""), "{}", form.body);
+        let (_, v) = app.api(&am).get(&format!("/events/{id}")).await;
+        assert_eq!(v["ends_at"], "2099-03-05T14:30:00Z");
         assert_eq!(cal.get("LOCATION"), Some("Slagelse Hallen (https://example.dk/messe)"));
         assert_eq!(cal.get("DESCRIPTION"), Some(agenda.trim_end()));
         assert_eq!(cal.get("STATUS"), Some("CONFIRMED"));

@@ -3,52 +3,19 @@
 
 use super::extract::Json;
 use super::extract::{Path, Query};
+use super::values::ChannelCode;
 use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
 use crate::state::AppState;
 use accord_app::communications::{self as comm, CommunicationInput, CommunicationView, FeaturedOrg};
 use accord_app::{AppError, Paging};
-use accord_domain::{Channel, CommunicationFilter};
+use accord_domain::CommunicationFilter;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-/// Where a piece was published.
-#[derive(Serialize, Deserialize, ToSchema, Clone, Copy, PartialEq, Eq, Debug)]
-#[serde(rename_all = "snake_case")]
-pub enum ChannelCode {
-    Linkedin,
-    Press,
-    Website,
-    Newsletter,
-    Other,
-}
-
-impl ChannelCode {
-    /// The stored code's API form; codes are checked when stored, so none is unknown.
-    fn of(code: &str) -> ChannelCode {
-        match Channel::parse(code) {
-            Ok(Channel::Linkedin) => ChannelCode::Linkedin,
-            Ok(Channel::Press) => ChannelCode::Press,
-            Ok(Channel::Website) => ChannelCode::Website,
-            Ok(Channel::Newsletter) => ChannelCode::Newsletter,
-            Ok(Channel::Other) | Err(_) => ChannelCode::Other,
-        }
-    }
-
-    fn domain(self) -> Channel {
-        match self {
-            ChannelCode::Linkedin => Channel::Linkedin,
-            ChannelCode::Press => Channel::Press,
-            ChannelCode::Website => Channel::Website,
-            ChannelCode::Newsletter => Channel::Newsletter,
-            ChannelCode::Other => Channel::Other,
-        }
-    }
-}
 
 /// An organisation from the directory that a piece features.
 #[derive(Serialize, ToSchema)]
@@ -72,7 +39,9 @@ pub struct Communication {
     pub id: i64,
     /// The district's code.
     pub district: String,
-    pub channel: ChannelCode,
+    /// Where it was published.
+    #[schema(value_type = ChannelCode)]
+    pub channel: String,
     pub published_on: NaiveDate,
     pub title: String,
     /// The `http` or `https` address, when it was published online.
@@ -88,7 +57,7 @@ impl From<CommunicationView> for Communication {
         Communication {
             id: v.id,
             district: v.district,
-            channel: ChannelCode::of(&v.channel),
+            channel: v.channel,
             published_on: v.published_on,
             title: v.title,
             url: v.url,
@@ -140,7 +109,7 @@ pub async fn list(
     }
     let f = CommunicationFilter {
         district_id: district_id(&state, &actor, &p.district).await?,
-        channel: p.channel.map(ChannelCode::domain),
+        channel: p.channel.map(ChannelCode::get),
         year: p.year,
         q: p.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
         organisation_id: p.organisation_id,
@@ -195,7 +164,7 @@ pub async fn create(
 ) -> WebResult<(StatusCode, Json<Communication>)> {
     let input = CommunicationInput {
         district: b.district,
-        channel: b.channel.domain().as_str().to_owned(),
+        channel: b.channel.get().as_str().to_owned(),
         published_on: b.published_on.to_string(),
         title: b.title,
         url: b.url.unwrap_or_default(),
@@ -243,7 +212,7 @@ pub async fn update(
     let current = comm::get(&state.app, &actor, id).await?;
     let mut i = CommunicationInput::from_view(&current);
     if let Some(c) = b.channel {
-        i.channel = c.domain().as_str().to_owned();
+        i.channel = c.get().as_str().to_owned();
     }
     if let Some(d) = b.published_on {
         i.published_on = d.to_string();

@@ -104,7 +104,7 @@ pub async fn update(
 ) -> WebResult<Json<EmployerEventView>> {
     let current = ev::get(&state.app, &actor, id).await?;
     let version = body.version;
-    let mut input = body.over(current.input());
+    let mut input = body.over(current.input(state.app.config.time_zone));
     input.version = version;
     Ok(Json(ev::save(&state.app, &actor, Some(id), &input).await?))
 }

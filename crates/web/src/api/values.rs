@@ -115,6 +115,7 @@ codes!(
     EventKindCode => accord_domain::EventKind,
     ConsentPurposeCode => accord_domain::ConsentPurpose,
     ConsentSourceCode => accord_domain::ConsentSource,
+    ChannelCode => accord_domain::Channel,
 );
 
 /// A closed list of codes that no domain type names (a list's sort orders, say), read and

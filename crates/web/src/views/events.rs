@@ -39,16 +39,16 @@ pub fn status_class(status: &str) -> &'static str {
     }
 }
 
-/// A time of an event as the pages show it: date and time, in UTC.
-fn when(lang: Lang, ev: &EmployerEventView) -> String {
-    let day = accord_domain::format::date_short(lang, ev.starts_at.date_naive());
-    let same_day = ev.starts_at.date_naive() == ev.ends_at.date_naive();
-    let end = if same_day {
-        ev.ends_at.format("%H:%M").to_string()
+/// A time of an event as the pages show it: date and time of day in the service's time zone.
+fn when(lang: Lang, tz: chrono_tz::Tz, ev: &EmployerEventView) -> String {
+    let (starts, ends) = (ev.starts_at.with_timezone(&tz), ev.ends_at.with_timezone(&tz));
+    let day = accord_domain::format::date_short(lang, starts.date_naive());
+    let end = if starts.date_naive() == ends.date_naive() {
+        ends.format("%H:%M").to_string()
     } else {
-        format!("{} {}", accord_domain::format::date_short(lang, ev.ends_at.date_naive()), ev.ends_at.format("%H:%M"))
+        format!("{} {}", accord_domain::format::date_short(lang, ends.date_naive()), ends.format("%H:%M"))
     };
-    format!("{day} {}–{end} UTC", ev.starts_at.format("%H:%M"))
+    format!("{day} {}–{end}", starts.format("%H:%M"))
 }
 
 // ---- list ----
@@ -123,7 +123,7 @@ pub async fn list(
             id: e.id,
             title: e.title.clone(),
             kind: ctx.t(&format!("events.kinds.{}", e.kind)),
-            when: when(ctx.lang, e),
+            when: when(ctx.lang, state.app.config.time_zone, e),
             place: e.place.clone().or(e.online_url.as_ref().map(|_| ctx.t("events.online"))).unwrap_or_default(),
             seats: seats(ctx.lang, e),
             waiting: e.waiting,
@@ -235,7 +235,7 @@ pub async fn edit(
 ) -> WebResult<Response> {
     require_manage(&actor)?;
     let e = ev::get(&state.app, &actor, id).await?;
-    event_form(&state, &ctx, &actor, Some(id), &e.input(), &FieldErrors::new(), vec![]).await
+    event_form(&state, &ctx, &actor, Some(id), &e.input(state.app.config.time_zone), &FieldErrors::new(), vec![]).await
 }
 
 pub async fn update(
@@ -251,7 +251,9 @@ pub async fn update(
         Ok(e) => Ok(super::redirect_with_flash(&ctx, &format!("/events/{}", e.id), "events_saved")),
         Err(AppError::Invalid(e)) => event_form(&state, &ctx, &actor, Some(id), &input, &e, vec![]).await,
         Err(AppError::Conflict { current, changed }) => {
-            let (mine, rows) = stale(&ctx, "events", current, &changed, &input, EmployerEventView::input)?;
+            let (mine, rows) = stale(&ctx, "events", current, &changed, &input, |v: &EmployerEventView| {
+                v.input(state.app.config.time_zone)
+            })?;
             event_form(&state, &ctx, &actor, Some(id), &mine, &FieldErrors::new(), rows).await
         }
         Err(e) => Err(WebError(e)),
@@ -293,7 +295,10 @@ pub async fn for_organisation(state: &AppState, actor: &Actor, lang: Lang, org_i
         .map(|e| OrgEventRow {
             id: e.event_id,
             kind: crate::i18n::t(lang, &format!("events.kinds.{}", e.kind)),
-            date: accord_domain::format::date_short(lang, e.starts_at.date_naive()),
+            date: accord_domain::format::date_short(
+                lang,
+                e.starts_at.with_timezone(&state.app.config.time_zone).date_naive(),
+            ),
             status: if e.cancelled {
                 crate::i18n::t(lang, "events.cancelled_tag")
             } else {
@@ -333,7 +338,7 @@ pub async fn show(
     let companies = ev::companies(&state.app, &actor, id).await?;
     let t = ShowTemplate {
         page: ctx.page(e.title.clone()),
-        when: when(ctx.lang, &e),
+        when: when(ctx.lang, state.app.config.time_zone, &e),
         kind: ctx.t(&format!("events.kinds.{}", e.kind)),
         started: e.has_started(),
         over: e.is_past(),
@@ -582,6 +587,7 @@ fn public_ctx(mut ctx: ReqCtx, lang: &str) -> ReqCtx {
 
 fn public_page(
     ctx: &ReqCtx,
+    tz: chrono_tz::Tz,
     token: &str,
     lang: &str,
     result: std::result::Result<Invitation, LinkProblem>,
@@ -602,7 +608,7 @@ fn public_page(
         page,
         token: token.to_owned(),
         lang_query: Lang::parse(lang).map(|l| format!("?lang={}", l.code())).unwrap_or_default(),
-        when: inv.as_ref().map(|i| when(ctx.lang, &i.event)).unwrap_or_default(),
+        when: inv.as_ref().map(|i| when(ctx.lang, tz, &i.event)).unwrap_or_default(),
         inv,
         problem,
         done: if done.is_empty() { String::new() } else { ctx.t(&format!("events.public_done_{done}")) },
@@ -620,7 +626,7 @@ pub async fn public(
 ) -> WebResult<Response> {
     let ctx = public_ctx(ctx, &q.lang);
     let r = ev::open_invitation(&state.app, &token).await?;
-    Ok(public_page(&ctx, &token, &q.lang, r, ""))
+    Ok(public_page(&ctx, state.app.config.time_zone, &token, &q.lang, r, ""))
 }
 
 #[derive(Deserialize, Default)]
@@ -645,10 +651,10 @@ pub async fn public_submit(
         other => return Err(WebError(AppError::field("action", "events.status_change", Some(other)))),
     };
     match r {
-        Ok(r) => Ok(public_page(&ctx, &token, &q.lang, r, done)),
+        Ok(r) => Ok(public_page(&ctx, state.app.config.time_zone, &token, &q.lang, r, done)),
         Err(AppError::Invalid(_)) => {
             let r = ev::open_invitation(&state.app, &token).await?;
-            Ok(public_page(&ctx, &token, &q.lang, r, "refused"))
+            Ok(public_page(&ctx, state.app.config.time_zone, &token, &q.lang, r, "refused"))
         }
         Err(e) => Err(WebError(e)),
     }
@@ -664,6 +670,6 @@ pub async fn public_calendar(
             let body = ev::ics(&state.app, &inv.event, inv.registration.as_ref());
             Ok(ics_response(body, &format!("event-{}.ics", inv.event.id)))
         }
-        Err(p) => Ok(public_page(&ctx, &token, "", Err(p), "")),
+        Err(p) => Ok(public_page(&ctx, state.app.config.time_zone, &token, "", Err(p), "")),
     }
 }
