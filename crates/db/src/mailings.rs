@@ -78,6 +78,18 @@ pub fn segment_statements(backend: DbBackend, scope: &Scope, s: &SegmentQuery) -
     (contacts, orgs)
 }
 
+/// A segment's reach counted by the database alone: its contacts and the organisations they
+/// are at, in one `count` statement (consent, addresses and bounces aside), for the
+/// benchmarks' baseline.
+pub fn segment_count_statement(backend: DbBackend, scope: &Scope, s: &SegmentQuery) -> Statement {
+    scope::find::<contact::Entity>(scope)
+        .filter(contact::Column::OrganisationId.in_subquery(organisation_ids(backend, scope, s)))
+        .select_only()
+        .column_as(Expr::cust("count(*)"), "contacts")
+        .column_as(Expr::cust("count(DISTINCT contacts.organisation_id)"), "organisations")
+        .build(backend)
+}
+
 /// The contacts of the district-scoped ids given whose contact rows the caller may see.
 fn contact_subquery(scope: &Scope, ids: &[i64]) -> SelectStatement {
     scope::find::<contact::Entity>(scope)

@@ -26,6 +26,8 @@ mod import;
 mod injection;
 mod interactions;
 mod load;
+mod mail_bench;
+mod mail_crash;
 mod mailings;
 mod nodes;
 mod pages;

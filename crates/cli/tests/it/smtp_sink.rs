@@ -1,6 +1,8 @@
 //! A real SMTP server on loopback for the tests: it speaks enough SMTP for a client to deliver
 //! (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), keeps every message it accepts, and can be
-//! told to answer 4xx for an address a number of times, or 5xx for it always.
+//! told to answer 4xx for an address a number of times, or 5xx for it always. For the crash
+//! tests it can also hold its answers: close its gate (or have it closed by the n-th message)
+//! and no greeting and no 250 to a message's data goes out until it is opened again.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -94,12 +96,17 @@ struct State {
     permanent: Vec<String>,
     /// 4xx answers given.
     deferred: u32,
+
+    /// Close the gate when this many messages have arrived, before answering the last.
+    close_at: Option<usize>,
 }
 
 /// The sink; dropped, it stops listening.
 pub struct Sink {
     pub port: u16,
     state: Arc<Mutex<State>>,
+    /// Open: answers flow. Closed: greetings and the 250 after a message's data wait.
+    gate: Arc<tokio::sync::watch::Sender<bool>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -114,16 +121,32 @@ impl Sink {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let state = Arc::new(Mutex::new(State::default()));
-        let shared = Arc::clone(&state);
+        let gate = Arc::new(tokio::sync::watch::Sender::new(true));
+        let (shared, g) = (Arc::clone(&state), Arc::clone(&gate));
         let task = tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
-                let s = Arc::clone(&shared);
+                let (s, g) = (Arc::clone(&shared), Arc::clone(&g));
                 tokio::spawn(async move {
-                    let _ = session(socket, s).await;
+                    let _ = session(socket, s, g).await;
                 });
             }
         });
-        Sink { port, state, task }
+        Sink { port, state, gate, task }
+    }
+
+    /// Holds every greeting and every 250 to a message's data until [`Sink::open`].
+    pub fn close(&self) {
+        self.gate.send_replace(false);
+    }
+
+    pub fn open(&self) {
+        self.gate.send_replace(true);
+    }
+
+    /// Closes the gate the moment the `n`-th message has arrived, before it is answered: its
+    /// sender has handed the message over and does not know it yet.
+    pub fn close_at(&self, n: usize) {
+        self.state.lock().unwrap().close_at = Some(n);
     }
 
     pub fn url(&self) -> String {
@@ -166,9 +189,15 @@ impl Sink {
     }
 }
 
-async fn session(socket: tokio::net::TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<()> {
+async fn session(
+    socket: tokio::net::TcpStream,
+    state: Arc<Mutex<State>>,
+    gate: Arc<tokio::sync::watch::Sender<bool>>,
+) -> std::io::Result<()> {
     let (r, mut w) = socket.into_split();
     let mut r = BufReader::new(r);
+    let mut open = gate.subscribe();
+    let _ = open.wait_for(|o| *o).await;
     w.write_all(b"220 sink.test ESMTP\r\n").await?;
     let mut from = String::new();
     let mut to: Vec<String> = Vec::new();
@@ -218,7 +247,14 @@ async fn session(socket: tokio::net::TcpStream, state: Arc<Mutex<State>>) -> std
                     let l = l.strip_prefix('.').unwrap_or(&l);
                     data.push_str(l);
                 }
-                state.lock().unwrap().received.push(Received { from: from.clone(), to: std::mem::take(&mut to), data });
+                {
+                    let mut s = state.lock().unwrap();
+                    s.received.push(Received { from: from.clone(), to: std::mem::take(&mut to), data });
+                    if s.close_at == Some(s.received.len()) {
+                        gate.send_replace(false);
+                    }
+                }
+                let _ = open.wait_for(|o| *o).await;
                 "250 OK queued\r\n".into()
             }
         } else if upper == "RSET" {

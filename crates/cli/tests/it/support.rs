@@ -142,7 +142,7 @@ impl Backend {
         (url.to_string(), Backend::Postgres { admin_url: admin_url.to_owned(), name })
     }
 
-    async fn remove(&self) {
+    pub async fn remove(&self) {
         match self {
             Backend::Sqlite { dir } => {
                 let _ = std::fs::remove_dir_all(dir);
@@ -154,6 +154,16 @@ impl Backend {
                 }
             }
         }
+    }
+}
+
+/// A new, empty database on SQLite or on the tests' PostgreSQL server, and its URL: for tests
+/// that run `accord` processes over it without a test server of their own.
+pub async fn empty_database(postgres: bool) -> (String, Backend) {
+    if postgres {
+        Backend::postgres(&admin_url(), "accord_test", None).await
+    } else {
+        Backend::sqlite("accord_test", None)
     }
 }
 
