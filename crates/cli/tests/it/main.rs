@@ -24,6 +24,7 @@ mod events;
 mod import;
 mod injection;
 mod interactions;
+mod invitations;
 mod load;
 mod mailings;
 mod nodes;
