@@ -94,7 +94,7 @@ pub fn check_template(template: &str) -> Result<(), String> {
 
 /// Whether a (valid) template uses the merge field.
 pub fn uses_field(template: &str, field: &str) -> bool {
-    parts(template).is_ok_and(|ps| ps.iter().any(|p| *p == Part::Field(field)))
+    parts(template).is_ok_and(|ps| ps.contains(&Part::Field(field)))
 }
 
 /// The template with the recipient's values, as plain text.
