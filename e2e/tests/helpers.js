@@ -48,9 +48,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * Starts `accord serve --demo` on a free port with a fresh SQLite database in a temp dir, and
  * waits until `/healthz` answers `ok`. With `ACCORD_E2E_URL` set, uses that server instead.
+ * `options.env(url)` may give more settings for the server, from the address it will have.
  * Returns `{ url, stop() }`.
  */
-export async function startServer() {
+export async function startServer(options = {}) {
   if (process.env.ACCORD_E2E_URL) {
     return { url: process.env.ACCORD_E2E_URL.replace(/\/+$/, ''), stop: async () => {} };
   }
@@ -68,6 +69,7 @@ export async function startServer() {
       ACCORD_DATABASE_URL: `sqlite://${tmp}/accord.db?mode=rwc`,
       ACCORD_BIND: `127.0.0.1:${port}`,
       RUST_LOG: 'warn',
+      ...(options.env ? options.env(url) : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -968,8 +968,27 @@ pub async fn of_organisation(app: &App, actor: &Actor, organisation_id: i64) -> 
 
 const LINK_PURPOSE: &str = "event_invitation";
 
-async fn link_key(app: &App) -> Result<Vec<u8>> {
+pub(crate) async fn link_key(app: &App) -> Result<Vec<u8>> {
     crate::links::key(app, LINK_PURPOSE).await
+}
+
+/// A contact's registration link for an event, signed with `key` (from [`link_key`]); it
+/// expires when the event begins. The one link both the event page and mailings give out.
+pub(crate) fn registration_url(app: &App, key: &[u8], ev: &event::Model, contact_id: i64) -> String {
+    let t = token(key, ev.id, contact_id, ev.starts_at.timestamp());
+    format!("{}/events/register/{t}", app.config.public_url.trim_end_matches('/'))
+}
+
+/// Why nobody may be invited to the event now (the message's key), if so: it was cancelled,
+/// or it has begun.
+pub(crate) fn not_invitable(ev: &event::Model, now: DateTime<Utc>) -> Option<&'static str> {
+    if ev.cancelled_at.is_some() {
+        Some("events.cancelled")
+    } else if ev.starts_at <= now {
+        Some("events.started")
+    } else {
+        None
+    }
 }
 
 fn signature(key: &[u8], event_id: i64, contact_id: i64, expires: i64) -> Hmac<Sha256> {
@@ -1028,15 +1047,11 @@ pub async fn invitation_link(app: &App, actor: &Actor, event_id: i64, contact_id
         .await?
         .filter(|c| c.district_id == ev.district_id)
         .ok_or_else(|| AppError::field("contact_id", "events.contact_unknown", Some(&contact_id.to_string())))?;
-    if ev.cancelled_at.is_some() {
-        return Err(AppError::field("event", "events.cancelled", None));
-    }
     let now = Utc::now();
-    if ev.starts_at <= now {
-        return Err(AppError::field("event", "events.started", None));
+    if let Some(why) = not_invitable(&ev, now) {
+        return Err(AppError::field("event", why, None));
     }
-    let key = link_key(app).await?;
-    let t = token(&key, ev.id, contact.id, ev.starts_at.timestamp());
+    let url = registration_url(app, &link_key(app).await?, &ev, contact.id);
     let txn = app.db.write().await?;
     q::record_invitation(&txn, ev.id, contact.organisation_id, contact.id, actor.user_id, now).await?;
     let mut entry = actor.audit("invite", "event", Some(ev.id.to_string()));
@@ -1044,7 +1059,7 @@ pub async fn invitation_link(app: &App, actor: &Actor, event_id: i64, contact_id
     entry.summary = Some(format!("invitation link for contact {}", contact.id));
     accord_db::audit::append(&txn, entry, now).await?;
     txn.commit().await?;
-    Ok(format!("{}/events/register/{t}", app.config.public_url.trim_end_matches('/')))
+    Ok(url)
 }
 
 /// What the holder of an invitation link sees.

@@ -8,11 +8,11 @@
 
 use crate::{Actor, App, AppError, Result, directory as dir, outbox};
 use accord_db::entities::{
-    contact, contact_bounce, contact_consent, mail_cap, mailing, mailing_skip, organisation, segment,
+    contact, contact_bounce, contact_consent, event, mail_cap, mailing, mailing_skip, organisation, segment,
 };
 use accord_db::mailings as q;
 use accord_db::sea_orm::ActiveValue::Set;
-use accord_domain::mail::{MergeValues, check_template, render_html, render_text};
+use accord_domain::mail::{MergeValues, REGISTRATION_LINK, check_template, render_html, render_text, uses_field};
 use accord_domain::{ConsentPurpose, ConsentSource, FieldErrors, Lang, OrgFilter, Role, SkipReason};
 use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
@@ -388,6 +388,9 @@ pub struct SegmentFilter {
     pub account_manager: Option<String>,
     /// Only organisations with an activity of this type during this calendar year.
     pub activity_type: Option<String>,
+    /// Only organisations that came to this event of the segment's district (their
+    /// registration is marked attended).
+    pub attended_event: Option<i64>,
     /// `news`, `invitations` or `surveys`: the consent the contacts must have (default `news`).
     #[schema(value_type = Purpose)]
     pub purpose: String,
@@ -406,6 +409,7 @@ impl Default for SegmentFilter {
             agreement_kind: None,
             account_manager: None,
             activity_type: None,
+            attended_event: None,
             purpose: ConsentPurpose::News.as_str().into(),
         }
     }
@@ -440,6 +444,7 @@ impl SegmentFilter {
             agreement_kind: blank(&self.agreement_kind),
             account_manager: blank(&self.account_manager).map(|s| s.to_lowercase()),
             activity_type: blank(&self.activity_type),
+            attended_event: self.attended_event,
             purpose: self.purpose.trim().to_owned(),
         };
         let purpose = if f.purpose.is_empty() {
@@ -493,6 +498,13 @@ impl SegmentFilter {
                     None => errors.add(&fld("activity_type"), "activity_type.unknown", Some(&t)),
                 },
                 Err(_) => errors.add(&fld("activity_type"), "activity_type.unknown", Some(&t)),
+            }
+        }
+        if let Some(id) = f.attended_event {
+            let theirs = accord_domain::Scope::Districts(vec![district_id]);
+            match accord_db::events::get_event(&app.db.conn, &theirs, id).await {
+                Ok(Some(_)) => {}
+                _ => errors.add(&fld("attended_event"), "segment.event_unknown", Some(&id.to_string())),
             }
         }
         Some((f, org, purpose?))
@@ -611,8 +623,12 @@ async fn resolve(
     let (_, org_filter, purpose) =
         filter.check(app, s.district_id, &mut errors).await.ok_or_else(|| AppError::Invalid(errors.clone()))?;
     errors.into_result()?;
-    let query =
-        q::SegmentQuery { orgs: org_filter, activity_type: filter.activity_type.clone(), year: Utc::now().year() };
+    let query = q::SegmentQuery {
+        orgs: org_filter,
+        activity_type: filter.activity_type.clone(),
+        year: Utc::now().year(),
+        attended_event: filter.attended_event,
+    };
     let (contacts, orgs) = q::segment_contacts(&app.db.conn, scope, &query).await?;
     let mut orgs: HashMap<i64, organisation::Model> = orgs.into_iter().map(|o| (o.id, o)).collect();
     let ids: Vec<i64> = contacts.iter().map(|c| c.id).collect();
@@ -720,6 +736,8 @@ pub struct MailingInput {
     pub body: String,
     pub lang: String,
     pub one_per_group: bool,
+    /// The event the mailing invites to (its id), or blank.
+    pub event_id: String,
 }
 
 /// A contact the mailing skipped, and why.
@@ -743,6 +761,11 @@ pub struct MailingView {
     /// `en` or `da`.
     pub lang: String,
     pub one_per_group: bool,
+    /// The event the mailing invites to: each message carries its recipient's registration
+    /// link and the event's calendar file.
+    pub event_id: Option<i64>,
+    /// That event's title.
+    pub event_title: Option<String>,
     /// `draft` or `sent`.
     pub status: String,
     pub created_at: DateTime<Utc>,
@@ -758,7 +781,7 @@ pub struct MailingView {
     pub skipped: Vec<Skipped>,
 }
 
-fn check_mailing(input: &MailingInput) -> Result<(i64, Lang)> {
+fn check_mailing(input: &MailingInput) -> Result<(i64, Lang, Option<i64>)> {
     let mut errors = FieldErrors::new();
     let segment_id = match input.segment_id.trim().parse::<i64>() {
         Ok(n) => Some(n),
@@ -776,6 +799,22 @@ fn check_mailing(input: &MailingInput) -> Result<(i64, Lang)> {
             errors.add(field, "mailing.merge_field_unknown", Some(&unknown));
         }
     }
+    let event_id = match input.event_id.trim() {
+        "" => None,
+        id => match id.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.add("event_id", "mailing.event_unknown", Some(id));
+                None
+            }
+        },
+    };
+    if event_id.is_none() && uses_field(&input.body, REGISTRATION_LINK) {
+        errors.add("event_id", "mailing.event_needed", None);
+    }
+    if uses_field(&input.subject, REGISTRATION_LINK) {
+        errors.add("subject", "mailing.link_in_subject", None);
+    }
     let lang = match Lang::parse(&input.lang) {
         Some(l) if input.lang.trim() == l.code() => Some(l),
         _ => {
@@ -784,7 +823,7 @@ fn check_mailing(input: &MailingInput) -> Result<(i64, Lang)> {
         }
     };
     errors.into_result()?;
-    Ok((segment_id.expect("checked"), lang.expect("checked")))
+    Ok((segment_id.expect("checked"), lang.expect("checked"), event_id))
 }
 
 /// Drafts a mailing to a segment of the actor's.
@@ -792,12 +831,18 @@ pub async fn create_mailing(app: &App, actor: &Actor, input: &MailingInput) -> R
     actor.require_write()?;
     require(can_send(actor))?;
     let user_id = actor.user_id.ok_or(AppError::Forbidden)?;
-    let (segment_id, lang) = check_mailing(input)?;
+    let (segment_id, lang, event_id) = check_mailing(input)?;
     let scope = actor.scope();
     let s = q::get_segment(&app.db.conn, &scope, segment_id)
         .await?
         .ok_or_else(|| AppError::field("segment_id", "mailing.segment_unknown", Some(&input.segment_id)))?;
     let now = Utc::now();
+    if let Some(id) = event_id {
+        invitable_event(app, &scope, s.district_id, id, now).await?;
+        if segment_purpose(&s) != ConsentPurpose::Invitations {
+            return Err(AppError::field("segment_id", "mailing.segment_not_invitations", Some(&s.name)));
+        }
+    }
     let txn = app.db.write().await?;
     let row = q::insert_mailing(
         &txn,
@@ -814,18 +859,37 @@ pub async fn create_mailing(app: &App, actor: &Actor, input: &MailingInput) -> R
             sent_at: Set(None),
             sent_by: Set(None),
             cap_override: Set(None),
+            event_id: Set(event_id),
             ..Default::default()
         },
     )
     .await?;
     let mut e = actor.audit("create", "mailing", Some(row.id.to_string()));
     e.district_id = Some(s.district_id);
-    e.after = Some(
-        serde_json::json!({"segment_id": s.id, "subject": row.subject, "lang": row.lang, "one_per_group": row.one_per_group}),
-    );
+    e.after = Some(serde_json::json!({"segment_id": s.id, "subject": row.subject, "lang": row.lang,
+        "one_per_group": row.one_per_group, "event_id": row.event_id}));
     accord_db::audit::append(&txn, e, now).await?;
     txn.commit().await?;
     get_mailing(app, actor, row.id).await
+}
+
+/// The event a mailing of the district may invite to now: the district's, not cancelled, not
+/// begun; otherwise an error naming `event_id`.
+async fn invitable_event(
+    app: &App,
+    scope: &accord_domain::Scope,
+    district_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<event::Model> {
+    let ev = accord_db::events::get_event(&app.db.conn, scope, id)
+        .await?
+        .filter(|e| e.district_id == district_id)
+        .ok_or_else(|| AppError::field("event_id", "mailing.event_unknown", Some(&id.to_string())))?;
+    if let Some(why) = crate::events::not_invitable(&ev, now) {
+        return Err(AppError::field("event_id", why, None));
+    }
+    Ok(ev)
 }
 
 pub async fn list_mailings(app: &App, actor: &Actor) -> Result<Vec<MailingView>> {
@@ -861,6 +925,10 @@ async fn mailing_view(app: &App, actor: &Actor, m: mailing::Model) -> Result<Mai
         out
     };
     let by = |s: &str| rows.iter().filter(|r| r.status == s).count() as u64;
+    let event_title = match m.event_id {
+        Some(id) => accord_db::events::get_event(&app.db.conn, &scope, id).await?.map(|e| e.title),
+        None => None,
+    };
     Ok(MailingView {
         id: m.id,
         district: district_code(app, actor, m.district_id).await?,
@@ -870,6 +938,8 @@ async fn mailing_view(app: &App, actor: &Actor, m: mailing::Model) -> Result<Mai
         body: m.body,
         lang: m.lang,
         one_per_group: m.one_per_group,
+        event_id: m.event_id,
+        event_title,
         status: m.status,
         created_at: m.created_at,
         sent_at: m.sent_at,
@@ -948,12 +1018,52 @@ fn footer(lang: Lang, url: &str) -> (String, String) {
     )
 }
 
+/// The line that carries the registration link when the mailing's text does not place it.
+fn registration_line(lang: Lang, url: &str) -> (String, String) {
+    let label = match lang {
+        Lang::En => "Register, or cancel, here",
+        Lang::Da => "Tilmeld jer, eller afmeld, her",
+    };
+    let esc = accord_domain::mail::escape_html;
+    (format!("\n\n{label}: {url}\n"), format!("<p>{}: <a href=\"{}\">{}</a></p>\n", esc(label), esc(url), esc(url)))
+}
+
+/// What a mailing that invites to an event adds to each message: the event (for the
+/// recipient's registration link, signed with `key`) and its calendar file.
+struct Invite {
+    event: event::Model,
+    key: Vec<u8>,
+    ics: String,
+}
+
+impl Invite {
+    fn link(&self, app: &App, contact_id: i64) -> String {
+        crate::events::registration_url(app, &self.key, &self.event, contact_id)
+    }
+}
+
+/// The invitation of a mailing that names an event; with `check`, an error naming `event_id`
+/// when nobody may be invited to it any more.
+async fn invite_of(app: &App, actor: &Actor, m: &mailing::Model, check: bool) -> Result<Option<Invite>> {
+    let Some(id) = m.event_id else { return Ok(None) };
+    let scope = actor.scope();
+    let event = if check {
+        invitable_event(app, &scope, m.district_id, id, Utc::now()).await?
+    } else {
+        accord_db::events::get_event(&app.db.conn, &scope, id).await?.ok_or(AppError::NotFound)?
+    };
+    let view = crate::events::get(app, actor, id).await?;
+    let ics = crate::events::ics(app, &view, None);
+    Ok(Some(Invite { event, key: crate::events::link_key(app).await?, ics }))
+}
+
 fn render(
     m: &mailing::Model,
     c: &contact::Model,
     org: Option<&organisation::Model>,
     managers: &HashMap<i64, String>,
     unsubscribe: Option<&str>,
+    registration: Option<&str>,
 ) -> Rendered {
     let v = MergeValues {
         contact_name: c.name.clone(),
@@ -962,11 +1072,19 @@ fn render(
             .and_then(|o| o.account_manager_id)
             .and_then(|id| managers.get(&id).cloned())
             .unwrap_or_default(),
+        registration_link: registration.unwrap_or_default().to_owned(),
     };
     let lang = Lang::parse(&m.lang).unwrap_or_default();
     let subject = render_text(&m.subject, &v).unwrap_or_else(|_| m.subject.clone()).replace(['\r', '\n'], " ");
     let mut text = render_text(&m.body, &v).unwrap_or_else(|_| m.body.clone());
     let mut html = render_html(&m.body, &v).unwrap_or_default();
+    if let Some(r) = registration
+        && !uses_field(&m.body, REGISTRATION_LINK)
+    {
+        let (t, h) = registration_line(lang, r);
+        text.push_str(&t);
+        html.push_str(&h);
+    }
     if let Some(u) = unsubscribe {
         let (t, h) = footer(lang, u);
         text.push_str(&t);
@@ -999,10 +1117,12 @@ pub async fn preview_mailing(app: &App, actor: &Actor, id: i64, limit: usize) ->
     let managers = manager_names(app).await?;
     let purpose = segment_purpose(&s);
     let key = unsubscribe_key(app).await?;
+    let invite = invite_of(app, actor, &m, false).await?;
     let mut out = Vec::new();
     for c in cands.iter().filter(|c| c.skip.is_none()).take(limit) {
         let url = unsubscribe_url(app, &key, c.contact.id, purpose, &m.lang);
-        out.push(render(&m, &c.contact, orgs.get(&c.organisation_id), &managers, Some(&url)));
+        let link = invite.as_ref().map(|i| i.link(app, c.contact.id));
+        out.push(render(&m, &c.contact, orgs.get(&c.organisation_id), &managers, Some(&url), link.as_deref()));
     }
     Ok((count(&cands), out))
 }
@@ -1030,6 +1150,7 @@ pub async fn test_send(app: &App, actor: &Actor, id: i64) -> Result<String> {
     let scope = actor.scope();
     let m = q::get_mailing(&app.db.conn, &scope, id).await?.ok_or(AppError::NotFound)?;
     require_mail(app)?;
+    let invite = invite_of(app, actor, &m, false).await?;
     let (_, rendered) = preview_mailing(app, actor, id, 1).await?;
     let sample = match rendered.into_iter().next() {
         Some(r) => r,
@@ -1050,7 +1171,9 @@ pub async fn test_send(app: &App, actor: &Actor, id: i64) -> Result<String> {
                 updated_at: Utc::now(),
                 version: 1,
             };
-            render(&m, &me, None, &HashMap::new(), None)
+            // Nobody the segment reaches: the link has a recipient's form but registers nobody.
+            let link = invite.as_ref().map(|i| i.link(app, 0));
+            render(&m, &me, None, &HashMap::new(), None, link.as_deref())
         }
     };
     let now = Utc::now();
@@ -1068,6 +1191,7 @@ pub async fn test_send(app: &App, actor: &Actor, id: i64) -> Result<String> {
             text: sample.text,
             html: sample.html,
             unsubscribe_url: None,
+            ics: invite.map(|i| i.ics),
         }],
         now,
     )
@@ -1117,6 +1241,7 @@ async fn queue(app: &App, actor: &Actor, id: i64, cap_override: Option<&str>) ->
     let managers = manager_names(app).await?;
     let purpose = segment_purpose(&s);
     let key = unsubscribe_key(app).await?;
+    let invite = invite_of(app, actor, &m, true).await?;
     let mut messages = Vec::new();
     let mut skips = Vec::new();
     for c in &cands {
@@ -1130,7 +1255,8 @@ async fn queue(app: &App, actor: &Actor, id: i64, cap_override: Option<&str>) ->
             }),
             None => {
                 let url = unsubscribe_url(app, &key, c.contact.id, purpose, &m.lang);
-                let r = render(&m, &c.contact, orgs.get(&c.organisation_id), &managers, Some(&url));
+                let link = invite.as_ref().map(|i| i.link(app, c.contact.id));
+                let r = render(&m, &c.contact, orgs.get(&c.organisation_id), &managers, Some(&url), link.as_deref());
                 messages.push(outbox::Outgoing {
                     district_id: m.district_id,
                     mailing_id: Some(m.id),
@@ -1141,6 +1267,7 @@ async fn queue(app: &App, actor: &Actor, id: i64, cap_override: Option<&str>) ->
                     text: r.text,
                     html: r.html,
                     unsubscribe_url: Some(url),
+                    ics: invite.as_ref().map(|i| i.ics.clone()),
                 });
             }
         }
@@ -1151,11 +1278,20 @@ async fn queue(app: &App, actor: &Actor, id: i64, cap_override: Option<&str>) ->
     if !q::mark_mailing_sent(&txn, &scope, m.id, user_id, now, override_reason.clone()).await? {
         return Err(AppError::field("status", "mailing.already_sent", Some("sent")));
     }
+    if let Some(i) = &invite {
+        // Each recipient's company now counts as invited, as when staff issue its link.
+        for msg in &messages {
+            if let (Some(contact), Some(org)) = (msg.contact_id, msg.organisation_id) {
+                accord_db::events::record_invitation(&txn, i.event.id, org, contact, actor.user_id, now).await?;
+            }
+        }
+    }
     outbox::enqueue(&txn, &app.config.mail, messages, now).await?;
     q::insert_skips(&txn, skips).await?;
     let mut e = actor.audit("send", "mailing", Some(m.id.to_string()));
     e.district_id = Some(m.district_id);
-    e.after = Some(serde_json::json!({"queued": queued, "skipped": skipped, "cap_override": override_reason}));
+    e.after = Some(serde_json::json!({"queued": queued, "skipped": skipped, "cap_override": override_reason,
+        "event_id": m.event_id}));
     accord_db::audit::append(&txn, e, now).await?;
     txn.commit().await?;
     Ok(())

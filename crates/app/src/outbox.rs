@@ -17,8 +17,9 @@ use accord_db::entities::mail_outbox;
 use accord_db::mailings as q;
 use accord_db::sea_orm::ActiveValue::Set;
 use chrono::{DateTime, Utc};
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
@@ -113,6 +114,9 @@ pub struct Outgoing {
     pub html: String,
     /// The page that withdraws the consent this message relies on (`List-Unsubscribe`).
     pub unsubscribe_url: Option<String>,
+    /// An iCalendar file to attach (an event's invitation), kept with the row so that every
+    /// try sends the same.
+    pub ics: Option<String>,
 }
 
 /// The `Message-ID` of a new outbox row: random, at the sender's domain; kept with the row so
@@ -150,6 +154,7 @@ pub async fn enqueue<C: accord_db::sea_orm::ConnectionTrait>(
             last_error: Set(None),
             sent_at: Set(None),
             created_at: Set(now),
+            ics: Set(m.ics),
             ..Default::default()
         })
         .collect();
@@ -170,8 +175,17 @@ fn build(config: &MailConfig, row: &mail_outbox::Model) -> std::result::Result<l
     if let Some(u) = &row.unsubscribe_url {
         b = b.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("List-Unsubscribe"), format!("<{u}>")));
     }
-    b.multipart(MultiPart::alternative_plain_html(row.text_body.clone(), row.html_body.clone()))
-        .map_err(|e| e.to_string())
+    let body = MultiPart::alternative_plain_html(row.text_body.clone(), row.html_body.clone());
+    let body = match &row.ics {
+        None => body,
+        Some(ics) => {
+            let kind = ContentType::parse("text/calendar; method=PUBLISH; charset=utf-8").map_err(|e| e.to_string())?;
+            MultiPart::mixed()
+                .multipart(body)
+                .singlepart(Attachment::new("invitation.ics".into()).body(ics.clone(), kind))
+        }
+    };
+    b.multipart(body).map_err(|e| e.to_string())
 }
 
 /// How long connecting may take.

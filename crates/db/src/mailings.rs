@@ -8,8 +8,8 @@
 //! SMTP server has accepted it, on the condition that it still holds the row.
 
 use crate::entities::{
-    activity, contact, contact_bounce, contact_consent, mail_cap, mail_outbox, mailing, mailing_skip, organisation,
-    segment,
+    activity, contact, contact_bounce, contact_consent, event_registration, mail_cap, mail_outbox, mailing,
+    mailing_skip, organisation, segment,
 };
 use crate::scope::{self, Scope};
 use accord_domain::query::OrgFilter;
@@ -21,12 +21,14 @@ use sea_orm::{
 };
 
 /// What selects a segment's organisations: the organisation list's filter, and optionally an
-/// activity of a type during a calendar year.
+/// activity of a type during a calendar year, and attendance at an event.
 #[derive(Debug, Clone, Default)]
 pub struct SegmentQuery {
     pub orgs: OrgFilter,
     pub activity_type: Option<String>,
     pub year: i32,
+    /// Only organisations whose registration for this event is marked attended.
+    pub attended_event: Option<i64>,
 }
 
 /// The ids of the organisations the segment selects, as a subquery.
@@ -43,6 +45,14 @@ fn organisation_ids(backend: DbBackend, scope: &Scope, s: &SegmentQuery) -> Sele
             .and_where(activity::Column::StartDate.lte(end))
             .and_where(activity::Column::EndDate.is_null().or(activity::Column::EndDate.gte(start)));
         q = q.filter(organisation::Column::Id.in_subquery(during));
+    }
+    if let Some(event_id) = s.attended_event {
+        let mut came = Query::select();
+        came.column(event_registration::Column::OrganisationId)
+            .from(event_registration::Entity)
+            .and_where(event_registration::Column::EventId.eq(event_id))
+            .and_where(event_registration::Column::Attendance.eq("attended"));
+        q = q.filter(organisation::Column::Id.in_subquery(came));
     }
     q.select_only().column(organisation::Column::Id).into_query()
 }

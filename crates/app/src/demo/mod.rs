@@ -556,6 +556,7 @@ pub async fn load_mailings(app: &App) -> Result<()> {
             body: "Kære {{contact_name}}\n\nTak for samarbejdet med {{company_name}} i 2022. Den 27. april holder vi jobmesse i Slagelse Hallerne, og vi håber at se jer.\n\nVenlig hilsen\n{{account_manager}}\nJobcenter Slagelse".into(),
             lang: "da".into(),
             one_per_group: true,
+            event_id: String::new(),
         },
     )
     .await?;

@@ -25,6 +25,7 @@ mod events;
 mod import;
 mod injection;
 mod interactions;
+mod invitations;
 mod load;
 mod mail_bench;
 mod mail_crash;

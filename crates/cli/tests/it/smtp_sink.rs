@@ -50,7 +50,12 @@ impl Received {
         let start = self.data.find(&marker)?;
         let rest = &self.data[start..];
         let (head, body) = rest.split_once("\r\n\r\n")?;
-        let boundary = self.data.split("boundary=\"").nth(1).and_then(|b| b.split('"').next()).unwrap_or("\u{0}");
+        // The part ends at its own multipart's boundary: the nearest delimiter line above it
+        // (a message with an attachment nests its text and HTML in a part of their own).
+        let boundary = self.data[..start]
+            .rsplit("\r\n")
+            .find_map(|l| l.strip_prefix("--").filter(|b| !b.is_empty() && !b.starts_with(' ')))
+            .unwrap_or("\u{0}");
         let end = body.find(&format!("\r\n--{boundary}")).unwrap_or(body.len());
         let body = &body[..end];
         if head.contains("Content-Transfer-Encoding: quoted-printable") {

@@ -18,6 +18,9 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     pub sent_by: Option<i64>,
     pub cap_override: Option<String>,
+    /// The event the mailing invites to: each message carries its recipient's registration
+    /// link and the event's calendar file.
+    pub event_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

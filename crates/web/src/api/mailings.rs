@@ -85,7 +85,8 @@ pub async fn list_mailings(
 }
 
 /// A mailing to draft. `subject` and `body` may use the merge fields `{{contact_name}}`,
-/// `{{company_name}}` and `{{account_manager}}`; any other is refused, named.
+/// `{{company_name}}` and `{{account_manager}}`, and the body `{{registration_link}}` in a
+/// mailing that invites to an event; any other is refused, named.
 #[derive(Deserialize, ToSchema)]
 pub struct NewMailing {
     pub segment_id: i64,
@@ -96,6 +97,12 @@ pub struct NewMailing {
     /// One recipient per company group: the group's primary contact, else the first company's.
     #[serde(default)]
     pub one_per_group: bool,
+    /// An event of the segment's district, not cancelled and not begun, to invite to: each
+    /// message then carries its recipient's registration link (where the body puts
+    /// `{{registration_link}}`, else after the text) and the event's `.ics` file. The
+    /// segment's purpose must be `invitations`.
+    #[serde(default)]
+    pub event_id: Option<i64>,
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Clone, Copy)]
@@ -123,6 +130,7 @@ pub async fn create_mailing(
         }
         .into(),
         one_per_group: b.one_per_group,
+        event_id: b.event_id.map(|id| id.to_string()).unwrap_or_default(),
     };
     Ok((StatusCode::CREATED, Json(m::create_mailing(&state.app, &actor, &input).await?)))
 }

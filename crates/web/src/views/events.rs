@@ -325,6 +325,8 @@ struct ShowTemplate {
     kind: String,
     companies: Vec<EventCompany>,
     can_manage: bool,
+    /// May compose a mailing (to invite by mail).
+    can_mail: bool,
     started: bool,
     over: bool,
 }
@@ -344,6 +346,7 @@ pub async fn show(
         over: e.is_past(),
         companies,
         can_manage: ev::can_manage(&actor),
+        can_mail: accord_app::mailings::can_send(&actor),
         e,
     };
     Ok(super::render(&t))

@@ -149,6 +149,7 @@ pub struct SegmentForm {
     agreement_kind: String,
     account_manager: String,
     activity_type: String,
+    attended_event: String,
 }
 
 impl SegmentForm {
@@ -165,6 +166,8 @@ impl SegmentForm {
             agreement_kind: o(&self.agreement_kind),
             account_manager: o(&self.account_manager),
             activity_type: o(&self.activity_type),
+            // A choice of the list; anything else is no event's id, and refused as unknown.
+            attended_event: o(&self.attended_event).map(|s| s.trim().parse().unwrap_or(0)),
             purpose: self.purpose.clone(),
         }
     }
@@ -184,6 +187,7 @@ struct SegmentFormTemplate {
     agreements: Vec<Opt>,
     managers: Vec<Opt>,
     types: Vec<Opt>,
+    events: Vec<Opt>,
 }
 
 async fn segment_form(
@@ -245,7 +249,9 @@ async fn segment_form(
             value: t.code,
         });
     }
+    let events = event_options(state, ctx, actor, false, &f.attended_event).await?;
     let t = SegmentFormTemplate {
+        events,
         page: ctx.page(ctx.t("seg.new")),
         errors: ShownErrors::new(lang, errors),
         purposes: opts(lang, "consent.purposes", &purposes, &f.purpose, false),
@@ -309,7 +315,7 @@ struct SegmentTemplate {
 }
 
 /// The criteria of a segment as a reader names them.
-fn criteria(lang: Lang, f: &SegmentFilter) -> Vec<(String, String)> {
+fn criteria(lang: Lang, f: &SegmentFilter, event_title: Option<String>) -> Vec<(String, String)> {
     let mut out = vec![(i18n::t(lang, "seg.purpose"), i18n::t(lang, &format!("consent.purposes.{}", f.purpose)))];
     let mut add = |key: &str, v: &Option<String>, prefix: Option<&str>| {
         if let Some(v) = v {
@@ -334,6 +340,7 @@ fn criteria(lang: Lang, f: &SegmentFilter) -> Vec<(String, String)> {
     add("seg.agreement_kind", &agreement, None);
     add("seg.account_manager", &f.account_manager, None);
     add("seg.activity_type", &f.activity_type, None);
+    add("seg.attended_event", &event_title, None);
     out
 }
 
@@ -344,9 +351,13 @@ pub async fn segment(
 ) -> WebResult<Response> {
     let s = m::get_segment(&state.app, &actor, id).await?;
     let preview = m::preview_segment(&state.app, &actor, id).await?;
+    let event_title = match s.filter.attended_event {
+        Some(e) => Some(accord_app::events::get(&state.app, &actor, e).await?.title),
+        None => None,
+    };
     Ok(super::render(&SegmentTemplate {
         page: ctx.page(s.name.clone()),
-        criteria: criteria(ctx.lang, &s.filter),
+        criteria: criteria(ctx.lang, &s.filter, event_title),
         s,
         preview,
         can_send: m::can_send(&actor),
@@ -389,6 +400,7 @@ pub struct MailingForm {
     body: String,
     lang: String,
     one_per_group: String,
+    event_id: String,
 }
 
 #[derive(Template)]
@@ -399,6 +411,33 @@ struct MailingFormTemplate {
     f: MailingForm,
     segments: Vec<Opt>,
     langs: Vec<Opt>,
+    events: Vec<Opt>,
+}
+
+/// Events of the actor's districts to choose from, `upcoming` or past (latest first), with
+/// "none" first; cancelled ones and, when upcoming, those begun are left out.
+async fn event_options(
+    state: &AppState,
+    ctx: &ReqCtx,
+    actor: &accord_app::Actor,
+    upcoming: bool,
+    selected: &str,
+) -> WebResult<Vec<Opt>> {
+    use accord_app::events::{self as ev, EventListFilter};
+    let f = EventListFilter { when: Some(if upcoming { "upcoming" } else { "past" }.into()), ..Default::default() };
+    let paging = accord_app::Paging { page: 1, per_page: accord_app::Paging::MAX_PER_PAGE };
+    let list = ev::list(&state.app, actor, &f, paging).await?;
+    let mut out =
+        vec![Opt { value: String::new(), label: i18n::t(ctx.lang, "mail.no_event"), checked: selected.is_empty() }];
+    let several = actor.districts.len() != 1;
+    for e in list.items.into_iter().filter(|e| e.cancelled_at.is_none() && !(upcoming && e.has_started())) {
+        let mut label = format!("{} ({})", e.title, format::date(ctx.lang, e.starts_at.date_naive()));
+        if several {
+            label.push_str(&format!(" · {}", e.district));
+        }
+        out.push(Opt { checked: e.id.to_string() == selected, value: e.id.to_string(), label });
+    }
+    Ok(out)
 }
 
 async fn mailing_form(
@@ -422,12 +461,14 @@ async fn mailing_form(
             checked: f.lang == l.code(),
         })
         .collect();
+    let events = event_options(state, ctx, actor, true, &f.event_id).await?;
     let t = MailingFormTemplate {
         page: ctx.page(ctx.t("mail.new")),
         errors: ShownErrors::new(lang, errors),
         f,
         segments,
         langs,
+        events,
     };
     Ok(super::render_form(&t, errors, false))
 }
@@ -436,6 +477,8 @@ async fn mailing_form(
 #[serde(default)]
 pub struct NewMailingQuery {
     segment: String,
+    /// The event to invite to (from the event page's "Invite by mail").
+    event: String,
 }
 
 pub async fn new(
@@ -450,6 +493,7 @@ pub async fn new(
         segment_id: q.segment,
         lang: ctx.lang.code().into(),
         one_per_group: String::new(),
+        event_id: q.event,
         ..Default::default()
     };
     mailing_form(&state, &ctx, &actor, f, &FieldErrors::new()).await
@@ -466,6 +510,7 @@ pub async fn create(
         body: f.body.clone(),
         lang: f.lang.clone(),
         one_per_group: !f.one_per_group.is_empty(),
+        event_id: f.event_id.clone(),
     };
     match m::create_mailing(&state.app, &actor, &input).await {
         Ok(v) => Ok(super::redirect_with_flash(&ctx, &format!("/mailings/{}", v.id), "mailing_saved")),
