@@ -18,6 +18,7 @@ mod m0013_interaction_versions;
 mod m0014_mailings;
 mod m0015_events;
 mod m0016_communications;
+mod m0018_awards;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_mailings::Migration),
             Box::new(m0015_events::Migration),
             Box::new(m0016_communications::Migration),
+            Box::new(m0018_awards::Migration),
         ]
     }
 }
