@@ -6,6 +6,7 @@ pub mod actor;
 pub mod agreements;
 pub mod audit;
 pub mod auth;
+pub mod awards;
 pub mod bulk;
 pub mod cases;
 pub mod communications;

@@ -386,22 +386,33 @@ pub async fn aliases<C: ConnectionTrait>(c: &C, org_id: i64) -> Result<Vec<organ
 }
 
 /// Moves the merged organisation's event registrations, invitations, co-hosting, featured
-/// pieces and queued mail to the survivor. Where both were on one event's hosts or one
-/// piece's featured list, the survivor's row stays and the merged one goes (a pair is unique).
+/// pieces, queued mail, award nominations and awards won to the survivor. Where both were on
+/// one event's hosts, one piece's featured list or nominated for one award, the survivor's row
+/// stays and the merged one goes (a pair is unique).
 async fn merge_outreach<C: ConnectionTrait>(c: &C, survivor: i64, merged: i64) -> Result<(), DbErr> {
     let (s, m) = (survivor, merged);
-    for (table, key) in [("event_hosts", "event_id"), ("communication_organisations", "communication_id")] {
+    for (table, key) in [
+        ("event_hosts", "event_id"),
+        ("communication_organisations", "communication_id"),
+        ("award_nominations", "award_id"),
+    ] {
         c.execute_unprepared(&format!(
             "DELETE FROM {table} WHERE organisation_id = {m} AND {key} IN \
              (SELECT {key} FROM {table} WHERE organisation_id = {s})"
         ))
         .await?;
     }
-    for table in
-        ["event_hosts", "communication_organisations", "event_registrations", "event_invitations", "mail_outbox"]
-    {
+    for table in [
+        "event_hosts",
+        "communication_organisations",
+        "event_registrations",
+        "event_invitations",
+        "mail_outbox",
+        "award_nominations",
+    ] {
         c.execute_unprepared(&format!("UPDATE {table} SET organisation_id = {s} WHERE organisation_id = {m}")).await?;
     }
+    c.execute_unprepared(&format!("UPDATE awards SET winner_id = {s} WHERE winner_id = {m}")).await?;
     Ok(())
 }
 

@@ -30,6 +30,7 @@ pub mod activities;
 pub mod activity_types;
 pub mod agreements;
 pub mod audit;
+pub mod awards;
 pub mod communications;
 pub mod directory;
 pub mod entities;

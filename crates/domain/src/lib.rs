@@ -8,6 +8,7 @@ mod macros;
 
 pub mod activity;
 pub mod agreement;
+pub mod award;
 pub mod communication;
 pub mod errors;
 pub mod events;
@@ -26,6 +27,7 @@ pub mod values;
 
 pub use activity::{ActivityOutcome, ActivityType, CandidateOutcome, RequestStatus};
 pub use agreement::{AgreementKind, AgreementStatus, Side, TargetMetric};
+pub use award::AwardFilter;
 pub use communication::{Channel, CommunicationFilter};
 pub use errors::{FieldError, FieldErrors};
 pub use events::{Attendance, EventKind, RegistrationStatus};

@@ -3,6 +3,7 @@
 
 mod activities;
 mod agreements;
+mod awards;
 mod communications;
 mod events;
 mod partnerships;
@@ -89,6 +90,7 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
     load_partnerships(app).await?;
     communications::load(app).await?;
     load_events(app).await?;
+    awards::load(app).await?;
     load_mailings(app).await?;
     // Worker cases need the data key: the caller configures it before loading.
     load_redundancy(app).await?;

@@ -252,6 +252,7 @@ impl Ids {
         );
         put("activities", id(&format!("SELECT min(id) FROM activities WHERE {in_home}")).await);
         put("communications", id(&format!("SELECT min(id) FROM communications WHERE {in_home}")).await);
+        put("awards", id(&format!("SELECT min(id) FROM awards WHERE {in_home}")).await);
         put("activity-types", "work_placement".into());
         put("segments", id(&format!("SELECT min(id) FROM segments WHERE {in_home}")).await);
         // A token no signature matches: the page answers every caller alike.

@@ -12,6 +12,7 @@ mod agreements;
 mod api;
 mod audit;
 mod auth;
+mod awards;
 mod backup;
 mod bulk_import;
 mod cli;

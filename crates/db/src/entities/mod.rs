@@ -11,6 +11,8 @@ pub mod agreement_site;
 pub mod agreement_target;
 pub mod api_token;
 pub mod audit_log;
+pub mod award;
+pub mod award_nomination;
 pub mod body;
 pub mod body_member;
 pub mod case_access;

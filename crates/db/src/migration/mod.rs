@@ -19,6 +19,7 @@ mod m0014_mailings;
 mod m0015_events;
 mod m0016_communications;
 mod m0017_mailing_events;
+mod m0018_awards;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_events::Migration),
             Box::new(m0016_communications::Migration),
             Box::new(m0017_mailing_events::Migration),
+            Box::new(m0018_awards::Migration),
         ]
     }
 }

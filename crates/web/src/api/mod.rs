@@ -31,6 +31,7 @@ pub mod activities;
 pub mod activity_types;
 pub mod agreements;
 pub mod audit;
+pub mod awards;
 pub mod communications;
 pub mod consent;
 pub mod districts;
@@ -86,6 +87,7 @@ use utoipa_axum::routes;
         (name = "bodies", description = "Partnership bodies: coalitions, strategic partnerships, strategy, operational and area groups, with their members, meetings and action items"),
         (name = "plans", description = "Action plans with actions, milestones, progress updates and the quarterly progress reports"),
         (name = "redundancy", description = "Redundancy support: events at employers, job shops, the catalogue of services, worker cases with their plan, retraining, jobs and 13-week check-ins, the access log, the subject access export, erasure and the outcomes report"),
+        (name = "awards", description = "The annual award for an employer's social engagement: nominations (the organisation, who nominated it and why), the decision and the winner"),
         (name = "events", description = "Events for employers: dialogue meetings, job fairs, network and information meetings, the award ceremony; registrations with a waiting list, attendance and invitation links (not the redundancy events)"),
         (name = "imports", description = "Imports of CSV or XLSX files, all or nothing; the history of activity and request imports and their roll-back"),
     )
@@ -194,6 +196,10 @@ fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(requests::update_candidate))
         .routes(routes!(communications::list, communications::create))
         .routes(routes!(communications::get, communications::update, communications::delete))
+        .routes(routes!(awards::list, awards::create))
+        .routes(routes!(awards::get))
+        .routes(routes!(awards::nominate))
+        .routes(routes!(awards::decide))
         .routes(routes!(activity_types::list, activity_types::create))
         .routes(routes!(activity_types::get, activity_types::update))
         .routes(routes!(imports::list))

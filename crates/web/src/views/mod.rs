@@ -7,6 +7,7 @@ pub mod agreements;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod awards;
 pub mod communications;
 pub mod districts;
 pub mod events;
@@ -105,6 +106,10 @@ pub fn router() -> Router<AppState> {
         .route("/activity-types/{code}", post(activity_types::update))
         .route("/activity-types/{code}/edit", get(activity_types::edit))
         .route("/communications", get(communications::list).post(communications::create))
+        .route("/awards", get(awards::list).post(awards::create))
+        .route("/awards/{id}", get(awards::show))
+        .route("/awards/{id}/nominations", post(awards::nominate))
+        .route("/awards/{id}/decision", post(awards::decide))
         .route("/communications/new", get(communications::new))
         .route("/communications/{id}", post(communications::update))
         .route("/communications/{id}/edit", get(communications::edit))

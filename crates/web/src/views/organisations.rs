@@ -437,6 +437,7 @@ struct ShowTemplate {
     agreements: Vec<super::agreements::OrgAgreementRow>,
     records: super::activities::OrgRecords,
     events: Vec<super::events::OrgEventRow>,
+    awards: super::awards::OrgAwards,
     can_view_agreements: bool,
     can_edit: bool,
     can_merge: bool,
@@ -465,6 +466,7 @@ fn render_show(
     agreements: Vec<super::agreements::OrgAgreementRow>,
     records: super::activities::OrgRecords,
     events: Vec<super::events::OrgEventRow>,
+    awards: super::awards::OrgAwards,
     log: InteractionInput,
     log_errors: &FieldErrors,
 ) -> Response {
@@ -519,6 +521,7 @@ fn render_show(
         agreements,
         records,
         events,
+        awards,
         can_view_agreements: accord_app::agreements::can_view(actor),
         can_edit: dir::can_edit(actor) && !actor.is_read_only(),
         can_merge: dir::can_merge(actor),
@@ -562,7 +565,8 @@ pub async fn show(
     let agreements = super::agreements::for_organisation(&state, &actor, ctx.lang, id).await?;
     let records = super::activities::for_organisation(&state, &actor, ctx.lang, id).await?;
     let events = super::events::for_organisation(&state, &actor, ctx.lang, id).await?;
-    Ok(render_show(&ctx, &actor, d, agreements, records, events, log, &FieldErrors::new()))
+    let awards = super::awards::for_organisation(&state, &actor, ctx.lang, id).await?;
+    Ok(render_show(&ctx, &actor, d, agreements, records, events, awards, log, &FieldErrors::new()))
 }
 
 pub async fn log_interaction(
@@ -578,7 +582,8 @@ pub async fn log_interaction(
             let agreements = super::agreements::for_organisation(&state, &actor, ctx.lang, id).await?;
             let records = super::activities::for_organisation(&state, &actor, ctx.lang, id).await?;
             let events = super::events::for_organisation(&state, &actor, ctx.lang, id).await?;
-            Ok(render_show(&ctx, &actor, d, agreements, records, events, f, &errors))
+            let awards = super::awards::for_organisation(&state, &actor, ctx.lang, id).await?;
+            Ok(render_show(&ctx, &actor, d, agreements, records, events, awards, f, &errors))
         }
         Err(e) => Err(e.into()),
     }
