@@ -69,6 +69,7 @@ pub(crate) async fn queue_mailing(url: &str, sink: &Sink, n: usize) -> BTreeMap<
         body: "Dear {{contact_name}},\n\nThe job fair is on.".into(),
         lang: "en".into(),
         one_per_group: false,
+        event_id: String::new(),
     };
     let m = accord_app::mailings::create_mailing(&app, &actor, &input).await.unwrap();
     let v = accord_app::mailings::send(&app, &actor, m.id, None).await.unwrap();
