@@ -142,7 +142,7 @@ after(async () => {
 });
 
 const pad = (n) => String(n).padStart(2, '0');
-const local = (d) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+const utcMinute = (d) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 
 test('invited by mail, two companies register through their links without JavaScript', { skip: usingExternalServer() && 'the server must send to this test\'s SMTP server' }, async (t) => {
   const staffContext = await newContext(browser, { javaScriptEnabled: false });
@@ -177,7 +177,7 @@ test('invited by mail, two companies register through their links without JavaSc
   const ends = new Date(starts.getTime() + 2 * 3600_000);
   const event = await api('POST', '/events', {
     district: 'slagelse', kind: 'dialogue_meeting', title: 'Dialogue meeting: apprentices in the trades',
-    starts_at: local(starts), ends_at: local(ends), place: 'Jobcenter Slagelse, room 2', capacity: '1',
+    starts_at: `${utcMinute(starts)}:00Z`, ends_at: `${utcMinute(ends)}:00Z`, place: 'Jobcenter Slagelse, room 2', capacity: '1',
     agenda: '1. Welcome\n2. Apprentices in the trades\n3. Questions',
   });
   const segment = await api('POST', '/segments', { name: 'Invitees (browser test)', district: 'slagelse', filter: { purpose: 'invitations', q: 'Invitee' } });
@@ -207,7 +207,7 @@ test('invited by mail, two companies register through their links without JavaSc
     links[m.to[0]] = link;
     const cal = parseIcs(part(m, 'text/calendar'));
     assert.equal(cal.SUMMARY, 'Dialogue meeting: apprentices in the trades');
-    assert.equal(cal.DTSTART, `${local(starts).replace(/[-:]/g, '')}00Z`);
+    assert.equal(cal.DTSTART, `${utcMinute(starts).replace(/[-:]/g, '')}00Z`);
   }
   assert.notEqual(links['anna@alpha.test'], links['bo@beta.test']);
   assert.equal((await api('GET', `/events/${event.id}`)).invited, 2, 'both companies count as invited');
