@@ -171,6 +171,7 @@ pub struct SessionView {
     pub id: i64,
     /// `guidance`, `job_search`, `benefits`, `allowances`, `debt`, `self_employment` or
     /// `other_advice`; all but the first two are referrals.
+    #[schema(schema_with = crate::schema::code::<accord_domain::redundancy::SessionKind>)]
     pub kind: String,
     pub held_on: NaiveDate,
     pub minutes: Option<i32>,
@@ -187,6 +188,7 @@ pub struct ActivityView {
     pub title: String,
     pub due_on: Option<NaiveDate>,
     /// `planned`, `in_progress`, `done` or `dropped`.
+    #[schema(schema_with = crate::schema::code::<accord_domain::redundancy::ActivityState>)]
     pub status: String,
     pub outcome: Option<String>,
     /// Due and not yet done or dropped.
@@ -205,6 +207,7 @@ pub struct TrainingView {
     pub cost: Option<i64>,
     pub funding_source: Option<String>,
     /// `planned`, `started`, `completed` or `withdrawn`.
+    #[schema(schema_with = crate::schema::code::<accord_domain::redundancy::TrainingStatus>)]
     pub status: String,
     pub version: i32,
 }
@@ -247,6 +250,7 @@ pub struct CaseView {
     /// The worker's language, for the printed plan: `en` or `da`.
     pub language: String,
     /// `open`, `in_work`, `sustained`, `not_sustained` or `withdrawn`.
+    #[schema(schema_with = crate::schema::code::<accord_domain::redundancy::CaseStatus>)]
     pub status: String,
     pub assessed_on: Option<NaiveDate>,
     /// Skills-for-life screening: `entry`, `level1`, `level2` or `not_screened`.
@@ -460,6 +464,7 @@ pub struct CaseRow {
     pub id: i64,
     pub name: String,
     pub adviser: StaffRef,
+    #[schema(schema_with = crate::schema::code::<accord_domain::redundancy::CaseStatus>)]
     pub status: String,
     pub registered_on: NaiveDate,
 }
@@ -524,14 +529,19 @@ pub struct CaseInput {
     pub adviser_id: Option<String>,
     pub registered_on: Option<String>,
     pub assessed_on: Option<String>,
+    #[schema(schema_with = crate::schema::code_or_empty::<accord_domain::redundancy::Level>)]
     pub literacy: Option<String>,
+    #[schema(schema_with = crate::schema::code_or_empty::<accord_domain::redundancy::Level>)]
     pub numeracy: Option<String>,
+    #[schema(schema_with = crate::schema::code_or_empty::<accord_domain::redundancy::Level>)]
     pub digital: Option<String>,
     pub assessment_notes: Option<String>,
     /// `open`, `sustained`, `not_sustained` or `withdrawn` (`in_work` follows a job start).
+    #[schema(schema_with = crate::schema::code_or_empty::<accord_domain::redundancy::CaseStatus>)]
     pub status: Option<String>,
     pub closed_on: Option<String>,
     /// Why not sustained: `job_ended`, `left_job`, `moved_away`, `no_contact`, `declined`, `other`.
+    #[schema(schema_with = crate::schema::code_or_empty::<accord_domain::redundancy::CloseReason>)]
     pub closed_reason: Option<String>,
     pub closed_note: Option<String>,
     /// The version read; required to change a case.
@@ -816,6 +826,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: &CaseInput) -> Res
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct SessionInput {
+    #[schema(schema_with = crate::schema::code_or_null::<accord_domain::redundancy::SessionKind>)]
     pub kind: Option<String>,
     pub held_on: Option<String>,
     #[serde(deserialize_with = "lenient")]
@@ -904,6 +915,7 @@ pub struct ActivityInput {
     /// What to do; defaults to the service's name.
     pub title: Option<String>,
     pub due_on: Option<String>,
+    #[schema(schema_with = crate::schema::code_or_empty::<accord_domain::redundancy::ActivityState>)]
     pub status: Option<String>,
     pub outcome: Option<String>,
     pub version: Option<i32>,
@@ -1015,6 +1027,7 @@ pub struct TrainingInput {
     pub cost: Option<String>,
     /// ESF, the Innovation Fund, the employer, …
     pub funding_source: Option<String>,
+    #[schema(schema_with = crate::schema::code_or_empty::<accord_domain::redundancy::TrainingStatus>)]
     pub status: Option<String>,
     pub version: Option<i32>,
 }

@@ -26,6 +26,7 @@ pub mod plans;
 pub mod redundancy;
 pub mod reports;
 pub mod scale;
+pub mod schema;
 pub mod sealed;
 pub mod users;
 

@@ -47,46 +47,15 @@ pub struct CapView {
     pub days: i32,
 }
 
-/// The API's schema of [`ConsentPurpose`]: what a contact agrees to receive.
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum Purpose {
-    News,
-    Invitations,
-    Surveys,
-}
-
-/// The API's schema of [`ConsentSource`]: where a consent or its withdrawal came from.
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum Source {
-    Form,
-    Import,
-    Contact,
-}
-
-/// The API's schema of [`SkipReason`]: why a contact was not sent a mailing.
-#[derive(utoipa::ToSchema)]
-#[schema(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum Reason {
-    NoConsent,
-    Cap,
-    Bouncing,
-    NoEmail,
-}
-
 // ---- consent and bouncing ----
 
 /// One consent, or its withdrawal.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct ConsentEntry {
-    #[schema(value_type = Purpose)]
+    #[schema(schema_with = crate::schema::code::<ConsentPurpose>)]
     pub purpose: ConsentPurpose,
     pub given: bool,
-    #[schema(value_type = Source)]
+    #[schema(schema_with = crate::schema::code::<ConsentSource>)]
     pub source: ConsentSource,
     pub recorded_at: DateTime<Utc>,
     pub recorded_by: Option<String>,
@@ -95,13 +64,13 @@ pub struct ConsentEntry {
 /// A contact's consent for one purpose now.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct ConsentNow {
-    #[schema(value_type = Purpose)]
+    #[schema(schema_with = crate::schema::code::<ConsentPurpose>)]
     pub purpose: ConsentPurpose,
     pub given: bool,
     /// When and from where it was given or withdrawn; none when it follows the contact's
     /// general consent flag.
     pub since: Option<DateTime<Utc>>,
-    #[schema(value_type = Option<Source>)]
+    #[schema(schema_with = crate::schema::code_or_none::<ConsentSource>)]
     pub source: Option<ConsentSource>,
 }
 
@@ -392,7 +361,7 @@ pub struct SegmentFilter {
     /// registration is marked attended).
     pub attended_event: Option<i64>,
     /// `news`, `invitations` or `surveys`: the consent the contacts must have (default `news`).
-    #[schema(value_type = Purpose)]
+    #[schema(schema_with = crate::schema::code::<ConsentPurpose>)]
     pub purpose: String,
 }
 
@@ -746,7 +715,7 @@ pub struct Skipped {
     pub contact_id: i64,
     pub contact_name: String,
     pub organisation_id: i64,
-    #[schema(value_type = Reason)]
+    #[schema(schema_with = crate::schema::code::<SkipReason>)]
     pub reason: SkipReason,
 }
 

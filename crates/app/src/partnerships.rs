@@ -230,6 +230,7 @@ pub(crate) async fn audit_save<C: accord_db::sea_orm::ConnectionTrait>(
 pub struct BodyRef {
     pub id: i64,
     pub name: String,
+    #[schema(schema_with = crate::schema::code::<accord_domain::partnership::BodyKind>)]
     pub kind: String,
 }
 
@@ -241,12 +242,14 @@ pub struct BodyView {
     pub name: String,
     /// `coalition`, `strategic_partnership`, `strategy_group`, `operational_group`,
     /// `area_group` or `working_group`.
+    #[schema(schema_with = crate::schema::code::<accord_domain::partnership::BodyKind>)]
     pub kind: String,
     pub purpose: Option<String>,
     /// The body in Accord this one reports to.
     pub parent: Option<BodyRef>,
     /// A body outside Accord this one answers to ("National Employment Panel").
     pub reports_to_other: Option<String>,
+    #[schema(schema_with = crate::schema::code_or_none::<accord_domain::partnership::MeetingFrequency>)]
     pub frequency: Option<String>,
     pub target_areas: Vec<String>,
     pub funding_streams: Vec<String>,
@@ -293,6 +296,7 @@ pub struct BodyInput {
     /// A district code; may be left out when the caller has exactly one.
     pub district: Option<String>,
     pub name: Option<String>,
+    #[schema(schema_with = crate::schema::code_or_null::<accord_domain::partnership::BodyKind>)]
     pub kind: Option<String>,
     pub purpose: Option<String>,
     /// The id of the body this one reports to; empty for none.
@@ -300,10 +304,12 @@ pub struct BodyInput {
     #[schema(value_type = Option<String>)]
     pub parent_id: Option<String>,
     pub reports_to_other: Option<String>,
+    #[schema(schema_with = crate::schema::code_or_empty::<accord_domain::partnership::MeetingFrequency>)]
     pub frequency: Option<String>,
     pub target_areas: Option<String>,
     pub funding_streams: Option<String>,
     /// NACE section letters (`C`, `O`, …) the membership should cover.
+    #[schema(schema_with = crate::schema::sections_or_null)]
     pub wanted_sectors: Option<Vec<String>>,
     pub established_on: Option<String>,
     pub ended_on: Option<String>,
@@ -618,6 +624,7 @@ pub struct MemberView {
     /// The people who represent it, one per line.
     pub representative: Option<String>,
     /// `chair`, `vice_chair`, `director`, `secretariat`, `member` or `observer`.
+    #[schema(schema_with = crate::schema::code::<accord_domain::partnership::MemberRole>)]
     pub role: String,
     /// The NACE division the member represents.
     pub sector: Option<String>,
@@ -649,9 +656,10 @@ pub struct MemberInput {
     #[schema(min_length = 1)]
     pub organisation: Option<String>,
     pub representative: Option<String>,
-    #[schema(value_type = Option<String>, pattern = "^(chair|vice_chair|director|secretariat|member|observer)?$")]
+    #[schema(schema_with = crate::schema::code_or_empty::<accord_domain::partnership::MemberRole>)]
     pub role: Option<String>,
     /// A NACE code; left out, the organisation's own sector.
+    #[schema(schema_with = crate::schema::sector_or_empty)]
     pub sector: Option<String>,
     pub joined_on: Option<String>,
     pub left_on: Option<String>,

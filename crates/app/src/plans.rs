@@ -76,6 +76,7 @@ pub struct UpdateView {
     pub id: i64,
     pub written_on: NaiveDate,
     /// The status it set, if it set one.
+    #[schema(schema_with = crate::schema::code_or_none::<accord_domain::partnership::MilestoneStatus>)]
     pub status: Option<String>,
     pub comment: Option<String>,
     pub author: String,
@@ -95,9 +96,11 @@ pub struct MilestoneView {
     /// The due date stands for its month ("June 04").
     pub due_month: bool,
     /// `not_started`, `on_track`, `achieved`, `likely_delayed` or `dropped`.
+    #[schema(schema_with = crate::schema::code::<accord_domain::partnership::MilestoneStatus>)]
     pub status: String,
     pub overdue: bool,
     /// `existing`, `staff_time`, `funding`, `staff_and_funding` or `tbd`.
+    #[schema(schema_with = crate::schema::code::<accord_domain::partnership::ResourceKind>)]
     pub resource_kind: String,
     pub resources: Option<String>,
     pub owners: Vec<OrgName>,
@@ -249,6 +252,7 @@ pub struct MilestoneInput {
     #[serde(deserialize_with = "lenient")]
     #[schema(value_type = Option<String>)]
     pub due_month: Option<String>,
+    #[schema(schema_with = crate::schema::code_or_empty::<accord_domain::partnership::ResourceKind>)]
     pub resource_kind: Option<String>,
     pub resources: Option<String>,
     /// Owner organisations: references.
@@ -282,6 +286,7 @@ pub struct UpdateInput {
     /// The day the progress is reported for; today when left out. Not in the future.
     pub written_on: Option<String>,
     /// A new status; left out or empty keeps the status.
+    #[schema(schema_with = crate::schema::code_or_empty::<accord_domain::partnership::MilestoneStatus>)]
     pub status: Option<String>,
     pub comment: Option<String>,
 }
@@ -957,10 +962,12 @@ pub struct ReportMilestone {
     pub due_on: Option<NaiveDate>,
     pub due_month: bool,
     /// The status at the quarter's end.
+    #[schema(schema_with = crate::schema::code::<accord_domain::partnership::MilestoneStatus>)]
     pub status: String,
     pub overdue: bool,
     pub owners: Vec<String>,
     pub comments: Vec<ReportComment>,
+    #[schema(schema_with = crate::schema::code::<accord_domain::partnership::ResourceKind>)]
     pub resource_kind: String,
     pub resources: Option<String>,
 }

@@ -168,6 +168,7 @@ pub struct EventRef {
 pub struct EventOrg {
     pub organisation: OrgName,
     /// `site`, `supplier`, `union`, `careers`, `training`, `funder` or `other`.
+    #[schema(schema_with = crate::schema::code::<accord_domain::redundancy::EventRole>)]
     pub role: String,
     /// For a supplier: the jobs it is estimated to lose.
     pub estimated_losses: Option<i32>,
@@ -268,6 +269,7 @@ pub struct EventInput {
     #[schema(value_type = Option<String>)]
     pub indirect_losses: Option<String>,
     /// A NACE section letter.
+    #[schema(schema_with = crate::schema::section_or_empty)]
     pub sector: Option<String>,
     #[serde(deserialize_with = "lenient")]
     #[schema(value_type = Option<String>)]
@@ -826,6 +828,7 @@ pub async fn save_job_shop(
 pub struct ServiceView {
     pub id: i64,
     /// `assessment`, `guidance`, `plan`, `training`, `advice` or `job_search`.
+    #[schema(schema_with = crate::schema::code::<accord_domain::redundancy::Element>)]
     pub element: String,
     pub name_en: String,
     pub name_da: String,
@@ -871,7 +874,7 @@ impl From<support_service::Model> for ServiceView {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct ServiceInput {
-    #[schema(min_length = 1)]
+    #[schema(schema_with = crate::schema::code_or_null::<accord_domain::redundancy::Element>)]
     pub element: Option<String>,
     #[schema(min_length = 1)]
     pub name_en: Option<String>,

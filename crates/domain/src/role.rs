@@ -41,6 +41,18 @@ impl Role {
     }
 }
 
+impl crate::Vocabulary for Role {
+    const NAME: &'static str = "Role";
+
+    fn codes() -> Vec<&'static str> {
+        Role::ALL.iter().map(|r| r.as_str()).collect()
+    }
+
+    fn parse_code(s: &str) -> Result<Self, &'static str> {
+        Role::parse(s)
+    }
+}
+
 impl std::fmt::Display for Role {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

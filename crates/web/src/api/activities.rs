@@ -34,6 +34,7 @@ pub struct Activity {
     /// The citizen's pseudonymous reference in the case system (never a national id or a name).
     pub citizen_ref: Option<String>,
     /// ongoing, hired, ended or cancelled.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::ActivityOutcome>)]
     pub outcome: String,
     pub account_manager_email: Option<String>,
     pub account_manager_name: Option<String>,
@@ -197,6 +198,7 @@ pub struct NewActivity {
     pub start_date: String,
     pub end_date: Option<String>,
     pub citizen_ref: Option<String>,
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::ActivityOutcome>)]
     pub outcome: Option<String>,
     pub account_manager_email: Option<String>,
 }
@@ -256,6 +258,7 @@ pub struct ActivityPatch {
     pub start_date: Option<String>,
     pub end_date: Option<String>,
     pub citizen_ref: Option<String>,
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::ActivityOutcome>)]
     pub outcome: Option<String>,
     pub account_manager_email: Option<String>,
     pub version: i32,

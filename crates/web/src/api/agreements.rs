@@ -39,6 +39,7 @@ impl From<SiteView> for AgreementSite {
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct AgreementCommitment {
     /// jobcentre or employer.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::Side>)]
     pub side: String,
     pub text: String,
 }
@@ -53,6 +54,7 @@ impl From<CommitmentView> for AgreementCommitment {
 #[derive(Serialize, ToSchema)]
 pub struct AgreementTarget {
     /// placements, hires, jobs_filled or courses.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::TargetMetric>)]
     pub metric: String,
     pub target: i32,
     pub period_start: NaiveDate,
@@ -97,8 +99,10 @@ pub struct Agreement {
     pub organisation_ref: String,
     pub organisation_name: String,
     /// partnership, strengthened, service_level or planning_obligation.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::AgreementKind>)]
     pub kind: String,
     /// draft, active or terminated.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::AgreementStatus>)]
     pub status: String,
     /// The status as of today: draft, upcoming, active, ended or terminated.
     pub phase: String,
@@ -117,6 +121,7 @@ pub struct Agreement {
     /// The last day in force of a terminated agreement.
     pub terminated_on: Option<NaiveDate>,
     /// jobcentre or employer.
+    #[schema(schema_with = accord_app::schema::code_or_none::<accord_domain::Side>)]
     pub terminated_by: Option<String>,
     pub termination_reason: Option<String>,
     /// The agreement this one renews.
@@ -244,6 +249,7 @@ pub async fn list(
 #[serde(default)]
 pub struct NewAgreementTarget {
     /// placements, hires, jobs_filled or courses.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::TargetMetric>)]
     pub metric: String,
     pub target: i64,
     /// YYYY-MM-DD.
@@ -289,11 +295,13 @@ pub struct NewAgreement {
     pub reference: Option<String>,
     /// The holder's ref, CVR, P-number or Companies House number.
     pub organisation_ref: String,
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::AgreementKind>)]
     pub kind: String,
     /// YYYY-MM-DD.
     pub start_date: String,
     pub end_date: Option<String>,
     /// draft (default) or active.
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::AgreementStatus>)]
     pub status: Option<String>,
     pub purpose: Option<String>,
     /// en or da (default: da for a Danish employer, otherwise en).
@@ -360,8 +368,10 @@ pub struct AgreementPatch {
     #[schema(rename = "ref")]
     pub reference: Option<String>,
     pub organisation_ref: Option<String>,
+    #[schema(schema_with = accord_app::schema::code_or_null::<accord_domain::AgreementKind>)]
     pub kind: Option<String>,
     /// Forward only: draft → active → terminated.
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::AgreementStatus>)]
     pub status: Option<String>,
     pub purpose: Option<String>,
     pub language: Option<String>,
@@ -438,6 +448,7 @@ pub struct AgreementTermination {
     /// The last day in force, YYYY-MM-DD.
     pub terminated_on: String,
     /// jobcentre or employer.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::Side>)]
     pub terminated_by: String,
     pub reason: String,
     pub version: Option<i32>,
@@ -520,6 +531,7 @@ pub struct AgreementTemplate {
     pub id: i64,
     pub district: String,
     /// jobcentre or employer.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::Side>)]
     pub side: String,
     pub text_en: String,
     pub text_da: String,
@@ -593,6 +605,7 @@ pub async fn list_templates(
 pub struct NewAgreementTemplate {
     pub district: Option<String>,
     /// jobcentre or employer.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::Side>)]
     pub side: String,
     pub text_en: String,
     pub text_da: String,
@@ -637,6 +650,7 @@ pub async fn get_template(
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
 pub struct AgreementTemplatePatch {
+    #[schema(schema_with = accord_app::schema::code_or_null::<accord_domain::Side>)]
     pub side: Option<String>,
     pub text_en: Option<String>,
     pub text_da: Option<String>,

@@ -23,6 +23,7 @@ pub struct Interaction {
     pub organisation_id: i64,
     pub organisation_name: String,
     /// call, visit, email, meeting, event or letter.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::InteractionKind>)]
     pub kind: String,
     pub occurred_on: NaiveDate,
     /// The member of staff who had the contact.

@@ -25,8 +25,10 @@ pub struct Organisation {
     pub reference: String,
     pub name: String,
     /// employer, agency, provider, union or voluntary.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::OrgKind>)]
     pub kind: String,
     /// group, company or site.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::OrgLevel>)]
     pub level: String,
     pub parent_ref: Option<String>,
     pub cvr: Option<String>,
@@ -34,12 +36,14 @@ pub struct Organisation {
     pub companies_house: Option<String>,
     /// NACE Rev. 2 / DB07 / UK SIC 2007 division.
     pub sector: Option<String>,
+    #[schema(schema_with = accord_app::schema::code_or_none::<accord_domain::SizeBand>)]
     pub size_band: Option<String>,
     pub address: Option<String>,
     pub postcode: Option<String>,
     pub ward: Option<String>,
     pub website: Option<String>,
     /// active or ceased.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::OrgStatus>)]
     pub status: String,
     pub notes: Option<String>,
     pub account_manager_email: Option<String>,
@@ -165,18 +169,25 @@ pub struct NewOrganisation {
     pub reference: Option<String>,
     #[schema(min_length = 1)]
     pub name: String,
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::OrgKind>)]
     pub kind: Option<String>,
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::OrgLevel>)]
     pub level: Option<String>,
     pub parent_ref: Option<String>,
+    #[schema(schema_with = super::values::cvr_or_empty)]
     pub cvr: Option<String>,
+    #[schema(schema_with = super::values::p_number_or_empty)]
     pub p_number: Option<String>,
     pub companies_house: Option<String>,
+    #[schema(schema_with = accord_app::schema::sector_or_empty)]
     pub sector: Option<String>,
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::SizeBand>)]
     pub size_band: Option<String>,
     pub address: Option<String>,
     pub postcode: Option<String>,
     pub ward: Option<String>,
     pub website: Option<String>,
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::OrgStatus>)]
     pub status: Option<String>,
     pub notes: Option<String>,
     pub account_manager_email: Option<String>,
@@ -242,18 +253,25 @@ pub struct OrganisationPatch {
     pub reference: Option<String>,
     #[schema(min_length = 1)]
     pub name: Option<String>,
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::OrgKind>)]
     pub kind: Option<String>,
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::OrgLevel>)]
     pub level: Option<String>,
     pub parent_ref: Option<String>,
+    #[schema(schema_with = super::values::cvr_or_empty)]
     pub cvr: Option<String>,
+    #[schema(schema_with = super::values::p_number_or_empty)]
     pub p_number: Option<String>,
     pub companies_house: Option<String>,
+    #[schema(schema_with = accord_app::schema::sector_or_empty)]
     pub sector: Option<String>,
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::SizeBand>)]
     pub size_band: Option<String>,
     pub address: Option<String>,
     pub postcode: Option<String>,
     pub ward: Option<String>,
     pub website: Option<String>,
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::OrgStatus>)]
     pub status: Option<String>,
     pub notes: Option<String>,
     pub account_manager_email: Option<String>,
@@ -331,7 +349,9 @@ pub struct Contact {
     pub organisation_ref: String,
     pub name: String,
     pub role: Option<String>,
+    #[schema(schema_with = super::values::email_or_empty)]
     pub email: Option<String>,
+    #[schema(schema_with = super::values::phone_or_empty)]
     pub phone: Option<String>,
     pub consent: bool,
     pub is_primary: bool,
@@ -413,7 +433,9 @@ pub struct NewContact {
     #[schema(min_length = 1)]
     pub name: String,
     pub role: Option<String>,
+    #[schema(schema_with = super::values::email_or_empty)]
     pub email: Option<String>,
+    #[schema(schema_with = super::values::phone_or_empty)]
     pub phone: Option<String>,
     pub consent: bool,
     pub is_primary: bool,
@@ -459,7 +481,9 @@ pub struct ContactPatch {
     #[schema(min_length = 1)]
     pub name: Option<String>,
     pub role: Option<String>,
+    #[schema(schema_with = super::values::email_or_empty)]
     pub email: Option<String>,
+    #[schema(schema_with = super::values::phone_or_empty)]
     pub phone: Option<String>,
     pub consent: Option<bool>,
     pub is_primary: Option<bool>,

@@ -223,10 +223,12 @@ pub struct TargetBody {
     pub name: Option<String>,
     /// `partner_organisations`, `partner_activities`, `activities_of_type`, `requests_filled`
     /// or `agreements_in_force`.
+    #[schema(schema_with = accord_app::schema::code_or_null::<accord_domain::report::KpiMetric>)]
     pub metric: Option<String>,
     /// For `activities_of_type`: the type's code or label.
     pub activity_type: Option<String>,
     /// `holder` (default), `company` or `site`.
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::ReportUnit>)]
     pub unit: Option<String>,
     pub period_start: Option<String>,
     pub period_end: Option<String>,
@@ -234,6 +236,7 @@ pub struct TargetBody {
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 100_000_000)]
     pub threshold: Option<serde_json::Value>,
     /// `at_least` (default) or `at_most`.
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::report::Direction>)]
     pub direction: Option<String>,
     pub notes: Option<String>,
     pub retired: Option<bool>,

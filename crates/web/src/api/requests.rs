@@ -23,6 +23,7 @@ pub struct Candidate {
     /// The citizen's pseudonymous reference in the case system.
     pub citizen_ref: String,
     /// referred, interviewed, hired, not_hired or withdrew.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::CandidateOutcome>)]
     pub outcome: String,
     pub created_at: DateTime<Utc>,
 }
@@ -48,6 +49,7 @@ pub struct RecruitmentRequest {
     pub received_date: NaiveDate,
     pub deadline: Option<NaiveDate>,
     /// open, filled, filled_elsewhere, withdrawn or expired.
+    #[schema(schema_with = accord_app::schema::code::<accord_domain::RequestStatus>)]
     pub status: String,
     /// At most `positions`.
     pub hires: Option<i32>,
@@ -180,6 +182,7 @@ pub struct NewRecruitmentRequest {
     /// YYYY-MM-DD (also DD-MM-YYYY or DD.MM.YYYY).
     pub received_date: String,
     pub deadline: Option<String>,
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::RequestStatus>)]
     pub status: Option<String>,
     #[schema(minimum = 0, maximum = 100_000)]
     pub hires: Option<i64>,
@@ -248,6 +251,7 @@ pub struct RecruitmentRequestPatch {
     #[schema(min_length = 1)]
     pub received_date: Option<String>,
     pub deadline: Option<String>,
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::RequestStatus>)]
     pub status: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 100_000)]
@@ -295,6 +299,7 @@ pub struct NewCandidate {
     #[schema(min_length = 1)]
     pub citizen_ref: String,
     /// referred (default), interviewed, hired, not_hired or withdrew.
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::CandidateOutcome>)]
     pub outcome: Option<String>,
 }
 
@@ -317,6 +322,7 @@ pub async fn create_candidate(
 #[serde(default)]
 pub struct CandidatePatch {
     /// referred, interviewed, hired, not_hired or withdrew; left out, the outcome stays.
+    #[schema(schema_with = accord_app::schema::code_or_empty::<accord_domain::CandidateOutcome>)]
     pub outcome: Option<String>,
     /// A corrected reference; left out, the reference stays.
     pub citizen_ref: Option<String>,

@@ -15,8 +15,10 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Serialize, ToSchema)]
 pub struct User {
     pub id: i64,
+    #[schema(schema_with = super::values::email)]
     pub email: String,
     pub name: String,
+    #[schema(schema_with = accord_app::schema::codes::<accord_domain::Role>)]
     pub roles: Vec<String>,
     /// Codes of the user's districts.
     pub districts: Vec<String>,
@@ -81,12 +83,15 @@ pub async fn list(
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewUser {
+    #[schema(schema_with = super::values::email)]
     pub email: String,
     pub name: String,
+    #[schema(schema_with = accord_app::schema::codes::<accord_domain::Role>)]
     pub roles: Vec<String>,
     #[serde(default)]
     pub districts: Vec<String>,
     /// 12–128 characters.
+    #[schema(schema_with = super::values::new_password)]
     pub password: String,
     /// For a partner user (required with the `partner` role): the reference of the
     /// organisation they speak for.
@@ -130,6 +135,7 @@ pub async fn get(
 #[derive(Deserialize, ToSchema)]
 pub struct UserPatch {
     pub name: Option<String>,
+    #[schema(schema_with = accord_app::schema::codes_or_null::<accord_domain::Role>)]
     pub roles: Option<Vec<String>>,
     pub districts: Option<Vec<String>>,
     /// For a partner user: the reference of their organisation.

@@ -274,6 +274,60 @@ impl ToSchema for QuarterCode {
     }
 }
 
+/// The form of an e-mail address as `accord_domain::Email` reads it: one `@`, a local part and
+/// a domain with a dot inside it, no spaces or control characters. Capitals are read (and
+/// stored in lower case).
+pub const EMAIL_PATTERN: &str = "^[^@\\s\\u0000-\\u001F\\u007F-\\u009F]+@[^@\\s.\\u0000-\\u001F\\u007F-\\u009F][^@\\s\\u0000-\\u001F\\u007F-\\u009F]*\\.[^@\\s\\u0000-\\u001F\\u007F-\\u009F]*[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]$";
+/// A phone number as the contacts' use case reads it: digits with spaces, `+`, `-`, `(`, `)`,
+/// `.` and `/`, at least one digit (at most 30 characters: `maxLength`).
+pub const PHONE_PATTERN: &str = "^[0-9 +()./-]*[0-9][0-9 +()./-]*$";
+/// A CVR number: eight digits, not starting with 0, `DK` before them if wished (its check
+/// digit is checked by the use case, naming the field).
+pub const CVR_PATTERN: &str = "^(DK)?[1-9][0-9]{7}$";
+/// A P-number: ten digits.
+pub const P_NUMBER_PATTERN: &str = "^[0-9]{10}$";
+
+fn or_empty(pattern: &str) -> String {
+    format!("^({})?$", pattern.trim_start_matches('^').trim_end_matches('$'))
+}
+
+fn nullable_text() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(utoipa::openapi::schema::SchemaType::from_iter([Type::String, Type::Null]))
+}
+
+/// An e-mail address (`schema_with` of a required field).
+pub fn email() -> utoipa::openapi::Object {
+    string_schema().pattern(Some(EMAIL_PATTERN)).max_length(Some(254)).min_length(Some(1)).build()
+}
+
+/// An e-mail address, or empty (none).
+pub fn email_or_empty() -> utoipa::openapi::Object {
+    nullable_text().pattern(Some(or_empty(EMAIL_PATTERN))).max_length(Some(254)).build()
+}
+
+/// A phone number, or empty (none).
+pub fn phone_or_empty() -> utoipa::openapi::Object {
+    nullable_text().pattern(Some(or_empty(PHONE_PATTERN))).max_length(Some(30)).build()
+}
+
+/// A CVR number, or empty (none).
+pub fn cvr_or_empty() -> utoipa::openapi::Object {
+    nullable_text().pattern(Some(or_empty(CVR_PATTERN))).build()
+}
+
+/// A P-number, or empty (none).
+pub fn p_number_or_empty() -> utoipa::openapi::Object {
+    nullable_text().pattern(Some(or_empty(P_NUMBER_PATTERN))).build()
+}
+
+/// A new password: 12 to 128 characters.
+pub fn new_password() -> utoipa::openapi::Object {
+    string_schema()
+        .min_length(Some(accord_domain::NewPassword::MIN))
+        .max_length(Some(accord_domain::NewPassword::MAX))
+        .build()
+}
+
 /// What a query parameter of a given name holds, whichever operation takes it: the API reads
 /// `lang`, `year`, `quarter`, `district` and the days `from`, `to`, `as_of` and `date` alike
 /// everywhere, so the extractor checks them and the document describes them by name, and a new
@@ -383,6 +437,39 @@ mod tests {
             assert_eq!(regex_matches(QUARTER_PATTERN, s), ok, "{s}");
             assert_eq!(Quarter::parse(s).is_ok(), ok, "{s}");
         }
+    }
+
+    #[test]
+    fn forms_agree_with_the_parsers() {
+        use accord_domain::{Cvr, Email, PNumber};
+        for (s, ok) in [
+            ("a@b.dk", true),
+            ("Jens.Hansen@Firma.DK", true),
+            ("x@y", false),
+            ("@b.dk", false),
+            ("a@.b.dk", false),
+            ("a@b.dk.", false),
+            ("a b@c.dk", false),
+            ("a@b@c.dk", false),
+        ] {
+            assert_eq!(regex_matches(EMAIL_PATTERN, s), ok, "{s}");
+            assert_eq!(Email::parse(s).is_ok(), ok, "{s}");
+        }
+        for (s, ok) in [("12345674", true), ("DK12345674", true), ("02345678", false), ("1234567", false)] {
+            assert_eq!(regex_matches(CVR_PATTERN, s), ok, "{s}");
+            if !ok {
+                assert!(Cvr::parse(s).is_err(), "{s}");
+            }
+        }
+        for (s, ok) in [("1003388769", true), ("100338876", false), ("10033887a9", false)] {
+            assert_eq!(regex_matches(P_NUMBER_PATTERN, s), ok, "{s}");
+            assert_eq!(PNumber::parse(s).is_ok(), ok, "{s}");
+        }
+        for (s, ok) in [("+45 12 34 56 78", true), ("(0121) 555-0100", true), ("+-()", false), ("12a", false)] {
+            assert_eq!(regex_matches(PHONE_PATTERN, s), ok, "{s}");
+        }
+        let empty = or_empty(EMAIL_PATTERN);
+        assert!(regex_matches(&empty, "") && regex_matches(&empty, "a@b.dk") && !regex_matches(&empty, "x"));
     }
 
     #[test]
