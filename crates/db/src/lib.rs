@@ -31,6 +31,7 @@ pub mod activity_types;
 pub mod agreements;
 pub mod audit;
 pub mod awards;
+pub mod bulk;
 pub mod communications;
 pub mod directory;
 pub mod entities;

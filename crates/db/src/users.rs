@@ -226,6 +226,20 @@ pub async fn mark_signed_in<C: ConnectionTrait>(c: &C, id: i64, now: DateTime<Ut
     Ok(())
 }
 
+/// The names of these users, by id.
+pub async fn names<C: ConnectionTrait>(c: &C, ids: Vec<i64>) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
 pub async fn count<C: ConnectionTrait>(c: &C) -> Result<u64, DbErr> {
     user::Entity::find().count(c).await
 }
