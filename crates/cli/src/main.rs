@@ -275,6 +275,20 @@ enum ReportCmd {
         #[arg(long)]
         output: Option<String>,
     },
+    /// A programme's outputs against targets (counted from its participation records), its
+    /// outcomes per target group (figures behind 1 to 4 people show as <5) and its budget
+    /// against spend.
+    Programme {
+        /// The programme's id (as in /programmes/ID).
+        #[arg(long)]
+        programme: i64,
+        /// json or csv
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<String>,
+    },
     /// The outcomes of redundancy support: how many workers reached each stage, per event, per
     /// sector and per funding source, with the total. Figures behind 1 to 4 people show as <5.
     Redundancy {
@@ -672,6 +686,29 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Report(ReportCmd::Programme { programme, format, output }) => {
+            if !matches!(format.as_str(), "json" | "csv") {
+                bail!("unknown format \"{format}\": use json or csv");
+            }
+            let r = accord_app::programmes::report(&app, &system, programme).await.map_err(|e| match e {
+                AppError::NotFound => anyhow!("there is no programme {programme}"),
+                e => explain(e),
+            })?;
+            let bytes = if format == "csv" {
+                accord_app::programmes::report_csv(&r).into_bytes()
+            } else {
+                let mut v = serde_json::to_vec_pretty(&r)?;
+                v.push(b'\n');
+                v
+            };
+            match output {
+                Some(path) => std::fs::write(&path, bytes).with_context(|| format!("cannot write {path}"))?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
+        }
         Command::Report(ReportCmd::Redundancy { district, event, lang, format, output }) => {
             let lang = accord_domain::Lang::parse(&lang)
                 .ok_or_else(|| anyhow!("unknown language \"{lang}\": use en or da"))?;
@@ -698,7 +735,9 @@ async fn run(cli: Cli) -> Result<()> {
             let (args, format, committee) = match cmd {
                 ReportCmd::Activities { args, format } => (args, format, false),
                 ReportCmd::Committee { args, format } => (args, format, true),
-                ReportCmd::Progress { .. } | ReportCmd::Redundancy { .. } => unreachable!("handled above"),
+                ReportCmd::Progress { .. } | ReportCmd::Redundancy { .. } | ReportCmd::Programme { .. } => {
+                    unreachable!("handled above")
+                }
             };
             let lang = accord_domain::Lang::parse(&args.lang)
                 .ok_or_else(|| anyhow!("unknown language \"{}\": use en or da", args.lang))?;
