@@ -276,6 +276,14 @@ both! {
         let page = browser.get("/budget?year=2022").await;
         assert!(page.body.contains("1,247,000.00") && page.body.contains("1,023,952.63"), "{}", page.body);
 
+        // The committee report carries the secretariat's budget of the year, on the page too.
+        let (s, c) = api.get("/reports/committee?year=2022").await;
+        assert_eq!(s, StatusCode::OK, "{c}");
+        assert_eq!((c["budget"]["budget_minor"].as_i64(), c["budget"]["remaining_minor"].as_i64()), (Some(124_700_000), Some(124_700_000 - spent)), "{c}");
+        let page = browser.get("/reports/committee?year=2022&lang=da").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("1.247.000,00") && page.body.contains("1.023.952,63"), "{}", page.body);
+
         // A closed line keeps its spend and takes no more, refused naming the field.
         let (_, l) = api.get(&format!("/budget-lines/{line}")).await;
         let version = l["version"].as_i64().unwrap();

@@ -254,7 +254,8 @@ pub struct Totals {
     pub remaining: String,
 }
 
-fn line_rows(lang: Lang, b: &Budget) -> (Vec<LineRow>, Totals) {
+/// The lines of a budget and its totals as a table shows them, money per locale.
+pub fn line_rows(lang: Lang, b: &Budget) -> (Vec<LineRow>, Totals) {
     let rows = b
         .lines
         .iter()
