@@ -949,6 +949,112 @@ pub async fn close_line(app: &App, actor: &Actor, line_id: i64, version: Option<
     get_line(app, actor, line_id).await
 }
 
+/// The columns of a spend file.
+pub const SPEND_COLUMNS: [&str; 4] = ["spent_on", "amount", "description", "activity_id"];
+
+/// Imports spend on an open line from a CSV or XLSX file with the columns [`SPEND_COLUMNS`]
+/// (`spent_on`, `amount` and `description` required). All or nothing: any bad row writes
+/// nothing, and every problem is named `line N, column C`. Returns how many rows were (or with
+/// `dry_run`, would be) recorded, and their total in minor units.
+pub async fn import_spend(app: &App, actor: &Actor, line_id: i64, bytes: &[u8], dry_run: bool) -> Result<(usize, i64)> {
+    require(can_write(actor))?;
+    let line = q::line(&app.db.conn, &actor.scope(), line_id).await?.ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    if line.closed {
+        errors.add("line 1, column amount", "budget.line_closed", Some(&line.name));
+        return Err(AppError::Invalid(errors));
+    }
+    let table =
+        crate::files::read_table(bytes).map_err(|e| AppError::field("line 1", "import.unreadable", Some(&e)))?;
+    for h in &table.header {
+        if !SPEND_COLUMNS.contains(&h.as_str()) {
+            errors.add(&format!("line 1, column {h}"), "import.unknown_columns", Some(h));
+        }
+    }
+    for c in &SPEND_COLUMNS[..3] {
+        if table.col(c).is_none() {
+            errors.add(&format!("line 1, column {c}"), "import.missing_column", Some(c));
+        }
+    }
+    errors.into_result()?;
+    let line_district = district_code(app, line.district_id).await?;
+    let mut errors = FieldErrors::new();
+    let mut rows = vec![];
+    for (n, cells) in &table.rows {
+        let cell = |c: &str| table.col(c).and_then(|i| cells.get(i)).map(String::as_str).unwrap_or("");
+        let key = |c: &str| format!("line {n}, column {c}");
+        let on = required_date(&mut errors, &key("spent_on"), cell("spent_on"));
+        let minor = match opt(cell("amount")) {
+            None => {
+                errors.add(&key("amount"), "field.required", None);
+                None
+            }
+            Some(a) => match errors.take(&key("amount"), a, amount(a)) {
+                Some(0) => {
+                    errors.add(&key("amount"), "budget.amount_zero", Some(a));
+                    None
+                }
+                m => m,
+            },
+        };
+        let description = match opt(cell("description")) {
+            None => {
+                errors.add(&key("description"), "field.required", None);
+                None
+            }
+            Some(d) => short_text(&mut errors, &key("description"), d, MAX_NAME),
+        };
+        let activity = match opt(cell("activity_id")) {
+            None => None,
+            Some(a) => {
+                let found = match a.parse::<i64>() {
+                    Ok(id) => crate::activities::get_activity_quietly(app, actor, id)
+                        .await
+                        .ok()
+                        .filter(|v| v.district == line_district)
+                        .map(|_| id),
+                    Err(_) => None,
+                };
+                if found.is_none() {
+                    errors.add(&key("activity_id"), "budget.activity_unknown", Some(a));
+                }
+                found
+            }
+        };
+        if let (Some(on), Some(minor), Some(description)) = (on, minor, description) {
+            rows.push((on, minor, description, activity));
+        }
+    }
+    errors.into_result()?;
+    let total: i64 = rows.iter().map(|r| r.1).sum();
+    if dry_run {
+        return Ok((rows.len(), total));
+    }
+    let now = Utc::now();
+    let txn = app.db.write().await?;
+    let locked = q::lock_line(&txn, line.id).await?.ok_or(AppError::NotFound)?;
+    if locked.closed {
+        return Err(AppError::field("line 1, column amount", "budget.line_closed", Some(&locked.name)));
+    }
+    for (on, minor, description, activity) in &rows {
+        let s = NewSpend {
+            line_id: line.id,
+            spent_on: *on,
+            amount_minor: *minor,
+            description,
+            activity_id: *activity,
+            created_by: actor.user_id,
+        };
+        q::insert_spend(&txn, s, now).await?;
+    }
+    let mut e = actor.audit("import_spend", "budget_line", Some(line.id.to_string()));
+    e.district_id = Some(line.district_id);
+    e.after = Some(serde_json::json!({"rows": rows.len(), "amount_minor": total}));
+    accord_db::audit::append(&txn, e, now).await?;
+    txn.commit().await?;
+    Ok((rows.len(), total))
+}
+
 // ---- the report ----
 
 /// A programme's report: its outputs against targets, its equality table and its budget.

@@ -115,6 +115,9 @@ enum Command {
         /// Check the file and report, write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// For `spend`: the budget line's id (as in /budget-lines/ID).
+        #[arg(long)]
+        line: Option<i64>,
     },
     /// Export organisations, contacts, agreements, activities or recruitment-requests in the import's own columns.
     Export {
@@ -606,7 +609,26 @@ async fn run(cli: Cli) -> Result<()> {
             let (token, _) = accord_app::auth::create_token(&app, &system, user.id, &name).await.map_err(explain)?;
             println!("{token}");
         }
-        Command::Import { kind, file, district, dry_run } => {
+        Command::Import { kind, file, line: Some(line), dry_run, .. } if kind == "spend" => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {file}"))?;
+            match accord_app::programmes::import_spend(&app, &system, line, &bytes, dry_run).await {
+                Ok((rows, total)) => println!(
+                    "{}{rows} rows of spend, {} in all",
+                    if dry_run { "dry run, nothing written: " } else { "" },
+                    accord_domain::programme::plain(total)
+                ),
+                Err(AppError::Invalid(errors)) => {
+                    for e in &errors.0 {
+                        eprintln!("{}: {}", e.field, accord_web::i18n::field_error(accord_domain::Lang::En, e));
+                    }
+                    bail!("{file}: {} problems; nothing was written", errors.0.len());
+                }
+                Err(AppError::NotFound) => bail!("there is no budget line {line}"),
+                Err(e) => return Err(explain(e)),
+            }
+        }
+        Command::Import { kind, .. } if kind == "spend" => bail!("importing spend needs --line ID"),
+        Command::Import { kind, file, district, dry_run, .. } => {
             let k =
                 accord_app::import::Kind::parse(&kind).map_err(|_| anyhow!("cannot import \"{kind}\": use {KINDS}"))?;
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {file}"))?;

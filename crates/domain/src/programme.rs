@@ -67,7 +67,7 @@ pub fn amount(s: &str) -> Result<i64, &'static str> {
     }
     // The decimal mark is the last mark followed by one or two digits only.
     let (whole, frac) = match s.rfind(['.', ',']) {
-        Some(i) if s.len() - i - 1 <= 2 && s.len() - i - 1 >= 1 => (&s[..i], &s[i + 1..]),
+        Some(i) if (1..=2).contains(&(s.len() - i - 1)) => (&s[..i], &s[i + 1..]),
         _ => (s.as_str(), ""),
     };
     // Thousands marks must group digits by three.

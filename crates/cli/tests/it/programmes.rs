@@ -297,6 +297,43 @@ both! {
         assert_eq!(api.get(&format!("/budget-lines/{line}")).await.1["spent_minor"].as_i64(), Some(spent));
     }
 
+    async fn spend_is_imported_all_or_nothing(app) {
+        setup(app).await;
+        let sec = app.token("secretariat@test.example").await;
+        let api = app.api(&sec);
+        let (s, l) = post(app, &sec, "/budget-lines", json!({"funding_source": "esf", "name": "ESF 2022", "year": 2022, "amount": "10000"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{l}");
+        let line = l["id"].as_i64().unwrap().to_string();
+        let dir = std::env::temp_dir().join(format!("spend-{}-{}", std::process::id(), line));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.csv");
+        std::fs::write(&bad, "spent_on;amount;description\n2022-01-31;1.234,50;Husleje\n2022-02-28;12,3456;Forkert\n2022-03-31;;Tomt\n").unwrap();
+        let good = dir.join("good.csv");
+        std::fs::write(&good, "spent_on,amount,description,activity_id\n2022-01-31,0.10,Kaffe,\n31-03-2022,\"1,234.57\",Husleje,\n").unwrap();
+        let run = |file: std::path::PathBuf, extra: &'static [&'static str]| {
+            let url = app.database_url.clone();
+            let line = line.clone();
+            tokio::task::spawn_blocking(move || {
+                let file = file.to_string_lossy().into_owned();
+                let mut args = vec!["import", "spend", file.as_str(), "--line", line.as_str()];
+                args.extend_from_slice(extra);
+                crate::cli::accord(&url, &args, None)
+            })
+        };
+        let (ok, _, err) = run(bad, &[]).await.unwrap();
+        assert!(!ok, "{err}");
+        assert!(err.contains("line 3, column amount") && err.contains("line 4, column amount") && !err.contains("line 2,"), "{err}");
+        assert_eq!(api.get(&format!("/budget-lines/{line}")).await.1["spent_minor"].as_i64(), Some(0), "nothing written");
+        let (ok, out, err) = run(good.clone(), &["--dry-run"]).await.unwrap();
+        assert!(ok && out.contains("dry run") && out.contains("1234.67"), "{out}{err}");
+        assert_eq!(api.get(&format!("/budget-lines/{line}")).await.1["spent_minor"].as_i64(), Some(0), "a dry run writes nothing");
+        let (ok, out, err) = run(good, &[]).await.unwrap();
+        assert!(ok, "{out}{err}");
+        let (_, l) = api.get(&format!("/budget-lines/{line}")).await;
+        assert_eq!((l["spent_minor"].as_i64(), l["remaining"].as_str()), (Some(123_467), Some("8765.33")), "{l}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
     async fn programmes_keep_to_their_district_and_role(app) {
         let id = setup(app).await;
         let south = app.api(&app.token("south@test.example").await);
