@@ -23,6 +23,7 @@ pub mod mailings;
 pub mod outbox;
 pub mod partnerships;
 pub mod plans;
+pub mod programmes;
 pub mod redundancy;
 pub mod reports;
 pub mod scale;

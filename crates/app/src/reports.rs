@@ -1711,6 +1711,9 @@ pub struct CommitteeReport {
     /// Targets whose period overlaps the report's year.
     pub targets: Vec<TargetView>,
     pub district_name: Option<String>,
+    /// The secretariat's budget of the year against its spend (lines of no programme).
+    #[serde(default)]
+    pub budget: crate::programmes::Budget,
 }
 
 pub async fn committee(
@@ -1736,7 +1739,13 @@ pub async fn committee(
     for t in rows.into_iter().filter(|t| t.period_start <= w.end && t.period_end >= w.from) {
         targets.push(target_view(app, &mut memo, &names, t, on).await?);
     }
+    let budget = if crate::programmes::can_view(actor) {
+        crate::programmes::secretariat_budget(app, actor, d.as_ref().map(|d| d.code.as_str()), Some(q.year)).await?
+    } else {
+        crate::programmes::Budget::default()
+    };
     Ok(CommitteeReport {
+        budget,
         comparison: compare(&report, &previous),
         report,
         previous,

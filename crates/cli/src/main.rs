@@ -115,6 +115,9 @@ enum Command {
         /// Check the file and report, write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// For `spend`: the budget line's id (as in /budget-lines/ID).
+        #[arg(long)]
+        line: Option<i64>,
     },
     /// Export organisations, contacts, agreements, activities or recruitment-requests in the import's own columns.
     Export {
@@ -270,6 +273,20 @@ enum ReportCmd {
         lang: String,
         /// table, json or xlsx
         #[arg(long, default_value = "table")]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<String>,
+    },
+    /// A programme's outputs against targets (counted from its participation records), its
+    /// outcomes per target group (figures behind 1 to 4 people show as <5) and its budget
+    /// against spend.
+    Programme {
+        /// The programme's id (as in /programmes/ID).
+        #[arg(long)]
+        programme: i64,
+        /// json or csv
+        #[arg(long, default_value = "json")]
         format: String,
         /// Write to this file instead of standard output.
         #[arg(long)]
@@ -592,7 +609,26 @@ async fn run(cli: Cli) -> Result<()> {
             let (token, _) = accord_app::auth::create_token(&app, &system, user.id, &name).await.map_err(explain)?;
             println!("{token}");
         }
-        Command::Import { kind, file, district, dry_run } => {
+        Command::Import { kind, file, line: Some(line), dry_run, .. } if kind == "spend" => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {file}"))?;
+            match accord_app::programmes::import_spend(&app, &system, line, &bytes, dry_run).await {
+                Ok((rows, total)) => println!(
+                    "{}{rows} rows of spend, {} in all",
+                    if dry_run { "dry run, nothing written: " } else { "" },
+                    accord_domain::programme::plain(total)
+                ),
+                Err(AppError::Invalid(errors)) => {
+                    for e in &errors.0 {
+                        eprintln!("{}: {}", e.field, accord_web::i18n::field_error(accord_domain::Lang::En, e));
+                    }
+                    bail!("{file}: {} problems; nothing was written", errors.0.len());
+                }
+                Err(AppError::NotFound) => bail!("there is no budget line {line}"),
+                Err(e) => return Err(explain(e)),
+            }
+        }
+        Command::Import { kind, .. } if kind == "spend" => bail!("importing spend needs --line ID"),
+        Command::Import { kind, file, district, dry_run, .. } => {
             let k =
                 accord_app::import::Kind::parse(&kind).map_err(|_| anyhow!("cannot import \"{kind}\": use {KINDS}"))?;
             let bytes = std::fs::read(&file).with_context(|| format!("cannot read {file}"))?;
@@ -672,6 +708,29 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Report(ReportCmd::Programme { programme, format, output }) => {
+            if !matches!(format.as_str(), "json" | "csv") {
+                bail!("unknown format \"{format}\": use json or csv");
+            }
+            let r = accord_app::programmes::report(&app, &system, programme).await.map_err(|e| match e {
+                AppError::NotFound => anyhow!("there is no programme {programme}"),
+                e => explain(e),
+            })?;
+            let bytes = if format == "csv" {
+                accord_app::programmes::report_csv(&r).into_bytes()
+            } else {
+                let mut v = serde_json::to_vec_pretty(&r)?;
+                v.push(b'\n');
+                v
+            };
+            match output {
+                Some(path) => std::fs::write(&path, bytes).with_context(|| format!("cannot write {path}"))?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
+        }
         Command::Report(ReportCmd::Redundancy { district, event, lang, format, output }) => {
             let lang = accord_domain::Lang::parse(&lang)
                 .ok_or_else(|| anyhow!("unknown language \"{lang}\": use en or da"))?;
@@ -698,7 +757,9 @@ async fn run(cli: Cli) -> Result<()> {
             let (args, format, committee) = match cmd {
                 ReportCmd::Activities { args, format } => (args, format, false),
                 ReportCmd::Committee { args, format } => (args, format, true),
-                ReportCmd::Progress { .. } | ReportCmd::Redundancy { .. } => unreachable!("handled above"),
+                ReportCmd::Progress { .. } | ReportCmd::Redundancy { .. } | ReportCmd::Programme { .. } => {
+                    unreachable!("handled above")
+                }
             };
             let lang = accord_domain::Lang::parse(&args.lang)
                 .ok_or_else(|| anyhow!("unknown language \"{}\": use en or da", args.lang))?;

@@ -41,6 +41,7 @@ pub mod jobs;
 pub mod mailings;
 pub mod migration;
 pub mod partnerships;
+pub mod programmes;
 pub mod redundancy;
 pub mod reports;
 pub mod scope;

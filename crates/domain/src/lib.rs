@@ -17,6 +17,7 @@ pub mod identifiers;
 pub mod lang;
 pub mod mail;
 pub mod partnership;
+pub mod programme;
 pub mod query;
 pub mod redundancy;
 pub mod report;
@@ -35,6 +36,7 @@ pub use identifiers::{CompaniesHouse, Cvr, InteractionKind, OrgKind, OrgLevel, O
 pub use lang::Lang;
 pub use mail::{ConsentPurpose, ConsentSource, MergeValues, SkipReason};
 pub use partnership::{BodyKind, MeetingFrequency, MemberRole, MilestoneStatus, Quarter, ResourceKind};
+pub use programme::{FundingSource, PartnerRole, ProgrammeKind, TargetGroup};
 pub use query::{AgreementFilter, AgreementSort, AuditFilter, OrgFilter, OrgSort, RecordFilter};
 pub use redundancy::{
     AccessPurpose, ActivityState, CaseStatus, CloseReason, Element, EventRole, Level, NationalId, SessionKind,

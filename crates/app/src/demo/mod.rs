@@ -7,6 +7,7 @@ mod awards;
 mod communications;
 mod events;
 mod partnerships;
+mod programmes;
 mod redundancy;
 
 pub use activities::load_activities;
@@ -91,6 +92,7 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
     communications::load(app).await?;
     load_events(app).await?;
     awards::load(app).await?;
+    programmes::load(app).await?;
     load_mailings(app).await?;
     // Worker cases need the data key: the caller configures it before loading.
     load_redundancy(app).await?;

@@ -253,6 +253,9 @@ impl Ids {
         put("activities", id(&format!("SELECT min(id) FROM activities WHERE {in_home}")).await);
         put("communications", id(&format!("SELECT min(id) FROM communications WHERE {in_home}")).await);
         put("awards", id(&format!("SELECT min(id) FROM awards WHERE {in_home}")).await);
+        put("programmes", id(&format!("SELECT min(id) FROM programmes WHERE {in_home}")).await);
+        // An open line, so that spend on it is taken.
+        put("budget-lines", id(&format!("SELECT min(id) FROM budget_lines WHERE closed = false AND {in_home}")).await);
         put("activity-types", "work_placement".into());
         put("segments", id(&format!("SELECT min(id) FROM segments WHERE {in_home}")).await);
         // A token no signature matches: the page answers every caller alike.

@@ -34,6 +34,7 @@ mod mailings;
 mod nodes;
 mod pages;
 mod plans;
+mod programmes;
 mod redundancy;
 mod reports;
 mod users;

@@ -44,6 +44,7 @@ pub mod mailings;
 pub mod me;
 pub mod organisations;
 pub mod partnerships;
+pub mod programmes;
 pub mod redundancy;
 pub mod reports;
 pub mod requests;
@@ -88,6 +89,7 @@ use utoipa_axum::routes;
         (name = "plans", description = "Action plans with actions, milestones, progress updates and the quarterly progress reports"),
         (name = "redundancy", description = "Redundancy support: events at employers, job shops, the catalogue of services, worker cases with their plan, retraining, jobs and 13-week check-ins, the access log, the subject access export, erasure and the outcomes report"),
         (name = "awards", description = "The annual award for an employer's social engagement: nominations (the organisation, who nominated it and why), the decision and the winner"),
+        (name = "programmes", description = "Programmes (recruitment exercises, sector initiatives, routeways, courses, innovation and job rotation projects): organisations and roles, outputs against targets counted from participation records, outcomes per target group with \"<5\" for 1 to 4 people; budget lines per programme or for the secretariat and their spend, exact in minor units"),
         (name = "events", description = "Events for employers: dialogue meetings, job fairs, network and information meetings, the award ceremony; registrations with a waiting list, attendance and invitation links (not the redundancy events)"),
         (name = "imports", description = "Imports of CSV or XLSX files, all or nothing; the history of activity and request imports and their roll-back"),
     )
@@ -200,6 +202,16 @@ fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(awards::get))
         .routes(routes!(awards::nominate))
         .routes(routes!(awards::decide))
+        .routes(routes!(programmes::list, programmes::create))
+        .routes(routes!(programmes::get, programmes::update))
+        .routes(routes!(programmes::add_partner))
+        .routes(routes!(programmes::record_participants))
+        .routes(routes!(programmes::programme_budget))
+        .routes(routes!(programmes::create_programme_line))
+        .routes(routes!(programmes::secretariat_budget, programmes::create_line))
+        .routes(routes!(programmes::get_line))
+        .routes(routes!(programmes::record_spend))
+        .routes(routes!(programmes::close_line))
         .routes(routes!(activity_types::list, activity_types::create))
         .routes(routes!(activity_types::get, activity_types::update))
         .routes(routes!(imports::list))

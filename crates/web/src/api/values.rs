@@ -116,6 +116,10 @@ codes!(
     ConsentPurposeCode => accord_domain::ConsentPurpose,
     ConsentSourceCode => accord_domain::ConsentSource,
     ChannelCode => accord_domain::Channel,
+    ProgrammeKindCode => accord_domain::ProgrammeKind,
+    TargetGroupCode => accord_domain::TargetGroup,
+    PartnerRoleCode => accord_domain::PartnerRole,
+    FundingSourceCode => accord_domain::FundingSource,
 );
 
 /// A closed list of codes that no domain type names (a list's sort orders, say), read and

@@ -18,6 +18,7 @@ pub mod mailings;
 pub mod organisations;
 pub mod partnerships;
 pub mod plans;
+pub mod programmes;
 pub mod redundancy;
 pub mod reports;
 pub mod requests;
@@ -110,6 +111,17 @@ pub fn router() -> Router<AppState> {
         .route("/awards/{id}", get(awards::show))
         .route("/awards/{id}/nominations", post(awards::nominate))
         .route("/awards/{id}/decision", post(awards::decide))
+        .route("/programmes", get(programmes::list).post(programmes::create))
+        .route("/programmes/new", get(programmes::new))
+        .route("/programmes/{id}", get(programmes::show))
+        .route("/programmes/{id}/edit", get(programmes::edit).post(programmes::update))
+        .route("/programmes/{id}/partners", post(programmes::add_partner))
+        .route("/programmes/{id}/participants", post(programmes::record_participant))
+        .route("/programmes/{id}/budget-lines", post(programmes::create_line))
+        .route("/budget", get(programmes::budget).post(programmes::create_secretariat_line))
+        .route("/budget-lines/{id}", get(programmes::line))
+        .route("/budget-lines/{id}/spend", post(programmes::record_spend))
+        .route("/budget-lines/{id}/close", post(programmes::close_line))
         .route("/communications/new", get(communications::new))
         .route("/communications/{id}", post(communications::update))
         .route("/communications/{id}/edit", get(communications::edit))

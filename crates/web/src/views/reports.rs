@@ -928,6 +928,8 @@ struct CommitteeTemplate {
     xlsx: String,
     other_lang_href: String,
     other_lang_label: String,
+    lines: Vec<super::programmes::LineRow>,
+    totals: super::programmes::Totals,
 }
 
 pub async fn committee(
@@ -983,7 +985,10 @@ pub async fn committee(
         Lang::Da => ("en", "English"),
         Lang::En => ("da", "Dansk"),
     };
+    let (lines, totals) = super::programmes::line_rows(lang, &r.budget);
     let tpl = CommitteeTemplate {
+        lines,
+        totals,
         ui_lang: ctx.lang.code(),
         back: href("/reports/activities", &qs, &[]),
         back_label: i18n::t(ctx.lang, "rep.committee.back"),
