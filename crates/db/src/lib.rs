@@ -39,6 +39,7 @@ pub mod imports;
 pub mod jobs;
 pub mod mailings;
 pub mod migration;
+pub mod national;
 pub mod partnerships;
 pub mod redundancy;
 pub mod reports;

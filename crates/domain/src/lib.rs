@@ -16,6 +16,7 @@ pub mod format;
 pub mod identifiers;
 pub mod lang;
 pub mod mail;
+pub mod national;
 pub mod partnership;
 pub mod query;
 pub mod redundancy;
@@ -34,6 +35,7 @@ pub use events::{Attendance, EventKind, RegistrationStatus};
 pub use identifiers::{CompaniesHouse, Cvr, InteractionKind, OrgKind, OrgLevel, OrgStatus, PNumber, SizeBand};
 pub use lang::Lang;
 pub use mail::{ConsentPurpose, ConsentSource, MergeValues, SkipReason};
+pub use national::AccountStatus;
 pub use partnership::{BodyKind, MeetingFrequency, MemberRole, MilestoneStatus, Quarter, ResourceKind};
 pub use query::{AgreementFilter, AgreementSort, AuditFilter, OrgFilter, OrgSort, RecordFilter};
 pub use redundancy::{

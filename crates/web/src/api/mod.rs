@@ -42,6 +42,7 @@ pub mod imports;
 pub mod interactions;
 pub mod mailings;
 pub mod me;
+pub mod national;
 pub mod organisations;
 pub mod partnerships;
 pub mod redundancy;
@@ -89,6 +90,8 @@ use utoipa_axum::routes;
         (name = "redundancy", description = "Redundancy support: events at employers, job shops, the catalogue of services, worker cases with their plan, retraining, jobs and 13-week check-ins, the access log, the subject access export, erasure and the outcomes report"),
         (name = "awards", description = "The annual award for an employer's social engagement: nominations (the organisation, who nominated it and why), the decision and the winner"),
         (name = "events", description = "Events for employers: dialogue meetings, job fairs, network and information meetings, the award ceremony; registrations with a waiting list, attendance and invitation links (not the redundancy events)"),
+        (name = "regions", description = "Regions: districts grouped (East Midlands, Eastern…), kept by administrators; a user given a region works in each of its districts"),
+        (name = "national-accounts", description = "National accounts: a national unit's relationship with a national employer, its national account manager, status, place on the target list and service level agreement, and its roll-up across the districts that deliver it"),
         (name = "imports", description = "Imports of CSV or XLSX files, all or nothing; the history of activity and request imports and their roll-back"),
     )
 )]
@@ -200,6 +203,11 @@ fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(awards::get))
         .routes(routes!(awards::nominate))
         .routes(routes!(awards::decide))
+        .routes(routes!(national::list_regions, national::create_region))
+        .routes(routes!(national::get_region, national::update_region))
+        .routes(routes!(national::list, national::create))
+        .routes(routes!(national::get, national::update))
+        .routes(routes!(national::rollup))
         .routes(routes!(activity_types::list, activity_types::create))
         .routes(routes!(activity_types::get, activity_types::update))
         .routes(routes!(imports::list))

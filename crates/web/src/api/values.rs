@@ -116,6 +116,7 @@ codes!(
     ConsentPurposeCode => accord_domain::ConsentPurpose,
     ConsentSourceCode => accord_domain::ConsentSource,
     ChannelCode => accord_domain::Channel,
+    AccountStatusCode => accord_domain::AccountStatus,
 );
 
 /// A closed list of codes that no domain type names (a list's sort orders, say), read and
