@@ -6,6 +6,7 @@ mod agreements;
 mod awards;
 mod communications;
 mod events;
+mod national;
 mod partnerships;
 mod redundancy;
 
@@ -91,6 +92,7 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
     communications::load(app).await?;
     load_events(app).await?;
     awards::load(app).await?;
+    national::load(app).await?;
     load_mailings(app).await?;
     // Worker cases need the data key: the caller configures it before loading.
     load_redundancy(app).await?;

@@ -15,6 +15,7 @@ pub mod health;
 pub mod home;
 pub mod imports;
 pub mod mailings;
+pub mod national;
 pub mod organisations;
 pub mod partnerships;
 pub mod plans;
@@ -110,6 +111,10 @@ pub fn router() -> Router<AppState> {
         .route("/awards/{id}", get(awards::show))
         .route("/awards/{id}/nominations", post(awards::nominate))
         .route("/awards/{id}/decision", post(awards::decide))
+        .route("/regions", get(national::regions).post(national::create_region))
+        .route("/regions/{id}", get(national::region).post(national::update_region))
+        .route("/national-accounts", get(national::list).post(national::create))
+        .route("/national-accounts/{id}", get(national::show).post(national::update))
         .route("/communications/new", get(communications::new))
         .route("/communications/{id}", post(communications::update))
         .route("/communications/{id}/edit", get(communications::edit))
