@@ -228,6 +228,32 @@ both! {
         assert_eq!(west.get(&format!("/national-accounts/{id}")).await.0, StatusCode::NOT_FOUND);
         assert_eq!(west.get(&path).await.0, StatusCode::NOT_FOUND);
         assert_eq!(west.get("/national-accounts").await.1["total"], 0);
+        assert_eq!(app.signed_in("westonly@test.example").await.get(&format!("/national-accounts/{id}")).await.status, StatusCode::NOT_FOUND);
+
+        // The pages: the national unit sees every district's counts, north its own stores and
+        // records, both names of who looks after a store.
+        let page = app.signed_in("lou@test.example").await.get(&format!("/national-accounts/{id}?from=2025-01-01&to=2025-12-31")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("East District") && page.body.contains("South District") && page.body.contains("counts only"), "{}", page.body);
+        let page = app.signed_in("am@test.example").await.get(&format!("/national-accounts/{id}?from=2025-01-01&to=2025-12-31")).await;
+        assert!(page.body.contains("Asda SINFIN") && !page.body.contains("Asda WISBECH") && !page.body.contains("East District"), "{}", page.body);
+        assert!(page.body.contains("Name of am@test.example") && page.body.contains("Name of lou@test.example"));
+        let page = app.signed_in("am@test.example").await.get(&format!("/national-accounts/{id}?from=someday")).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "a bad date names the field");
+
+        // The command line gives the national unit's whole roll-up, as JSON and as CSV.
+        let url = app.database_url.clone();
+        let ids = id.to_string();
+        let (ok, out, err) = crate::cli::accord(&url, &["report", "national-account", "--account", &ids, "--from", "2025-01-01", "--to", "2025-12-31"], None);
+        assert!(ok, "{err}");
+        let cli: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(cli["total"], national["total"]);
+        let (ok, out, err) = crate::cli::accord(&url, &["report", "national-account", "--account", &ids, "--from", "2025-01-01", "--to", "2025-12-31", "--format", "csv"], None);
+        assert!(ok, "{err}");
+        assert!(out.starts_with("level,name,region,activities,placings,vacancies,filled\n"), "{out}");
+        assert!(out.contains("\ntotal,Asda Stores Group,,5,3,14,8\n") && out.contains("\ndistrict,north,,3,2,10,6\n"), "{out}");
+        let (ok, _, err) = crate::cli::accord(&url, &["report", "national-account", "--account", "9999"], None);
+        assert!(!ok && err.contains("9999"), "{err}");
     }
 
     async fn the_national_unit_keeps_the_account_and_districts_only_read_it(app) {
