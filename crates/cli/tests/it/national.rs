@@ -238,6 +238,9 @@ both! {
         let page = app.signed_in("am@test.example").await.get(&format!("/national-accounts/{id}?from=2025-01-01&to=2025-12-31")).await;
         assert!(page.body.contains("Asda SINFIN") && !page.body.contains("Asda WISBECH") && !page.body.contains("East District"), "{}", page.body);
         assert!(page.body.contains("Name of am@test.example") && page.body.contains("Name of lou@test.example"));
+        // The store's own page names its local account manager and the national one.
+        let store = app.signed_in("am@test.example").await.get(&format!("/organisations/{}", sites[0])).await;
+        assert!(store.body.contains("Name of am@test.example") && store.body.contains("Name of lou@test.example") && store.body.contains(&format!("/national-accounts/{id}")), "{}", store.body);
         let page = app.signed_in("am@test.example").await.get(&format!("/national-accounts/{id}?from=someday")).await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "a bad date names the field");
 

@@ -477,3 +477,21 @@ pub async fn update(
         Err(e) => Err(e.into()),
     }
 }
+
+// ---- on an organisation's page ----
+
+/// A national account an organisation belongs to, as its page names it: the account's id, the
+/// employer and the national account manager.
+pub struct OrgAccount {
+    pub id: i64,
+    pub employer: String,
+    pub manager: String,
+}
+
+pub async fn for_organisation(state: &AppState, actor: &Actor, org_id: i64) -> WebResult<Vec<OrgAccount>> {
+    Ok(na::for_organisation(&state.app, actor, org_id)
+        .await?
+        .into_iter()
+        .map(|v| OrgAccount { id: v.id, employer: v.organisation.name, manager: v.manager_name.unwrap_or_default() })
+        .collect())
+}
