@@ -77,16 +77,20 @@ pub async fn last_sign_in(app: &App, actor: &Actor) -> Result<Option<chrono::Dat
     Ok(accord_db::users::get(&app.db.conn, id).await?.and_then(|u| u.user.last_sign_in_at))
 }
 
-/// Builds the actor for a user row: their roles and districts.
+/// Builds the actor for a user row: their roles, and their districts with those of their regions.
 pub(crate) async fn actor_for(app: &App, u: &user::Model, ip: Option<String>) -> Result<Actor> {
     let mut roles: Vec<Role> =
         users::roles_of(&app.db.conn, u.id).await?.iter().filter_map(|r| Role::parse(r).ok()).collect();
     roles.sort();
-    let districts = users::districts_of(&app.db.conn, u.id)
+    // A region given to the user means each of its districts.
+    let mut districts: Vec<DistrictRef> = users::districts_of(&app.db.conn, u.id)
         .await?
         .into_iter()
+        .chain(accord_db::national::region_districts_of_user(&app.db.conn, u.id).await?)
         .map(|d| DistrictRef { id: d.id, code: d.code, name: d.name })
         .collect();
+    districts.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    districts.dedup_by_key(|d| d.id);
     Ok(Actor {
         user_id: Some(u.id),
         email: u.email.clone(),

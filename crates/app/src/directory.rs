@@ -284,7 +284,12 @@ pub(crate) async fn check_org<C: ConnectionTrait>(
     let mut parent_id = None;
     let parent = match opt(&input.parent_ref) {
         None => None,
-        Some(p) => match q::resolve_ref(c, district_id, p).await? {
+        // A parent in the same district, or a national employer's group in any (its
+        // companies and sites sit in many districts).
+        Some(p) => match match q::resolve_ref(c, district_id, p).await? {
+            Some(o) => Some(o),
+            None => accord_db::national::national_group_by_ref(c, p).await?,
+        } {
             Some(o) => {
                 parent_id = Some(o.id);
                 Some(o)

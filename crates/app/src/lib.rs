@@ -20,6 +20,7 @@ pub mod import;
 pub mod jobs;
 mod links;
 pub mod mailings;
+pub mod national;
 pub mod outbox;
 pub mod partnerships;
 pub mod plans;

@@ -292,6 +292,25 @@ enum ReportCmd {
         #[arg(long)]
         output: Option<String>,
     },
+    /// A national account's roll-up: activities, placings, vacancies and vacancies filled at
+    /// the employer's companies and sites in every district, per region, district and month.
+    NationalAccount {
+        /// The account's id (as in /national-accounts/ID).
+        #[arg(long)]
+        account: i64,
+        /// The first day (default: the agreement's start, else the first of this year).
+        #[arg(long)]
+        from: Option<String>,
+        /// The last day (default: the agreement's end or today, whichever is first).
+        #[arg(long)]
+        to: Option<String>,
+        /// json or csv
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<String>,
+    },
     /// The outcomes of redundancy support: how many workers reached each stage, per event, per
     /// sector and per funding source, with the total. Figures behind 1 to 4 people show as <5.
     Redundancy {
@@ -731,6 +750,37 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Report(ReportCmd::NationalAccount { account, from, to, format, output }) => {
+            if !matches!(format.as_str(), "json" | "csv") {
+                bail!("unknown format \"{format}\": use json or csv");
+            }
+            let day = |field: &str, v: Option<String>| -> anyhow::Result<Option<chrono::NaiveDate>> {
+                v.map(|s| {
+                    accord_domain::values::parse_date(&s)
+                        .map_err(|_| anyhow!("{field}: \"{s}\" is not a date; write it as 2025-01-31"))
+                })
+                .transpose()
+            };
+            let (from, to) = (day("from", from)?, day("to", to)?);
+            let r = accord_app::national::rollup(&app, &system, account, from, to).await.map_err(|e| match e {
+                AppError::NotFound => anyhow!("there is no national account {account}"),
+                e => explain(e),
+            })?;
+            let bytes = if format == "json" {
+                let mut v = serde_json::to_vec_pretty(&r)?;
+                v.push(b'\n');
+                v
+            } else {
+                national_csv(&r)
+            };
+            match output {
+                Some(path) => std::fs::write(&path, bytes).with_context(|| format!("cannot write {path}"))?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
+        }
         Command::Report(ReportCmd::Redundancy { district, event, lang, format, output }) => {
             let lang = accord_domain::Lang::parse(&lang)
                 .ok_or_else(|| anyhow!("unknown language \"{lang}\": use en or da"))?;
@@ -757,7 +807,10 @@ async fn run(cli: Cli) -> Result<()> {
             let (args, format, committee) = match cmd {
                 ReportCmd::Activities { args, format } => (args, format, false),
                 ReportCmd::Committee { args, format } => (args, format, true),
-                ReportCmd::Progress { .. } | ReportCmd::Redundancy { .. } | ReportCmd::Programme { .. } => {
+                ReportCmd::Progress { .. }
+                | ReportCmd::Redundancy { .. }
+                | ReportCmd::Programme { .. }
+                | ReportCmd::NationalAccount { .. } => {
                     unreachable!("handled above")
                 }
             };
@@ -887,4 +940,35 @@ async fn run(cli: Cli) -> Result<()> {
         Command::DataKey(DataKeyCmd::Generate) => unreachable!("handled before the database is opened"),
     }
     Ok(())
+}
+
+/// A national account's roll-up as CSV: one line for the whole, then per region, district and
+/// month, each with its four figures.
+fn national_csv(r: &accord_app::national::Rollup) -> Vec<u8> {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+    };
+    let mut out = String::from("level,name,region,activities,placings,vacancies,filled\n");
+    let mut line = |level: &str, name: &str, region: &str, f: &accord_app::national::Figures| {
+        out.push_str(&format!(
+            "{level},{},{},{},{},{},{}\n",
+            field(name),
+            field(region),
+            f.activities,
+            f.placings,
+            f.vacancies,
+            f.filled
+        ));
+    };
+    line("total", &r.account.organisation.name, "", &r.total);
+    for g in &r.regions {
+        line("region", g.region.as_deref().unwrap_or(""), g.region.as_deref().unwrap_or(""), &g.figures);
+    }
+    for d in &r.districts {
+        line("district", &d.district, d.region.as_deref().unwrap_or(""), &d.figures);
+    }
+    for m in &r.months {
+        line("month", &m.month, "", &m.figures);
+    }
+    out.into_bytes()
 }

@@ -40,6 +40,7 @@ pub mod imports;
 pub mod jobs;
 pub mod mailings;
 pub mod migration;
+pub mod national;
 pub mod partnerships;
 pub mod programmes;
 pub mod redundancy;

@@ -131,6 +131,9 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
     if accord_app::events::can_view(actor) {
         items.push(("/events", "nav.events"));
     }
+    if accord_app::national::can_view(actor) {
+        items.push(("/national-accounts", "nav.national_accounts"));
+    }
     if accord_app::awards::can_view(actor) {
         items.push(("/awards", "nav.awards"));
     }
@@ -155,6 +158,7 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
         items.push(("/imports", "nav.imports"));
     }
     items.push(("/districts", "nav.districts"));
+    items.push(("/regions", "nav.regions"));
     if actor.can(Permission::ManageUsers) {
         items.push(("/users", "nav.users"));
     }

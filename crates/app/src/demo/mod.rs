@@ -6,6 +6,7 @@ mod agreements;
 mod awards;
 mod communications;
 mod events;
+mod national;
 mod partnerships;
 mod programmes;
 mod redundancy;
@@ -93,6 +94,7 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
     load_events(app).await?;
     awards::load(app).await?;
     programmes::load(app).await?;
+    national::load(app).await?;
     load_mailings(app).await?;
     // Worker cases need the data key: the caller configures it before loading.
     load_redundancy(app).await?;

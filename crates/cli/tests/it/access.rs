@@ -60,7 +60,19 @@ const QUERIES: [(&str, &str, &str); 4] = [
 /// Path segments naming records that belong to no district: another district's user may
 /// see them, so they are left out of the "another district's ids give 404" check. A signed
 /// invitation link (`register`) opens its page for whoever holds it, signed in or not.
-const GLOBAL: [&str; 7] = ["users", "districts", "activity-types", "services", "tokens", "language", "register"];
+/// Regions belong to no district; a national account is its national unit's (the other
+/// district's user here) and is seen too by every district that delivers it.
+const GLOBAL: [&str; 9] = [
+    "users",
+    "districts",
+    "activity-types",
+    "services",
+    "tokens",
+    "language",
+    "register",
+    "regions",
+    "national-accounts",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Route {
@@ -257,6 +269,8 @@ impl Ids {
         // An open line, so that spend on it is taken.
         put("budget-lines", id(&format!("SELECT min(id) FROM budget_lines WHERE closed = false AND {in_home}")).await);
         put("activity-types", "work_placement".into());
+        put("regions", id("SELECT min(id) FROM regions").await);
+        put("national-accounts", id("SELECT min(id) FROM national_accounts WHERE sla_jobs_target IS NOT NULL").await);
         put("segments", id(&format!("SELECT min(id) FROM segments WHERE {in_home}")).await);
         // A token no signature matches: the page answers every caller alike.
         put("unsubscribe", "1-news-00000000000000000000000000000000".into());

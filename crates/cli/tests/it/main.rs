@@ -31,6 +31,7 @@ mod load;
 mod mail_bench;
 mod mail_crash;
 mod mailings;
+mod national;
 mod nodes;
 mod pages;
 mod plans;

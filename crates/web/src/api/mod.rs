@@ -42,6 +42,7 @@ pub mod imports;
 pub mod interactions;
 pub mod mailings;
 pub mod me;
+pub mod national;
 pub mod organisations;
 pub mod partnerships;
 pub mod programmes;
@@ -91,6 +92,8 @@ use utoipa_axum::routes;
         (name = "awards", description = "The annual award for an employer's social engagement: nominations (the organisation, who nominated it and why), the decision and the winner"),
         (name = "programmes", description = "Programmes (recruitment exercises, sector initiatives, routeways, courses, innovation and job rotation projects): organisations and roles, outputs against targets counted from participation records, outcomes per target group with \"<5\" for 1 to 4 people; budget lines per programme or for the secretariat and their spend, exact in minor units"),
         (name = "events", description = "Events for employers: dialogue meetings, job fairs, network and information meetings, the award ceremony; registrations with a waiting list, attendance and invitation links (not the redundancy events)"),
+        (name = "regions", description = "Regions: districts grouped (East Midlands, Eastern…), kept by administrators; a user given a region works in each of its districts"),
+        (name = "national-accounts", description = "National accounts: a national unit's relationship with a national employer, its national account manager, status, place on the target list and service level agreement, and its roll-up across the districts that deliver it"),
         (name = "imports", description = "Imports of CSV or XLSX files, all or nothing; the history of activity and request imports and their roll-back"),
     )
 )]
@@ -212,6 +215,11 @@ fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(programmes::get_line))
         .routes(routes!(programmes::record_spend))
         .routes(routes!(programmes::close_line))
+        .routes(routes!(national::list_regions, national::create_region))
+        .routes(routes!(national::get_region, national::update_region))
+        .routes(routes!(national::list, national::create))
+        .routes(routes!(national::get, national::update))
+        .routes(routes!(national::rollup))
         .routes(routes!(activity_types::list, activity_types::create))
         .routes(routes!(activity_types::get, activity_types::update))
         .routes(routes!(imports::list))

@@ -120,6 +120,7 @@ codes!(
     TargetGroupCode => accord_domain::TargetGroup,
     PartnerRoleCode => accord_domain::PartnerRole,
     FundingSourceCode => accord_domain::FundingSource,
+    AccountStatusCode => accord_domain::AccountStatus,
 );
 
 /// A closed list of codes that no domain type names (a list's sort orders, say), read and

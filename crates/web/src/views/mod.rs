@@ -15,6 +15,7 @@ pub mod health;
 pub mod home;
 pub mod imports;
 pub mod mailings;
+pub mod national;
 pub mod organisations;
 pub mod partnerships;
 pub mod plans;
@@ -122,6 +123,10 @@ pub fn router() -> Router<AppState> {
         .route("/budget-lines/{id}", get(programmes::line))
         .route("/budget-lines/{id}/spend", post(programmes::record_spend))
         .route("/budget-lines/{id}/close", post(programmes::close_line))
+        .route("/regions", get(national::regions).post(national::create_region))
+        .route("/regions/{id}", get(national::region).post(national::update_region))
+        .route("/national-accounts", get(national::list).post(national::create))
+        .route("/national-accounts/{id}", get(national::show).post(national::update))
         .route("/communications/new", get(communications::new))
         .route("/communications/{id}", post(communications::update))
         .route("/communications/{id}/edit", get(communications::edit))

@@ -438,6 +438,7 @@ struct ShowTemplate {
     records: super::activities::OrgRecords,
     events: Vec<super::events::OrgEventRow>,
     awards: super::awards::OrgAwards,
+    national: Vec<super::national::OrgAccount>,
     can_view_agreements: bool,
     can_edit: bool,
     can_merge: bool,
@@ -467,6 +468,7 @@ fn render_show(
     records: super::activities::OrgRecords,
     events: Vec<super::events::OrgEventRow>,
     awards: super::awards::OrgAwards,
+    national: Vec<super::national::OrgAccount>,
     log: InteractionInput,
     log_errors: &FieldErrors,
 ) -> Response {
@@ -522,6 +524,7 @@ fn render_show(
         records,
         events,
         awards,
+        national,
         can_view_agreements: accord_app::agreements::can_view(actor),
         can_edit: dir::can_edit(actor) && !actor.is_read_only(),
         can_merge: dir::can_merge(actor),
@@ -566,7 +569,8 @@ pub async fn show(
     let records = super::activities::for_organisation(&state, &actor, ctx.lang, id).await?;
     let events = super::events::for_organisation(&state, &actor, ctx.lang, id).await?;
     let awards = super::awards::for_organisation(&state, &actor, ctx.lang, id).await?;
-    Ok(render_show(&ctx, &actor, d, agreements, records, events, awards, log, &FieldErrors::new()))
+    let national = super::national::for_organisation(&state, &actor, id).await?;
+    Ok(render_show(&ctx, &actor, d, agreements, records, events, awards, national, log, &FieldErrors::new()))
 }
 
 pub async fn log_interaction(
@@ -583,7 +587,8 @@ pub async fn log_interaction(
             let records = super::activities::for_organisation(&state, &actor, ctx.lang, id).await?;
             let events = super::events::for_organisation(&state, &actor, ctx.lang, id).await?;
             let awards = super::awards::for_organisation(&state, &actor, ctx.lang, id).await?;
-            Ok(render_show(&ctx, &actor, d, agreements, records, events, awards, f, &errors))
+            let national = super::national::for_organisation(&state, &actor, id).await?;
+            Ok(render_show(&ctx, &actor, d, agreements, records, events, awards, national, f, &errors))
         }
         Err(e) => Err(e.into()),
     }
