@@ -27,6 +27,7 @@ pub mod redundancy;
 pub mod reports;
 pub mod scale;
 pub mod sealed;
+pub mod surveys;
 pub mod users;
 
 pub use actor::{Actor, DistrictRef, Permission};

@@ -8,6 +8,7 @@ mod communications;
 mod events;
 mod partnerships;
 mod redundancy;
+mod surveys;
 
 pub use activities::load_activities;
 pub use agreements::load_agreements;
@@ -92,6 +93,7 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
     load_events(app).await?;
     awards::load(app).await?;
     load_mailings(app).await?;
+    surveys::load(app).await?;
     // Worker cases need the data key: the caller configures it before loading.
     load_redundancy(app).await?;
     Ok(Some(logins))

@@ -20,6 +20,7 @@ mod m0015_events;
 mod m0016_communications;
 mod m0017_mailing_events;
 mod m0018_awards;
+mod m0019_surveys;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_communications::Migration),
             Box::new(m0017_mailing_events::Migration),
             Box::new(m0018_awards::Migration),
+            Box::new(m0019_surveys::Migration),
         ]
     }
 }

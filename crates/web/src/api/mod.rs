@@ -47,6 +47,7 @@ pub mod partnerships;
 pub mod redundancy;
 pub mod reports;
 pub mod requests;
+pub mod surveys;
 pub mod users;
 pub mod values;
 
@@ -88,6 +89,7 @@ use utoipa_axum::routes;
         (name = "plans", description = "Action plans with actions, milestones, progress updates and the quarterly progress reports"),
         (name = "redundancy", description = "Redundancy support: events at employers, job shops, the catalogue of services, worker cases with their plan, retraining, jobs and 13-week check-ins, the access log, the subject access export, erasure and the outcomes report"),
         (name = "awards", description = "The annual award for an employer's social engagement: nominations (the organisation, who nominated it and why), the decision and the winner"),
+        (name = "surveys", description = "The annual satisfaction survey: questionnaires in English and Danish, sending to a segment (one per company group, through the outbox, with personal links), and the results with cells under five answers shown as \"<5\""),
         (name = "events", description = "Events for employers: dialogue meetings, job fairs, network and information meetings, the award ceremony; registrations with a waiting list, attendance and invitation links (not the redundancy events)"),
         (name = "imports", description = "Imports of CSV or XLSX files, all or nothing; the history of activity and request imports and their roll-back"),
     )
@@ -200,6 +202,13 @@ fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(awards::get))
         .routes(routes!(awards::nominate))
         .routes(routes!(awards::decide))
+        .routes(routes!(surveys::list, surveys::create))
+        .routes(routes!(surveys::get))
+        .routes(routes!(surveys::add_question))
+        .routes(routes!(surveys::update_question))
+        .routes(routes!(surveys::recipients))
+        .routes(routes!(surveys::send))
+        .routes(routes!(surveys::results))
         .routes(routes!(activity_types::list, activity_types::create))
         .routes(routes!(activity_types::get, activity_types::update))
         .routes(routes!(imports::list))

@@ -116,6 +116,7 @@ codes!(
     ConsentPurposeCode => accord_domain::ConsentPurpose,
     ConsentSourceCode => accord_domain::ConsentSource,
     ChannelCode => accord_domain::Channel,
+    QuestionKindCode => accord_domain::QuestionKind,
 );
 
 /// A closed list of codes that no domain type names (a list's sort orders, say), read and
@@ -162,6 +163,7 @@ choices!(EventWhenCode, "EventWhen", ["upcoming", "past"]);
 choices!(OrgSortCode, "OrganisationSort", ["-created_at", "created_at", "name", "-name"]);
 choices!(AgreementSortCode, "AgreementSort", ["-created_at", "created_at", "start_date", "review_date", "ref"]);
 choices!(ContactSortCode, "ContactSort", ["-created_at", "name"]);
+choices!(MailLangCode, "MailLanguage", ["da", "en"]);
 choices!(DistrictSortCode, "DistrictSort", ["-created_at", "created_at", "name", "code"]);
 choices!(PhaseCode, "AgreementPhase", ["draft", "upcoming", "active", "ended", "terminated"]);
 choices!(GroupCode, "ReportGroup", ["partner", "outside", "planned", "not_counted"]);
