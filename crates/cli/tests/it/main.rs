@@ -36,4 +36,5 @@ mod pages;
 mod plans;
 mod redundancy;
 mod reports;
+mod surveys;
 mod users;
