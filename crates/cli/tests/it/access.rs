@@ -33,7 +33,7 @@ const ROLES: [(&str, Option<&str>); 9] = [
 const HOME: [&str; 2] = ["slagelse", "birmingham-solihull"];
 
 /// Routes anyone may use without signing in.
-const PUBLIC: [(&str, &str); 12] = [
+const PUBLIC: [(&str, &str); 14] = [
     ("GET", "/login"),
     ("GET", "/events/register/{token}"),
     ("POST", "/events/register/{token}"),
@@ -41,6 +41,9 @@ const PUBLIC: [(&str, &str); 12] = [
     // The link in every mail: it withdraws a consent without signing in, once confirmed.
     ("GET", "/unsubscribe/{token}"),
     ("POST", "/unsubscribe/{token}"),
+    // A survey's personal link: the questionnaire is answered without signing in.
+    ("GET", "/surveys/answer/{token}"),
+    ("POST", "/surveys/answer/{token}"),
     ("POST", "/login"),
     ("GET", "/language/{code}"),
     ("GET", "/healthz"),
@@ -50,17 +53,21 @@ const PUBLIC: [(&str, &str); 12] = [
 ];
 
 /// Query strings a route needs to do its work rather than ask for them.
-const QUERIES: [(&str, &str, &str); 4] = [
+const QUERIES: [(&str, &str, &str); 5] = [
     ("GET", "/organisations/export", "kind=organisations"),
     ("GET", "/reports/agreements", "what=in_force&date=2026-01-05"),
     ("GET", "/api/v1/redundancy/cases/{id}", "purpose=guidance"),
     ("POST", "/api/v1/imports", "kind=activities&district=slagelse&dry_run=true"),
+    // The demo's first segment, Slagelse's.
+    ("GET", "/api/v1/surveys/{id}/recipients", "segment_id=1"),
 ];
 
 /// Path segments naming records that belong to no district: another district's user may
 /// see them, so they are left out of the "another district's ids give 404" check. A signed
-/// invitation link (`register`) opens its page for whoever holds it, signed in or not.
-const GLOBAL: [&str; 7] = ["users", "districts", "activity-types", "services", "tokens", "language", "register"];
+/// invitation link (`register`) or survey link (`answer`) opens its page for whoever holds it,
+/// signed in or not.
+const GLOBAL: [&str; 8] =
+    ["users", "districts", "activity-types", "services", "tokens", "language", "register", "answer"];
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Route {
@@ -253,6 +260,11 @@ impl Ids {
         put("activities", id(&format!("SELECT min(id) FROM activities WHERE {in_home}")).await);
         put("communications", id(&format!("SELECT min(id) FROM communications WHERE {in_home}")).await);
         put("awards", id(&format!("SELECT min(id) FROM awards WHERE {in_home}")).await);
+        let survey = id(&format!("SELECT min(id) FROM surveys WHERE {in_home}")).await;
+        put("questions", id(&format!("SELECT min(id) FROM survey_questions WHERE survey_id = {survey}")).await);
+        put("surveys", survey);
+        // A survey link no signature matches: the page answers every caller alike.
+        put("answer", "1.4102444800.00000000000000000000000000000000".into());
         put("activity-types", "work_placement".into());
         put("segments", id(&format!("SELECT min(id) FROM segments WHERE {in_home}")).await);
         // A token no signature matches: the page answers every caller alike.

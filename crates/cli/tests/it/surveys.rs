@@ -435,3 +435,26 @@ both! {
         assert_eq!(s, StatusCode::CONFLICT, "{v}");
     }
 }
+
+both! {
+    async fn the_demo_survey_gives_the_2022_figures_from_its_answers(app) {
+        accord_app::demo::load(&app.app).await.unwrap().unwrap();
+        let actor = app.actor("secretariat@accord.example").await;
+        let list = accord_app::surveys::list(&app.app, &actor).await.unwrap();
+        let s = list.iter().find(|s| s.year == 2022).expect("the 2022 survey");
+        let r = accord_app::surveys::results(&app.app, &actor, s.id).await.unwrap();
+        use accord_app::surveys::Cell;
+        assert_eq!((r.invited, r.answered, r.response_rate), (313, 113, Some(36.1)));
+        assert_eq!(r.satisfaction_share, Some(Cell::Value(93.8)));
+        assert_eq!(r.questions[1].answered, Cell::Value(104.0));
+        assert_eq!(r.questions[1].top_two_share, Some(Cell::Value(92.3)));
+        // One invitation per company group: no two invited organisations share a group.
+        let c = &app.db.conn;
+        let shared = scalar(c, &format!(
+            "SELECT COUNT(*) FROM survey_invitations a JOIN organisations o ON o.id = a.organisation_id \
+             JOIN survey_invitations b ON b.survey_id = a.survey_id AND b.id <> a.id \
+             JOIN organisations p ON p.id = b.organisation_id \
+             WHERE a.survey_id = {} AND o.parent_id IS NOT NULL AND (p.parent_id = o.parent_id OR p.id = o.parent_id)", s.id)).await;
+        assert_eq!(shared, Some(0));
+    }
+}

@@ -358,6 +358,11 @@ pub async fn move_question(
     Path((id, question_id)): Path<(i64, i64)>,
     CsrfForm(f): CsrfForm<MoveForm>,
 ) -> WebResult<Response> {
+    // Another district's survey is not found, whatever the form says.
+    sv::get(&state.app, &actor, id).await?;
+    if !sv::can_write(&actor) {
+        return Err(AppError::Forbidden.into());
+    }
     let up = match f.direction.as_str() {
         "up" => true,
         "down" => false,
@@ -707,6 +712,10 @@ pub async fn send(
     Path(id): Path<i64>,
     CsrfForm(f): CsrfForm<SendForm>,
 ) -> WebResult<Response> {
+    sv::get(&state.app, &actor, id).await?;
+    if !sv::can_write(&actor) {
+        return Err(AppError::Forbidden.into());
+    }
     let segment_id = f.segment_id.ok_or_else(|| AppError::field("segment_id", "field.required", None))?;
     let lang = Lang::parse(&f.lang).unwrap_or(ctx.lang);
     match sv::send(&state.app, &actor, id, segment_id, lang).await {
