@@ -90,18 +90,18 @@ fn answers(i: usize) -> Vec<(&'static str, &'static str)> {
         a.push(("2", if good { POINTS_SATISFIED[(i / 2) % 2] } else { POINTS_NOT[(i / 3) % 3] }));
     }
     for (k, opt) in ["0", "1", "2", "3", "4"].iter().enumerate() {
-        if (i + k * 3) % (k + 2) == 0 {
+        if (i + k * 3).is_multiple_of(k + 2) {
             a.push(("3", opt));
         }
     }
     if i % 4 != 3 {
-        a.push(("4", if i % 3 == 0 { "no" } else { "yes" }));
+        a.push(("4", if i.is_multiple_of(3) { "no" } else { "yes" }));
     }
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         a.push(("5/0", ["3", "4", "5", "4"][i % 4]));
         a.push(("5/1", ["4", "4", "3", "5", "2"][i % 5]));
     }
-    if i % 9 == 0 {
+    if i.is_multiple_of(9) {
         a.push(("6", ["Flere kandidater med kørekort.", "Hurtigere svar på mails.", "Mere om voksenlærlinge."][i % 3]));
     }
     a
