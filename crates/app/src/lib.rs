@@ -30,6 +30,7 @@ pub mod reports;
 pub mod scale;
 pub mod schema;
 pub mod sealed;
+pub mod surveys;
 pub mod users;
 
 pub use actor::{Actor, DistrictRef, Permission};

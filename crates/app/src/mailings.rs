@@ -677,6 +677,39 @@ async fn resolve(
     Ok((out, orgs))
 }
 
+/// A recipient of a survey sent to a segment, or a company group skipped with its reason.
+#[derive(Debug, Clone)]
+pub(crate) struct SurveyRecipient {
+    pub contact: contact::Model,
+    pub organisation_id: i64,
+    pub skip: Option<SkipReason>,
+}
+
+/// Whom a survey sent to segment `segment_id` reaches: one contact per company group, chosen
+/// as a mailing sent once per group chooses (the group's primary contact, else the first
+/// company's), with the consent to surveys whatever the segment's own purpose. No frequency
+/// cap: the survey is once a year. With the organisations the recipients belong to.
+pub(crate) async fn survey_recipients(
+    app: &App,
+    scope: &accord_domain::Scope,
+    segment_id: i64,
+) -> Result<(Vec<SurveyRecipient>, HashMap<i64, organisation::Model>)> {
+    let mut s = q::get_segment(&app.db.conn, scope, segment_id)
+        .await?
+        .ok_or_else(|| AppError::field("segment_id", "survey.segment_unknown", Some(&segment_id.to_string())))?;
+    let mut filter: SegmentFilter = serde_json::from_str(&s.filter).unwrap_or_default();
+    filter.purpose = ConsentPurpose::Surveys.as_str().into();
+    s.filter = serde_json::to_string(&filter).unwrap_or_default();
+    let (cands, orgs) = resolve(app, scope, &s, true, None).await?;
+    Ok((
+        cands
+            .into_iter()
+            .map(|c| SurveyRecipient { organisation_id: c.organisation_id, contact: c.contact, skip: c.skip })
+            .collect(),
+        orgs,
+    ))
+}
+
 /// The segment's reach before anything is sent.
 pub async fn preview_segment(app: &App, actor: &Actor, id: i64) -> Result<Preview> {
     require(can_view(actor))?;
@@ -950,7 +983,7 @@ async fn manager_names(app: &App) -> Result<HashMap<i64, String>> {
 }
 
 /// The key unsubscribe links are signed with (see `links`).
-async fn unsubscribe_key(app: &App) -> Result<Vec<u8>> {
+pub(crate) async fn unsubscribe_key(app: &App) -> Result<Vec<u8>> {
     crate::links::key(app, "unsubscribe").await
 }
 
@@ -962,7 +995,7 @@ fn unsubscribe_token(key: &[u8], contact_id: i64, purpose: ConsentPurpose) -> St
     format!("{contact_id}-{}-{}", purpose.as_str(), hex::encode(&sig[..16]))
 }
 
-fn unsubscribe_url(app: &App, key: &[u8], contact_id: i64, purpose: ConsentPurpose, lang: &str) -> String {
+pub(crate) fn unsubscribe_url(app: &App, key: &[u8], contact_id: i64, purpose: ConsentPurpose, lang: &str) -> String {
     format!(
         "{}/unsubscribe/{}?lang={lang}",
         app.config.public_url.trim_end_matches('/'),
@@ -971,7 +1004,7 @@ fn unsubscribe_url(app: &App, key: &[u8], contact_id: i64, purpose: ConsentPurpo
 }
 
 /// The footer every mailing carries, in its language.
-fn footer(lang: Lang, url: &str) -> (String, String) {
+pub(crate) fn footer(lang: Lang, url: &str) -> (String, String) {
     let (text, link) = match lang {
         Lang::En => {
             ("You receive this because you agreed to hear from us. To receive no more of these:", "Unsubscribe")
@@ -1108,7 +1141,7 @@ pub fn mail_configured(app: &App) -> bool {
     app.config.mail.smtp.is_some()
 }
 
-fn require_mail(app: &App) -> Result<()> {
+pub(crate) fn require_mail(app: &App) -> Result<()> {
     if mail_configured(app) { Ok(()) } else { Err(AppError::field("mailing", "mailing.no_smtp", None)) }
 }
 

@@ -119,10 +119,14 @@ enum Command {
         #[arg(long)]
         line: Option<i64>,
     },
-    /// Export organisations, contacts, agreements, activities or recruitment-requests in the import's own columns.
+    /// Export organisations, contacts, agreements, activities or recruitment-requests in the import's own columns,
+    /// or a satisfaction survey's results (survey-results, with --survey).
     Export {
-        /// organisations, contacts, agreements, activities or recruitment-requests
+        /// organisations, contacts, agreements, activities, recruitment-requests or survey-results
         kind: String,
+        /// The survey whose results survey-results exports.
+        #[arg(long)]
+        survey: Option<i64>,
         /// csv, json or xlsx
         #[arg(long, default_value = "csv")]
         format: String,
@@ -689,12 +693,17 @@ async fn run(cli: Cli) -> Result<()> {
                 report.unchanged
             );
         }
-        Command::Export { kind, format, output, district } => {
-            let k =
-                accord_app::import::Kind::parse(&kind).map_err(|_| anyhow!("cannot export \"{kind}\": use {KINDS}"))?;
+        Command::Export { kind, survey, format, output, district } => {
             let f = accord_app::files::Format::parse(&format)
                 .map_err(|_| anyhow!("unknown format \"{format}\": use csv, json or xlsx"))?;
-            let bytes = accord_app::import::export(&app, &system, k, f, district.as_deref()).await.map_err(explain)?;
+            let bytes = if kind == "survey-results" {
+                let id = survey.ok_or_else(|| anyhow!("survey-results needs --survey ID"))?;
+                accord_app::surveys::export(&app, &system, id, f).await.map_err(explain)?
+            } else {
+                let k = accord_app::import::Kind::parse(&kind)
+                    .map_err(|_| anyhow!("cannot export \"{kind}\": use {KINDS} or survey-results"))?;
+                accord_app::import::export(&app, &system, k, f, district.as_deref()).await.map_err(explain)?
+            };
             match output {
                 Some(path) => std::fs::write(&path, bytes).with_context(|| format!("cannot write {path}"))?,
                 None => {

@@ -48,6 +48,7 @@ pub mod reports;
 pub mod scope;
 pub mod search;
 pub mod sessions;
+pub mod surveys;
 pub mod tokens;
 pub mod users;
 

@@ -25,6 +25,7 @@ pub mod report;
 pub mod role;
 pub mod scope;
 pub mod sector;
+pub mod survey;
 pub mod values;
 
 pub use activity::{ActivityOutcome, ActivityType, CandidateOutcome, RequestStatus};
@@ -47,6 +48,7 @@ pub use redundancy::{
 pub use report::{Direction, KpiMetric, KpiStatus, ReportUnit};
 pub use role::Role;
 pub use scope::Scope;
+pub use survey::QuestionKind;
 pub use values::{DistrictCode, Email, NewPassword, PersonName};
 
 /// A closed list of codes (the `vocabulary!` enums, and the few written by hand): what a form,

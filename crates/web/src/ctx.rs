@@ -140,6 +140,9 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
     if accord_app::programmes::can_view(actor) {
         items.push(("/programmes", "nav.programmes"));
     }
+    if accord_app::surveys::can_view(actor) {
+        items.push(("/surveys", "nav.surveys"));
+    }
     if accord_app::reports::can_view(actor) {
         items.push(("/dashboard", "nav.dashboard"));
         items.push(("/reports/activities", "nav.reports"));

@@ -10,6 +10,7 @@ mod national;
 mod partnerships;
 mod programmes;
 mod redundancy;
+mod surveys;
 
 pub use activities::load_activities;
 pub use agreements::load_agreements;
@@ -96,6 +97,7 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
     programmes::load(app).await?;
     national::load(app).await?;
     load_mailings(app).await?;
+    surveys::load(app).await?;
     // Worker cases need the data key: the caller configures it before loading.
     load_redundancy(app).await?;
     Ok(Some(logins))

@@ -33,7 +33,7 @@ const ROLES: [(&str, Option<&str>); 9] = [
 const HOME: [&str; 2] = ["slagelse", "birmingham-solihull"];
 
 /// Routes anyone may use without signing in.
-const PUBLIC: [(&str, &str); 12] = [
+const PUBLIC: [(&str, &str); 14] = [
     ("GET", "/login"),
     ("GET", "/events/register/{token}"),
     ("POST", "/events/register/{token}"),
@@ -41,6 +41,9 @@ const PUBLIC: [(&str, &str); 12] = [
     // The link in every mail: it withdraws a consent without signing in, once confirmed.
     ("GET", "/unsubscribe/{token}"),
     ("POST", "/unsubscribe/{token}"),
+    // A survey's personal link: the questionnaire is answered without signing in.
+    ("GET", "/surveys/answer/{token}"),
+    ("POST", "/surveys/answer/{token}"),
     ("POST", "/login"),
     ("GET", "/language/{code}"),
     ("GET", "/healthz"),
@@ -50,19 +53,21 @@ const PUBLIC: [(&str, &str); 12] = [
 ];
 
 /// Query strings a route needs to do its work rather than ask for them.
-const QUERIES: [(&str, &str, &str); 4] = [
+const QUERIES: [(&str, &str, &str); 5] = [
     ("GET", "/organisations/export", "kind=organisations"),
     ("GET", "/reports/agreements", "what=in_force&date=2026-01-05"),
     ("GET", "/api/v1/redundancy/cases/{id}", "purpose=guidance"),
     ("POST", "/api/v1/imports", "kind=activities&district=slagelse&dry_run=true"),
+    // The demo's first segment, Slagelse's.
+    ("GET", "/api/v1/surveys/{id}/recipients", "segment_id=1"),
 ];
 
 /// Path segments naming records that belong to no district: another district's user may
 /// see them, so they are left out of the "another district's ids give 404" check. A signed
-/// invitation link (`register`) opens its page for whoever holds it, signed in or not.
-/// Regions belong to no district; a national account is its national unit's (the other
-/// district's user here) and is seen too by every district that delivers it.
-const GLOBAL: [&str; 9] = [
+/// invitation link (`register`) or survey link (`answer`) opens its page for whoever holds it,
+/// signed in or not. Regions belong to no district; a national account is its national unit's
+/// (the other district's user here) and is seen too by every district that delivers it.
+const GLOBAL: [&str; 10] = [
     "users",
     "districts",
     "activity-types",
@@ -70,6 +75,7 @@ const GLOBAL: [&str; 9] = [
     "tokens",
     "language",
     "register",
+    "answer",
     "regions",
     "national-accounts",
 ];
@@ -268,6 +274,11 @@ impl Ids {
         put("programmes", id(&format!("SELECT min(id) FROM programmes WHERE {in_home}")).await);
         // An open line, so that spend on it is taken.
         put("budget-lines", id(&format!("SELECT min(id) FROM budget_lines WHERE closed = false AND {in_home}")).await);
+        let survey = id(&format!("SELECT min(id) FROM surveys WHERE {in_home}")).await;
+        put("questions", id(&format!("SELECT min(id) FROM survey_questions WHERE survey_id = {survey}")).await);
+        put("surveys", survey);
+        // A survey link no signature matches: the page answers every caller alike.
+        put("answer", "1.4102444800.00000000000000000000000000000000".into());
         put("activity-types", "work_placement".into());
         put("regions", id("SELECT min(id) FROM regions").await);
         put("national-accounts", id("SELECT min(id) FROM national_accounts WHERE sla_jobs_target IS NOT NULL").await);

@@ -38,4 +38,5 @@ mod plans;
 mod programmes;
 mod redundancy;
 mod reports;
+mod surveys;
 mod users;

@@ -20,6 +20,7 @@ mod m0015_events;
 mod m0016_communications;
 mod m0017_mailing_events;
 mod m0018_awards;
+mod m0019_surveys;
 mod m0020_national_accounts;
 mod m0021_programmes;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_communications::Migration),
             Box::new(m0017_mailing_events::Migration),
             Box::new(m0018_awards::Migration),
+            Box::new(m0019_surveys::Migration),
             Box::new(m0020_national_accounts::Migration),
             Box::new(m0021_programmes::Migration),
         ]

@@ -49,6 +49,7 @@ pub mod programmes;
 pub mod redundancy;
 pub mod reports;
 pub mod requests;
+pub mod surveys;
 pub mod users;
 pub mod values;
 
@@ -91,6 +92,7 @@ use utoipa_axum::routes;
         (name = "redundancy", description = "Redundancy support: events at employers, job shops, the catalogue of services, worker cases with their plan, retraining, jobs and 13-week check-ins, the access log, the subject access export, erasure and the outcomes report"),
         (name = "awards", description = "The annual award for an employer's social engagement: nominations (the organisation, who nominated it and why), the decision and the winner"),
         (name = "programmes", description = "Programmes (recruitment exercises, sector initiatives, routeways, courses, innovation and job rotation projects): organisations and roles, outputs against targets counted from participation records, outcomes per target group with \"<5\" for 1 to 4 people; budget lines per programme or for the secretariat and their spend, exact in minor units"),
+        (name = "surveys", description = "The annual satisfaction survey: questionnaires in English and Danish, sending to a segment (one per company group, through the outbox, with personal links), and the results with cells under five answers shown as \"<5\""),
         (name = "events", description = "Events for employers: dialogue meetings, job fairs, network and information meetings, the award ceremony; registrations with a waiting list, attendance and invitation links (not the redundancy events)"),
         (name = "regions", description = "Regions: districts grouped (East Midlands, Eastern…), kept by administrators; a user given a region works in each of its districts"),
         (name = "national-accounts", description = "National accounts: a national unit's relationship with a national employer, its national account manager, status, place on the target list and service level agreement, and its roll-up across the districts that deliver it"),
@@ -220,6 +222,13 @@ fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(national::list, national::create))
         .routes(routes!(national::get, national::update))
         .routes(routes!(national::rollup))
+        .routes(routes!(surveys::list, surveys::create))
+        .routes(routes!(surveys::get))
+        .routes(routes!(surveys::add_question))
+        .routes(routes!(surveys::update_question))
+        .routes(routes!(surveys::recipients))
+        .routes(routes!(surveys::send))
+        .routes(routes!(surveys::results))
         .routes(routes!(activity_types::list, activity_types::create))
         .routes(routes!(activity_types::get, activity_types::update))
         .routes(routes!(imports::list))

@@ -121,6 +121,7 @@ codes!(
     PartnerRoleCode => accord_domain::PartnerRole,
     FundingSourceCode => accord_domain::FundingSource,
     AccountStatusCode => accord_domain::AccountStatus,
+    QuestionKindCode => accord_domain::QuestionKind,
 );
 
 /// A closed list of codes that no domain type names (a list's sort orders, say), read and
@@ -167,6 +168,7 @@ choices!(EventWhenCode, "EventWhen", ["upcoming", "past"]);
 choices!(OrgSortCode, "OrganisationSort", ["-created_at", "created_at", "name", "-name"]);
 choices!(AgreementSortCode, "AgreementSort", ["-created_at", "created_at", "start_date", "review_date", "ref"]);
 choices!(ContactSortCode, "ContactSort", ["-created_at", "name"]);
+choices!(MailLangCode, "MailLanguage", ["da", "en"]);
 choices!(DistrictSortCode, "DistrictSort", ["-created_at", "created_at", "name", "code"]);
 choices!(PhaseCode, "AgreementPhase", ["draft", "upcoming", "active", "ended", "terminated"]);
 choices!(GroupCode, "ReportGroup", ["partner", "outside", "planned", "not_counted"]);

@@ -24,6 +24,7 @@ pub mod redundancy;
 pub mod reports;
 pub mod requests;
 pub mod shared;
+pub mod surveys;
 pub mod users;
 
 use crate::ctx::{Page, ReqCtx};
@@ -127,6 +128,14 @@ pub fn router() -> Router<AppState> {
         .route("/regions/{id}", get(national::region).post(national::update_region))
         .route("/national-accounts", get(national::list).post(national::create))
         .route("/national-accounts/{id}", get(national::show).post(national::update))
+        .route("/surveys", get(surveys::list).post(surveys::create))
+        .route("/surveys/{id}", get(surveys::show))
+        .route("/surveys/{id}/questions", post(surveys::add_question))
+        .route("/surveys/{id}/questions/{question}", get(surveys::edit_question).post(surveys::update_question))
+        .route("/surveys/{id}/questions/{question}/move", post(surveys::move_question))
+        .route("/surveys/{id}/preview", get(surveys::preview))
+        .route("/surveys/{id}/send", get(surveys::send_preview).post(surveys::send))
+        .route("/surveys/{id}/results", get(surveys::results))
         .route("/communications/new", get(communications::new))
         .route("/communications/{id}", post(communications::update))
         .route("/communications/{id}/edit", get(communications::edit))
@@ -228,6 +237,7 @@ pub fn router() -> Router<AppState> {
         .route("/event-registrations/{id}", post(events::change))
         .route("/event-registrations/{id}/calendar.ics", get(events::registration_calendar))
         .route("/unsubscribe/{token}", get(mailings::unsubscribe).post(mailings::unsubscribe_confirm))
+        .route("/surveys/answer/{token}", get(surveys::answer).post(surveys::answer_submit))
         .route("/segments", get(mailings::segments).post(mailings::create_segment))
         .route("/segments/new", get(mailings::new_segment))
         .route("/segments/{id}", get(mailings::segment))

@@ -1,0 +1,218 @@
+// The satisfaction survey by mail, without JavaScript: staff send a survey to a segment of two
+// companies through an SMTP server on loopback that this test runs, after seeing the recipient
+// list; each company answers through the link in its mail on a 320 px screen, one in English
+// (saving, continuing, and corrected beside the question it left out) and one switched to
+// Danish. The answer page passes axe. Screenshots in English and Danish at 320 px (in
+// $ACCORD_SCREENSHOTS, by default a folder in the system's temp dir).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { startServer, launch, newContext, signIn, clickAndWait, usingExternalServer, noViolations, SHOTS } from './helpers.js';
+
+/**
+ * A tiny SMTP server on loopback: enough of the protocol for a client to deliver, keeping
+ * every message accepted as `{ to, data }`.
+ */
+function smtpSink() {
+  const messages = [];
+  const server = net.createServer((socket) => {
+    let buffer = '';
+    let inData = false;
+    let to = [];
+    let data = [];
+    socket.setEncoding('utf8');
+    socket.write('220 sink ESMTP\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk;
+      let i;
+      while ((i = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        if (inData) {
+          if (line === '.') {
+            inData = false;
+            messages.push({ to, data: data.join('\r\n') });
+            to = [];
+            data = [];
+            socket.write('250 queued\r\n');
+          } else {
+            data.push(line.startsWith('..') ? line.slice(1) : line);
+          }
+          continue;
+        }
+        const verb = line.slice(0, 4).toUpperCase();
+        if (verb === 'EHLO') socket.write('250-sink\r\n250 8BITMIME\r\n');
+        else if (verb === 'HELO') socket.write('250 sink\r\n');
+        else if (verb === 'MAIL') { to = []; socket.write('250 ok\r\n'); }
+        else if (verb === 'RCPT') { to.push(line.replace(/^RCPT TO:\s*<?([^>]*)>?.*$/i, '$1')); socket.write('250 ok\r\n'); }
+        else if (verb === 'DATA') { inData = true; socket.write('354 go on\r\n'); }
+        else if (verb === 'QUIT') { socket.end('221 bye\r\n'); }
+        else socket.write('250 ok\r\n');
+      }
+    });
+    socket.on('error', () => {});
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve({
+      port: server.address().port,
+      messages,
+      close: () => new Promise((r) => server.close(r)),
+    }));
+  });
+}
+
+/** Undoes quoted-printable encoding. */
+function decodeQp(s) {
+  const bytes = [];
+  const text = s.replace(/=\r\n/g, '');
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '=' && /^[0-9A-F]{2}$/i.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(text[i], 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The decoded body of the part of a message with this content type. */
+function part(message, type) {
+  const start = message.data.indexOf(`Content-Type: ${type}`);
+  assert.ok(start >= 0, `a ${type} part in\n${message.data}`);
+  const above = message.data.slice(0, start).split('\r\n').reverse();
+  const boundary = above.find((l) => l.startsWith('--') && !l.startsWith('-- ')).slice(2);
+  const rest = message.data.slice(start);
+  const bodyAt = rest.indexOf('\r\n\r\n');
+  const head = rest.slice(0, bodyAt);
+  let body = rest.slice(bodyAt + 4);
+  body = body.slice(0, body.indexOf(`\r\n--${boundary}`));
+  if (/Content-Transfer-Encoding: quoted-printable/i.test(head)) return decodeQp(body);
+  if (/Content-Transfer-Encoding: base64/i.test(head)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  return body;
+}
+
+let server;
+let browser;
+let sink;
+
+before(async () => {
+  sink = await smtpSink();
+  server = await startServer({
+    env: (url) => ({ ACCORD_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, ACCORD_PUBLIC_URL: url, ACCORD_MAIL_FROM: 'surveys@jobcenter.test' }),
+  });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await sink?.close();
+});
+
+test('sent by mail, two companies answer the survey through their links without JavaScript', { skip: usingExternalServer() && 'the server must send to this test\'s SMTP server' }, async (t) => {
+  const staffContext = await newContext(browser, { javaScriptEnabled: false });
+  t.after(() => staffContext.close());
+  const staff = await staffContext.newPage();
+  await signIn(staff, server.url, 'secretariat@accord.example');
+  await staff.goto(`${server.url}/account`);
+  await staff.fill('#name', 'Survey test');
+  await clickAndWait(staff, 'form[action="/account/tokens"] button[type=submit]');
+  const token = (await staff.locator('code.token').innerText()).trim();
+  const api = async (method, p, body) => {
+    const res = await fetch(`${server.url}/api/v1${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+    const json = await res.json();
+    assert.ok(res.ok, `${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const companies = [
+    { ref: 'E2E-SUR-A', name: 'Surveyee Alpha ApS', contact: 'Asta Alpha', email: 'asta@alpha.test' },
+    { ref: 'E2E-SUR-B', name: 'Surveyee Beta A/S', contact: 'Bent Beta', email: 'bent@beta.test' },
+  ];
+  for (const c of companies) {
+    await api('POST', '/organisations', { ref: c.ref, name: c.name, district: 'slagelse' });
+    await api('POST', '/contacts', { organisation_ref: c.ref, name: c.contact, email: c.email, consent: true });
+  }
+  const segment = await api('POST', '/segments', { name: 'Surveyees (browser test)', district: 'slagelse', filter: { purpose: 'surveys', q: 'Surveyee' } });
+  const closes = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);
+  const survey = await api('POST', '/surveys', { district: 'slagelse', year: 2026, name: 'Company satisfaction 2026', closes_on: closes });
+  const text = (en, da) => ({ en, da });
+  await api('POST', `/surveys/${survey.id}/questions`, { kind: 'scale', required: true, satisfaction: true, text: text('How satisfied are you with the cooperation?', 'Hvor tilfredse er I med samarbejdet?') });
+  await api('POST', `/surveys/${survey.id}/questions`, { kind: 'yes_no', required: true, text: text('Did you hire through us?', 'Har I ansat gennem os?') });
+  const last = await api('POST', `/surveys/${survey.id}/questions`, { kind: 'text', text: text('What could we do better?', 'Hvad kunne vi gøre bedre?') });
+  const [scale, yesNo, free] = last.questions.map((q) => `q${q.id}`);
+
+  // The survey's page: the recipients first, then the sending.
+  await staff.goto(`${server.url}/surveys/${survey.id}`);
+  await staff.selectOption('#segment_id', String(segment.id));
+  await staff.selectOption('#lang', 'en');
+  await clickAndWait(staff, `form[action="/surveys/${survey.id}/send"] button[type=submit]`);
+  const recipients = await staff.locator('#recipients').innerText();
+  assert.match(recipients, /Surveyee Alpha ApS/);
+  assert.match(recipients, /Surveyee Beta A\/S/);
+  await clickAndWait(staff, `form[method=post][action="/surveys/${survey.id}/send"] button[type=submit]`);
+  assert.equal(new URL(staff.url()).pathname, `/surveys/${survey.id}`);
+
+  const deadline = Date.now() + 20_000;
+  while (sink.messages.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(sink.messages.map((m) => m.to[0]).sort(), ['asta@alpha.test', 'bent@beta.test']);
+  const links = {};
+  for (const m of sink.messages) {
+    const link = part(m, 'text/plain').match(/https?:\/\/\S+\/surveys\/answer\/[^\s"<]+/)[0];
+    assert.ok(link.startsWith(server.url), link);
+    links[m.to[0]] = link;
+  }
+
+  const phone = { javaScriptEnabled: false, viewport: { width: 320, height: 640 } };
+  const alpha = await (await newContext(browser, phone)).newPage();
+  const beta = await (await newContext(browser, phone)).newPage();
+  t.after(() => Promise.all([alpha.context().close(), beta.context().close()]));
+  fs.mkdirSync(SHOTS, { recursive: true });
+
+  // Alpha: part now, saved; the rest later, corrected beside the question it left out.
+  let res = await alpha.goto(links['asta@alpha.test']);
+  assert.equal(res.status(), 200);
+  assert.equal(await alpha.getAttribute('html', 'lang'), 'en');
+  await noViolations(alpha, 'the answer page');
+  const width = await alpha.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 320, `no sideways scrolling at 320 px (${width})`);
+  await alpha.check(`#${scale}-5`);
+  await alpha.fill(`#${free}`, 'More apprentices, please.');
+  await clickAndWait(alpha, 'button[name=action][value=save]');
+  assert.match(await alpha.locator('#survey-status').innerText(), /saved/);
+  await alpha.goto(links['asta@alpha.test']);
+  assert.ok(await alpha.isChecked(`#${scale}-5`), 'the saved answer is there when the link is opened again');
+  assert.equal(await alpha.inputValue(`#${free}`), 'More apprentices, please.');
+  await clickAndWait(alpha, 'button[name=action][value=submit]');
+  assert.match(await alpha.locator(`#${yesNo}-error`).innerText(), /Answer this question/);
+  assert.ok(await alpha.isChecked(`#${scale}-5`), 'nothing lost');
+  await noViolations(alpha, 'the answer page with an error');
+  await alpha.screenshot({ path: path.join(SHOTS, 'survey-en.png'), fullPage: true });
+  await alpha.check(`#${yesNo}-yes`);
+  await clickAndWait(alpha, 'button[name=action][value=submit]');
+  assert.match(await alpha.locator('#survey-status').innerText(), /Thank you/);
+  res = await alpha.goto(links['asta@alpha.test']);
+  assert.equal(res.status(), 410, 'a link answers once');
+  assert.match(await alpha.locator('#survey-status').innerText(), /already been used/);
+
+  // Beta switches to Danish and answers.
+  await beta.goto(links['bent@beta.test']);
+  await clickAndWait(beta, 'a[hreflang=da]');
+  assert.equal(await beta.getAttribute('html', 'lang'), 'da');
+  assert.match(await beta.locator('main').innerText(), /Hvor tilfredse er I med samarbejdet\?/);
+  await beta.check(`#${scale}-3`);
+  await beta.check(`#${yesNo}-no`);
+  await beta.screenshot({ path: path.join(SHOTS, 'survey-da.png'), fullPage: true });
+  await clickAndWait(beta, 'button[name=action][value=submit]');
+  assert.match(await beta.locator('#survey-status').innerText(), /Tak for jeres svar/);
+
+  const r = await api('GET', `/surveys/${survey.id}/results`);
+  assert.deepEqual([r.invited, r.answered, r.response_rate], [2, 2, 100]);
+  assert.equal(r.satisfaction_share, '<5', 'two answers are too few to show');
+});
