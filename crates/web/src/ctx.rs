@@ -298,7 +298,16 @@ impl Page {
 
     /// The link that shows this page in the other language.
     pub fn other_lang_href(&self) -> String {
-        let next = url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect::<String>();
+        // A page reached by a link that names its language (`?lang=en` in a mailed link) would
+        // otherwise come back in the language it was left in.
+        let here = match self.path.split_once('?') {
+            Some((path, query)) => {
+                let kept: Vec<&str> = query.split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).collect();
+                if kept.is_empty() { path.to_owned() } else { format!("{path}?{}", kept.join("&")) }
+            }
+            None => self.path.clone(),
+        };
+        let next = url::form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>();
         format!("/language/{}?next={next}", self.lang.other().code())
     }
 
