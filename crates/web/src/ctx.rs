@@ -161,7 +161,9 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
         items.push(("/imports", "nav.imports"));
     }
     items.push(("/districts", "nav.districts"));
-    items.push(("/regions", "nav.regions"));
+    if accord_app::national::can_view(actor) {
+        items.push(("/regions", "nav.regions"));
+    }
     if actor.can(Permission::ManageUsers) {
         items.push(("/users", "nav.users"));
     }
