@@ -265,6 +265,10 @@ both! {
         let (s, pl) = post(app, &sec, &format!("/programmes/{id}/budget-lines"), json!({"funding_source": "esf", "name": "ESF", "year": 2022, "amount": "50000"})).await;
         assert_eq!(s, StatusCode::CREATED, "{pl}");
         assert_eq!(pl["programme_id"].as_i64(), Some(id));
+        // A programme's line is in the programme's district: a district given is refused.
+        let with_district = json!({"district": "AAA", "funding_source": "esf", "name": "ESF", "year": 2022, "amount": "1"});
+        let (s, v) = post(app, &sec, &format!("/programmes/{id}/budget-lines"), with_district).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         let (_, b) = api.get("/budget-lines?year=2022").await;
         assert_eq!(b["lines"].as_array().unwrap().len(), 1, "the programme's line is not the secretariat's: {b}");
         assert_eq!((b["budget_minor"].as_i64(), b["spent_minor"].as_i64(), b["remaining_minor"].as_i64()), (Some(124_700_000), Some(spent), Some(124_700_000 - spent)));

@@ -265,6 +265,25 @@ pub struct NewLine {
     pub amount: String,
 }
 
+/// A budget line of a programme to open: it is in the programme's district.
+#[derive(Deserialize, ToSchema)]
+pub struct NewProgrammeLine {
+    pub funding_source: FundingSourceCode,
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: String,
+    #[schema(minimum = 1990, maximum = 2100)]
+    pub year: i32,
+    /// In major units as written: `1247000`, `1247000.00`, `1.247.000,00`.
+    #[schema(min_length = 1, max_length = 30)]
+    pub amount: String,
+}
+
+impl From<NewProgrammeLine> for NewLine {
+    fn from(b: NewProgrammeLine) -> Self {
+        NewLine { district: None, funding_source: b.funding_source, name: b.name, year: b.year, amount: b.amount }
+    }
+}
+
 fn line_input(b: NewLine) -> LineInput {
     LineInput {
         district: b.district,
@@ -276,15 +295,15 @@ fn line_input(b: NewLine) -> LineInput {
 }
 
 /// Opens a budget line of the programme; an amount that is not money is 422 naming `amount`.
-#[utoipa::path(post, path = "/programmes/{id}/budget-lines", tag = "programmes", params(("id" = i64, Path)), request_body = NewLine,
+#[utoipa::path(post, path = "/programmes/{id}/budget-lines", tag = "programmes", params(("id" = i64, Path)), request_body = NewProgrammeLine,
     responses((status = 201, body = LineView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_programme_line(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<i64>,
-    Json(b): Json<NewLine>,
+    Json(b): Json<NewProgrammeLine>,
 ) -> WebResult<(StatusCode, Json<LineView>)> {
-    Ok((StatusCode::CREATED, Json(pg::create_line(&state.app, &actor, Some(id), &line_input(b)).await?)))
+    Ok((StatusCode::CREATED, Json(pg::create_line(&state.app, &actor, Some(id), &line_input(b.into())).await?)))
 }
 
 #[derive(Deserialize, IntoParams, Default)]
