@@ -56,11 +56,18 @@ vocabulary!(
 /// The largest amount a budget line or a spend may hold: a thousand million in major units.
 pub const MAX_MINOR: i64 = 100_000_000_000;
 
+/// The longest amount read, as written (`1.247.000.000,00` is 16): what the API document allows.
+pub const AMOUNT_MAX_CHARS: usize = 30;
+
 /// An amount of money as written, into minor units (øre, pence): digits with an optional
 /// decimal part of one or two digits after `.` or `,`, thousands separated by spaces or by
 /// the other mark (`1.247.000,50` and `1,247,000.50` both read). Never negative, never more
 /// than [`MAX_MINOR`].
 pub fn amount(s: &str) -> Result<i64, &'static str> {
+    // As written, at most as long as the API document allows.
+    if s.chars().count() > AMOUNT_MAX_CHARS {
+        return Err("money.format");
+    }
     let s: String = s.trim().chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
     if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
         return Err("money.format");
@@ -120,6 +127,8 @@ mod tests {
         assert_eq!(amount("1247000"), Ok(124_700_000));
         assert_eq!(amount("1.247.000,00"), Ok(124_700_000));
         assert_eq!(amount("1,247,000.50"), Ok(124_700_050));
+        assert_eq!(amount(&"0".repeat(31)), Err("money.format"), "longer than the document allows");
+        assert_eq!(amount(&"0".repeat(30)), Ok(0));
         assert_eq!(amount("1 247 000,5"), Ok(124_700_050));
         assert_eq!(amount("0.01"), Ok(1));
         assert_eq!(amount("12,34"), Ok(1234));
