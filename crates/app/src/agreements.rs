@@ -76,6 +76,31 @@ pub struct TargetView {
     pub percent: u32,
     /// The share of the period that has passed.
     pub elapsed_percent: u32,
+    /// What each district's records count toward `achieved` (counted metrics only): every
+    /// delivering district for the holder, a participating district's own for it.
+    #[serde(default)]
+    pub shares: Vec<TargetShare>,
+}
+
+/// A district's share of a target's progress: what the activities and recruitment requests it
+/// recorded at the covered sites count.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TargetShare {
+    #[serde(skip)]
+    pub district_id: i64,
+    pub district: String,
+    pub district_name: String,
+    pub achieved: i64,
+}
+
+/// A district an agreement's covered sites are in, with those sites.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CoveredDistrict {
+    #[serde(skip)]
+    pub district_id: i64,
+    pub district: String,
+    pub district_name: String,
+    pub sites: Vec<SiteView>,
 }
 
 impl TargetView {
@@ -116,6 +141,16 @@ pub struct AgreementView {
     pub previous_ref: Option<String>,
     /// The covered organisations besides the holder.
     pub sites: Vec<SiteView>,
+    /// The districts the covered sites are in (on a single record's read): a national unit's
+    /// agreement may cover sites in any district.
+    #[serde(default)]
+    pub districts: Vec<CoveredDistrict>,
+    /// Read by a district that delivers the agreement but does not hold it: read-only, and
+    /// only its own sites and figures are shown.
+    #[serde(default)]
+    pub participating: bool,
+    #[serde(skip)]
+    pub district_id: i64,
     pub commitments: Vec<CommitmentView>,
     pub targets: Vec<TargetView>,
     pub created_at: DateTime<Utc>,
@@ -208,6 +243,9 @@ pub(crate) async fn views(app: &App, rows: Vec<agreement::Model>) -> Result<Vec<
                 contact_name: person.map(|p| p.name.clone()),
                 previous_ref: r.previous_id.and_then(|p| previous.iter().find(|x| x.id == p)).map(|p| p.r#ref.clone()),
                 sites: covered,
+                districts: vec![],
+                participating: false,
+                district_id: r.district_id,
                 commitments: vec![],
                 targets: vec![],
                 r#ref: r.r#ref,
@@ -241,24 +279,62 @@ async fn covered_ids<C: ConnectionTrait>(c: &C, m: &agreement::Model) -> Result<
     Ok(ids)
 }
 
-/// Each target's progress on `today`, counted at `covered`.
+fn percent_of(achieved: i64, target: i32) -> u32 {
+    if target > 0 { (achieved * 100 / i64::from(target)).clamp(0, 10_000) as u32 } else { 0 }
+}
+
+/// Each target's progress on `today`, counted at `covered` whichever district recorded it, with
+/// each district's share: the delivering districts (`delivering`, by id and code and name) and
+/// any other that recorded something there.
 pub(crate) async fn progress<C: ConnectionTrait>(
     c: &C,
     targets: Vec<agreement_target::Model>,
     covered: &[i64],
+    delivering: &[(i64, String, String)],
+    names: &HashMap<i64, (String, String)>,
     today: NaiveDate,
 ) -> Result<Vec<TargetView>> {
     let mut out = Vec::with_capacity(targets.len());
     for t in targets {
         let metric = TargetMetric::parse(&t.metric).unwrap_or(TargetMetric::Placements);
         let (from, to) = (t.period_start, t.period_end);
-        let achieved = match metric {
-            TargetMetric::Placements => q::count_activities(c, covered, from, to, None).await?,
-            TargetMetric::Hires => q::count_activities(c, covered, from, to, Some("hired")).await?,
-            TargetMetric::JobsFilled => q::sum_hires(c, covered, from, to).await?,
-            TargetMetric::Courses => i64::from(t.recorded.unwrap_or(0)),
+        let counted = match metric {
+            TargetMetric::Placements => Some(q::activity_shares(c, covered, from, to, None).await?),
+            TargetMetric::Hires => Some(q::activity_shares(c, covered, from, to, Some("hired")).await?),
+            TargetMetric::JobsFilled => Some(q::hire_shares(c, covered, from, to).await?),
+            TargetMetric::Courses => None,
         };
-        let percent = if t.target > 0 { (achieved * 100 / i64::from(t.target)).clamp(0, 10_000) as u32 } else { 0 };
+        let (achieved, shares) = match counted {
+            None => (i64::from(t.recorded.unwrap_or(0)), vec![]),
+            Some(rows) => {
+                let mut shares: Vec<TargetShare> = delivering
+                    .iter()
+                    .map(|(id, code, name)| TargetShare {
+                        district_id: *id,
+                        district: code.clone(),
+                        district_name: name.clone(),
+                        achieved: 0,
+                    })
+                    .collect();
+                for (d, n) in rows {
+                    match shares.iter_mut().find(|s| s.district_id == d) {
+                        Some(s) => s.achieved += n,
+                        None => {
+                            let (code, name) = names.get(&d).cloned().unwrap_or_default();
+                            shares.push(TargetShare {
+                                district_id: d,
+                                district: code,
+                                district_name: name,
+                                achieved: n,
+                            });
+                        }
+                    }
+                }
+                shares.sort_by(|a, b| a.district_name.cmp(&b.district_name).then(a.district_id.cmp(&b.district_id)));
+                (shares.iter().map(|s| s.achieved).sum(), shares)
+            }
+        };
+        let percent = percent_of(achieved, t.target);
         out.push(TargetView {
             metric: t.metric,
             target: t.target,
@@ -269,6 +345,7 @@ pub(crate) async fn progress<C: ConnectionTrait>(
             achieved,
             percent,
             elapsed_percent: elapsed_percent(from, to, today),
+            shares,
         });
     }
     Ok(out)
@@ -498,6 +575,14 @@ fn fmt_period(f: &InForce) -> String {
     }
 }
 
+/// Whether `group_id` is the employer of a national account that `district_id` (a national
+/// unit) keeps.
+async fn national_holder<C: ConnectionTrait>(c: &C, district_id: i64, group_id: i64) -> Result<bool> {
+    let unit = accord_db::Scope::Districts(vec![district_id]);
+    let accounts = accord_db::national::accounts_of_groups(c, &unit, vec![group_id]).await?;
+    Ok(accounts.iter().any(|a| a.district_id == district_id))
+}
+
 /// Checks every field of an agreement and names each problem. `existing` is the stored
 /// record when it is being changed.
 pub(crate) async fn check<C: ConnectionTrait>(
@@ -614,10 +699,28 @@ pub(crate) async fn check<C: ConnectionTrait>(
         }
         (None, None) => vec![],
     };
+    // A national unit's agreement with a national employer (the group it keeps the account
+    // of) may also cover the employer's companies and sites in any other district.
+    let members = match &holder {
+        Some(h) if national_holder(c, district_id, h.id).await? => accord_db::national::members(c, h.id).await?,
+        _ => vec![],
+    };
     for r in &site_refs {
-        match dq::resolve_ref(c, district_id, r).await? {
-            Some(o) if !covered.contains(&o.id) => covered.push(o.id),
+        let found = match dq::resolve_ref(c, district_id, r).await? {
+            Some(o) => Some(o.id),
+            None => {
+                let hits: Vec<i64> = members.iter().filter(|m| m.r#ref == r.trim()).map(|m| m.id).collect();
+                if hits.len() > 1 {
+                    errors.add("sites", "agreement.site_ambiguous", Some(r));
+                    continue;
+                }
+                hits.first().copied()
+            }
+        };
+        match found {
+            Some(id) if !covered.contains(&id) => covered.push(id),
             Some(_) => {}
+            None if !members.is_empty() => errors.add("sites", "agreement.site_not_member", Some(r)),
             None => errors.add("sites", "agreement.site_unknown", Some(r)),
         }
     }
@@ -721,9 +824,18 @@ pub(crate) async fn check<C: ConnectionTrait>(
 fn audit_json(v: &AgreementView) -> serde_json::Value {
     let mut j = serde_json::to_value(v).unwrap_or_default();
     if let Some(o) = j.as_object_mut() {
-        for k in
-            ["id", "created_at", "updated_at", "version", "phase", "account_manager_name", "previous_id", "targets"]
-        {
+        for k in [
+            "id",
+            "created_at",
+            "updated_at",
+            "version",
+            "phase",
+            "account_manager_name",
+            "previous_id",
+            "targets",
+            "districts",
+            "participating",
+        ] {
             o.remove(k);
         }
         if let Some(sites) = o.get_mut("sites") {
@@ -904,16 +1016,41 @@ async fn detail_of<C: ConnectionTrait>(c: &C, app: &App, row: agreement::Model) 
     let targets = q::targets_of(c, row.id).await?;
     let mut v = views(app, vec![row]).await?.remove(0);
     // Sites as this connection sees them (the transaction may have just changed them).
-    let orgs = dq::organisations_by_ids(c, covered.clone()).await?;
-    let mut sites: Vec<SiteView> = orgs
+    let mut orgs = dq::organisations_by_ids(c, covered.clone()).await?;
+    orgs.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
+    let names: HashMap<i64, (String, String)> = accord_db::users::list_districts(c, &accord_db::Scope::All)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, (d.code, d.name)))
+        .collect();
+    let mut districts: Vec<CoveredDistrict> = Vec::new();
+    for o in &orgs {
+        let i = match districts.iter().position(|d| d.district_id == o.district_id) {
+            Some(i) => i,
+            None => {
+                let (code, name) = names.get(&o.district_id).cloned().unwrap_or_default();
+                districts.push(CoveredDistrict {
+                    district_id: o.district_id,
+                    district: code,
+                    district_name: name,
+                    sites: vec![],
+                });
+                districts.len() - 1
+            }
+        };
+        districts[i].sites.push(SiteView { id: o.id, r#ref: o.r#ref.clone(), name: o.name.clone() });
+    }
+    districts.sort_by(|a, b| a.district_name.cmp(&b.district_name).then(a.district_id.cmp(&b.district_id)));
+    v.sites = orgs
         .into_iter()
         .filter(|o| o.id != v.organisation_id)
         .map(|o| SiteView { id: o.id, r#ref: o.r#ref, name: o.name })
         .collect();
-    sites.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then(a.id.cmp(&b.id)));
-    v.sites = sites;
     v.commitments = commitments.into_iter().map(|c| CommitmentView { side: c.side, text: c.text }).collect();
-    v.targets = progress(c, targets, &covered, Utc::now().date_naive()).await?;
+    let delivering: Vec<(i64, String, String)> =
+        districts.iter().map(|d| (d.district_id, d.district.clone(), d.district_name.clone())).collect();
+    v.targets = progress(c, targets, &covered, &delivering, &names, Utc::now().date_naive()).await?;
+    v.districts = districts;
     Ok(v)
 }
 
@@ -959,10 +1096,51 @@ async fn create_linked(
     Ok(v)
 }
 
+/// An agreement as the actor may read it: whole for its district (and administrators); for a
+/// district that delivers a national unit's agreement at its sites, read-only with only its
+/// own sites and its own share of the figures (see [`for_reader`]).
 pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<AgreementView> {
     require(can_view(actor))?;
-    let row = q::get_agreement(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
-    detail_of(&app.db.conn, app, row).await
+    let scope = actor.scope();
+    let row = q::get_readable_agreement(&app.db.conn, &scope, id).await?.ok_or(AppError::NotFound)?;
+    Ok(for_reader(detail_of(&app.db.conn, app, row).await?, &scope))
+}
+
+/// What a participating district sees of an agreement another district holds: its own
+/// districts' sites and shares of the figures, no employer's contact person of the holder's
+/// district, and no link to the holder's earlier agreement. The holder's view is left whole.
+fn for_reader(mut v: AgreementView, scope: &accord_db::Scope) -> AgreementView {
+    if scope.allows(v.district_id) {
+        return v;
+    }
+    v.participating = true;
+    v.contact_ref = None;
+    v.contact_name = None;
+    v.previous_id = None;
+    v.previous_ref = None;
+    v.districts.retain(|d| scope.allows(d.district_id));
+    let mine: BTreeSet<i64> = v.districts.iter().flat_map(|d| d.sites.iter().map(|s| s.id)).collect();
+    v.sites.retain(|s| mine.contains(&s.id));
+    for t in &mut v.targets {
+        if t.metric == TargetMetric::Courses.as_str() {
+            continue;
+        }
+        t.shares.retain(|s| scope.allows(s.district_id));
+        t.achieved = t.shares.iter().map(|s| s.achieved).sum();
+        t.percent = percent_of(t.achieved, t.target);
+    }
+    v
+}
+
+/// The agreement as stored, for a change by the district that holds it: a district that
+/// only delivers it is refused (403), anyone else finds nothing (404).
+async fn held<C: ConnectionTrait>(c: &C, actor: &Actor, id: i64) -> Result<agreement::Model> {
+    let scope = actor.scope();
+    match q::get_agreement(c, &scope, id).await? {
+        Some(row) => Ok(row),
+        None if q::get_readable_agreement(c, &scope, id).await?.is_some() => Err(AppError::Forbidden),
+        None => Err(AppError::NotFound),
+    }
 }
 
 /// Fields that differ between what is stored and what the caller sent.
@@ -998,7 +1176,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: &AgreementInput) -
     let version = input.version.ok_or_else(|| AppError::field("version", "field.required", None))?;
     let now = Utc::now();
     let txn = app.db.write().await?;
-    let before = q::get_agreement(&txn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
+    let before = held(&txn, actor, id).await?;
     if before.status == "terminated" && input.status.trim() != "terminated" && !input.status.trim().is_empty() {
         return Err(AppError::field("status", "agreement.status_backwards", Some(input.status.trim())));
     }
@@ -1118,7 +1296,7 @@ pub async fn renew(app: &App, actor: &Actor, id: i64, r: &Renewal) -> Result<Agr
         errors.add_link("ref", "agreement.already_renewed", Some(&next.r#ref), format!("/agreements/{}", next.id));
         return Err(AppError::Invalid(errors));
     }
-    let district_id = q::get_agreement(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?.district_id;
+    let district_id = held(&app.db.conn, actor, id).await?.district_id;
     let mut input = AgreementInput::from_view(&current);
     let default_start = current
         .terminated_on
@@ -1184,8 +1362,20 @@ fn review_filter(actor: &Actor, mine: bool) -> Result<AgreementFilter> {
 /// The agreements held by or covering an organisation, for its page.
 pub async fn for_organisation(app: &App, actor: &Actor, org_id: i64) -> Result<Vec<AgreementView>> {
     require(can_view(actor))?;
-    let rows = q::agreements_for_organisation(&app.db.conn, &actor.scope(), org_id).await?;
-    views(app, rows).await
+    let scope = actor.scope();
+    let rows = q::agreements_for_organisation(&app.db.conn, &scope, org_id).await?;
+    let mut out = views(app, rows).await?;
+    for v in &mut out {
+        // A national unit's agreement delivered here: the holder and its other sites are
+        // another district's.
+        if !scope.allows(v.district_id) {
+            v.participating = true;
+            v.sites.retain(|s| s.id == org_id);
+            v.contact_ref = None;
+            v.contact_name = None;
+        }
+    }
+    Ok(out)
 }
 
 /// The agreement before this one and the ones after it, oldest first.
@@ -1194,7 +1384,12 @@ pub async fn history(app: &App, actor: &Actor, id: i64) -> Result<Vec<AgreementV
     let c = &app.db.conn;
     let scope = actor.scope();
     let mut chain = Vec::new();
-    let mut at = q::get_agreement(c, &scope, id).await?.ok_or(AppError::NotFound)?;
+    let mut at = match q::get_agreement(c, &scope, id).await? {
+        Some(row) => row,
+        // A district delivering another's agreement sees that one alone, not its renewals.
+        None if q::get_readable_agreement(c, &scope, id).await?.is_some() => return Ok(vec![]),
+        None => return Err(AppError::NotFound),
+    };
     while let Some(p) = at.previous_id {
         if chain.len() > 50 {
             break;
@@ -1218,7 +1413,7 @@ pub async fn history(app: &App, actor: &Actor, id: i64) -> Result<Vec<AgreementV
 
 pub async fn documents(app: &App, actor: &Actor, id: i64) -> Result<Vec<q::DocumentInfo>> {
     require(can_view(actor))?;
-    q::get_agreement(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
+    held(&app.db.conn, actor, id).await?;
     Ok(q::documents_of(&app.db.conn, id).await?)
 }
 
@@ -1256,7 +1451,7 @@ pub async fn add_document(
     bytes: Vec<u8>,
 ) -> Result<q::DocumentInfo> {
     require_edit(actor)?;
-    let a = q::get_agreement(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
+    let a = held(&app.db.conn, actor, id).await?;
     let mut errors = FieldErrors::new();
     let name = clean_filename(filename);
     if name.is_none() {
@@ -1300,13 +1495,13 @@ pub async fn document(
     doc_id: i64,
 ) -> Result<accord_db::entities::agreement_document::Model> {
     require(can_view(actor))?;
-    q::get_agreement(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
+    held(&app.db.conn, actor, id).await?;
     q::get_document(&app.db.conn, id, doc_id).await?.ok_or(AppError::NotFound)
 }
 
 pub async fn remove_document(app: &App, actor: &Actor, id: i64, doc_id: i64) -> Result<()> {
     require_edit(actor)?;
-    let a = q::get_agreement(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?;
+    let a = held(&app.db.conn, actor, id).await?;
     let doc = q::get_document(&app.db.conn, id, doc_id).await?.ok_or(AppError::NotFound)?;
     let now = Utc::now();
     let txn = app.db.write().await?;

@@ -200,6 +200,44 @@ pub async fn get_agreement<C: ConnectionTrait>(
     scope::find::<agreement::Entity>(scope).filter(agreement::Column::Id.eq(id)).one(c).await
 }
 
+/// The agreements covering a site in the scope's districts, as a condition on the agreement:
+/// how a district that delivers a national agreement reaches it though another district (the
+/// national unit) holds it.
+fn participating(scope: &Scope) -> Condition {
+    let sites_here = sea_orm::sea_query::Query::select()
+        .column(organisation::Column::Id)
+        .from(organisation::Entity)
+        .cond_where(scope::condition(scope, organisation::Column::DistrictId))
+        .to_owned();
+    let agreements = sea_orm::sea_query::Query::select()
+        .column(agreement_site::Column::AgreementId)
+        .from(agreement_site::Entity)
+        .and_where(agreement_site::Column::OrganisationId.in_subquery(sites_here))
+        .to_owned();
+    Condition::all().add(agreement::Column::Id.in_subquery(agreements))
+}
+
+/// The agreements the scope may read: those its districts hold, and those covering a site in
+/// its districts (a national agreement delivered there, read-only).
+fn readable(scope: &Scope) -> sea_orm::Select<agreement::Entity> {
+    match scope {
+        Scope::All => agreement::Entity::find(),
+        Scope::Districts(_) => agreement::Entity::find().filter(
+            Condition::any().add(scope::condition(scope, agreement::Column::DistrictId)).add(participating(scope)),
+        ),
+    }
+}
+
+/// An agreement the scope holds or takes part in (see [`readable`]); [`get_agreement`] is the
+/// one to change it through.
+pub async fn get_readable_agreement<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    id: i64,
+) -> Result<Option<agreement::Model>, DbErr> {
+    readable(scope).filter(agreement::Column::Id.eq(id)).one(c).await
+}
+
 pub async fn agreement_by_ref<C: ConnectionTrait>(
     c: &C,
     district_id: i64,
@@ -595,7 +633,7 @@ pub async fn agreements_for_organisation<C: ConnectionTrait>(
         .from(agreement_site::Entity)
         .and_where(agreement_site::Column::OrganisationId.eq(org_id))
         .to_owned();
-    scope::find::<agreement::Entity>(scope)
+    readable(scope)
         .filter(
             Condition::any()
                 .add(agreement::Column::OrganisationId.eq(org_id))
@@ -610,45 +648,55 @@ pub async fn agreements_for_organisation<C: ConnectionTrait>(
 
 // ---- progress: what was recorded at the covered sites ----
 
-/// Activities started in `[from, to]` at `org_ids`; only those with `outcome` when given.
-pub async fn count_activities<C: ConnectionTrait>(
+/// Activities started in `[from, to]` at `org_ids` (only those with `outcome` when given), per
+/// district that recorded them: each district's share of an agreement's progress.
+pub async fn activity_shares<C: ConnectionTrait>(
     c: &C,
     org_ids: &[i64],
     from: NaiveDate,
     to: NaiveDate,
     outcome: Option<&str>,
-) -> Result<i64, DbErr> {
+) -> Result<Vec<(i64, i64)>, DbErr> {
     if org_ids.is_empty() {
-        return Ok(0);
+        return Ok(vec![]);
     }
+    use activity::Column as A;
     let mut q = activity::Entity::find()
-        .filter(activity::Column::OrganisationId.is_in(org_ids.iter().copied()))
-        .filter(activity::Column::StartDate.between(from, to));
+        .select_only()
+        .column(A::DistrictId)
+        .column_as(Expr::col(A::Id).count(), "n")
+        .filter(A::OrganisationId.is_in(org_ids.iter().copied()))
+        .filter(A::StartDate.between(from, to));
     if let Some(o) = outcome {
-        q = q.filter(activity::Column::Outcome.eq(o));
+        q = q.filter(A::Outcome.eq(o));
     }
-    Ok(q.count(c).await? as i64)
+    q.group_by(A::DistrictId).order_by_asc(A::DistrictId).into_tuple().all(c).await
 }
 
-/// Hires through recruitment requests received in `[from, to]` at `org_ids`.
-pub async fn sum_hires<C: ConnectionTrait>(
+/// Hires through recruitment requests received in `[from, to]` at `org_ids`, per district
+/// that recorded the request.
+pub async fn hire_shares<C: ConnectionTrait>(
     c: &C,
     org_ids: &[i64],
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<i64, DbErr> {
+) -> Result<Vec<(i64, i64)>, DbErr> {
     if org_ids.is_empty() {
-        return Ok(0);
+        return Ok(vec![]);
     }
-    let n: Option<Option<i64>> = recruitment_request::Entity::find()
+    use recruitment_request::Column as R;
+    let rows: Vec<(i64, Option<i64>)> = recruitment_request::Entity::find()
         .select_only()
-        .column_as(Expr::col(recruitment_request::Column::Hires).sum().cast_as("bigint"), "n")
-        .filter(recruitment_request::Column::OrganisationId.is_in(org_ids.iter().copied()))
-        .filter(recruitment_request::Column::ReceivedDate.between(from, to))
+        .column(R::DistrictId)
+        .column_as(Expr::col(R::Hires).sum().cast_as("bigint"), "n")
+        .filter(R::OrganisationId.is_in(org_ids.iter().copied()))
+        .filter(R::ReceivedDate.between(from, to))
+        .group_by(R::DistrictId)
+        .order_by_asc(R::DistrictId)
         .into_tuple()
-        .one(c)
+        .all(c)
         .await?;
-    Ok(n.flatten().unwrap_or(0))
+    Ok(rows.into_iter().map(|(d, n)| (d, n.unwrap_or(0))).collect())
 }
 
 /// Moves what belongs to `merged` to `survivor` when two organisation records are merged:

@@ -298,3 +298,157 @@ both! {
         assert_eq!(crate::support::scalar(c, "SELECT COUNT(*) FROM audit_log WHERE entity = 'national_account'").await, Some(2));
     }
 }
+
+/// The national unit's service level agreement with the employer of [`national_account`],
+/// covering its stores in north (SINFIN), south (WISBECH) and east (MARCH), with a target of
+/// each counted kind over 2025.
+async fn national_agreement(app: &TestApp) -> (i64, Vec<i64>) {
+    let (_, sites) = national_account(app).await;
+    let v = created(
+        app,
+        "lou@test.example",
+        "/agreements",
+        json!({
+            "ref": "SLA-ASDA", "organisation_ref": "NAT", "kind": "service_level", "status": "active",
+            "start_date": "2024-01-01", "end_date": "2028-12-31", "sites": ["SINFIN", "WISBECH", "MARCH"],
+            "targets": [
+                {"metric": "placements", "target": 100, "period_start": "2025-01-01", "period_end": "2025-12-31"},
+                {"metric": "hires", "target": 50, "period_start": "2025-01-01", "period_end": "2025-12-31"},
+                {"metric": "jobs_filled", "target": 27000, "period_start": "2025-01-01", "period_end": "2025-12-31"}
+            ]
+        }),
+    )
+    .await;
+    (v["id"].as_i64().unwrap(), sites)
+}
+
+/// Each target's `achieved`, in the order placements, hires, jobs filled.
+fn achieved(v: &Value) -> [i64; 3] {
+    let t = v["targets"].as_array().unwrap();
+    [0, 1, 2].map(|i| t[i]["achieved"].as_i64().unwrap())
+}
+
+fn site_refs(v: &Value) -> Vec<&str> {
+    v["sites"].as_array().unwrap().iter().map(|s| s["ref"].as_str().unwrap()).collect()
+}
+
+both! {
+    async fn a_national_agreement_covers_sites_in_three_districts_and_each_sees_its_share(app) {
+        let (id, sites) = national_agreement(app).await;
+        let path = format!("/agreements/{id}");
+        let (s, national) = app.api(&app.token("lou@test.example").await).get(&path).await;
+        assert_eq!(s, StatusCode::OK, "{national}");
+        assert_eq!(national["participating"], false);
+        assert_eq!(site_refs(&national), ["MARCH", "SINFIN", "WISBECH"]);
+        let codes: Vec<&str> = national["districts"].as_array().unwrap().iter().map(|d| d["district"].as_str().unwrap()).collect();
+        assert_eq!(codes, ["east", "lou", "north", "south"], "the holder's district and the three delivering");
+        // 2025 at the three stores: five activities (three ending in a hire), eight hires
+        // through recruitment requests; not OTHER's, not 2023's.
+        assert_eq!(achieved(&national), [5, 3, 8]);
+        assert_eq!(national["targets"][0]["percent"], 5);
+
+        let mut added = [0i64; 3];
+        for (email, code, store, expected) in [
+            ("am@test.example", "north", "SINFIN", [3, 2, 6]),
+            ("south@test.example", "south", "WISBECH", [1, 1, 2]),
+            ("east@test.example", "east", "MARCH", [1, 0, 0]),
+        ] {
+            // The national unit sees each district's share.
+            for (i, t) in national["targets"].as_array().unwrap().iter().enumerate() {
+                let share = t["shares"].as_array().unwrap().iter().find(|s| s["district"] == code).unwrap();
+                assert_eq!(share["achieved"].as_i64(), Some(expected[i]), "{code}'s share of target {i}");
+            }
+            // The district sees the agreement, its own store and its own figures only.
+            let (s, mine) = app.api(&app.token(email).await).get(&path).await;
+            assert_eq!(s, StatusCode::OK, "{code}: {mine}");
+            assert_eq!(mine["participating"], true);
+            assert_eq!(site_refs(&mine), [store], "{code} sees only its own site");
+            assert_eq!(mine["districts"].as_array().unwrap().len(), 1, "{mine}");
+            assert_eq!(mine["districts"][0]["district"], code);
+            assert_eq!(achieved(&mine), expected, "{code}'s own figures");
+            for t in mine["targets"].as_array().unwrap() {
+                let shares = t["shares"].as_array().unwrap();
+                assert!(shares.len() == 1 && shares[0]["district"] == code, "{code}: {t}");
+            }
+            assert!(mine["contact_ref"].is_null() && mine["contact_name"].is_null());
+            for (a, b) in added.iter_mut().zip(expected) {
+                *a += b;
+            }
+            // Read-only: a change, a renewal, a termination and the documents are refused.
+            let token = app.token(email).await;
+            let (s, _) = patch(app, &token, &path, json!({"purpose": "Ours now", "version": national["version"]})).await;
+            assert_eq!(s, StatusCode::FORBIDDEN, "{code} changes nothing");
+            let (s, _) = post(app, &token, &format!("{path}/renew"), json!({})).await;
+            assert_eq!(s, StatusCode::FORBIDDEN);
+            let (s, _) = post(app, &token, &format!("{path}/terminate"), json!({"terminated_on": "2025-06-30", "terminated_by": "employer", "reason": "x", "version": national["version"]})).await;
+            assert_eq!(s, StatusCode::FORBIDDEN);
+            let (s, h) = app.api(&token).get(&format!("{path}/history")).await;
+            assert_eq!(s, StatusCode::OK, "{h}");
+        }
+        assert_eq!(added, achieved(&national), "the sum is the districts' figures added");
+        let (_, after) = app.api(&app.token("lou@test.example").await).get(&path).await;
+        assert_eq!(after["version"], national["version"], "nothing changed");
+
+        // A district with no site under the agreement does not see it; another district's
+        // stores and records stay 404 to a delivering district.
+        accord_app::districts::create(&app.app, &accord_app::Actor::system(), "west", "West District").await.unwrap();
+        app.add_user("westonly@test.example", "account_manager", Some("west")).await;
+        let west = app.api(&app.token("westonly@test.example").await);
+        assert_eq!(west.get(&path).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(app.signed_in("westonly@test.example").await.get(&path).await.status, StatusCode::NOT_FOUND);
+        let north = app.api(&app.token("am@test.example").await);
+        for other in &sites[1..] {
+            assert_eq!(north.get(&format!("/organisations/{other}")).await.0, StatusCode::NOT_FOUND);
+        }
+        let holder = national["organisation_id"].as_i64().unwrap();
+        assert_eq!(north.get(&format!("/organisations/{holder}")).await.0, StatusCode::NOT_FOUND);
+
+        // The pages: the national unit sees every district's share; north its store, its
+        // figures and no button to change anything; the store's page lists the agreement.
+        let page = app.signed_in("lou@test.example").await.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Districts delivering the agreement") && page.body.contains("Asda WISBECH") && page.body.contains("East District"), "{}", page.body);
+        let page = app.signed_in("am@test.example").await.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("Asda SINFIN") && !page.body.contains("Asda WISBECH") && !page.body.contains("Asda March"), "{}", page.body);
+        assert!(page.body.contains("Your district&#39;s share"), "{}", page.body);
+        assert!(!page.body.contains(&format!("/agreements/{id}/edit")) && !page.body.contains("/documents"), "read-only: {}", page.body);
+        assert!(!page.body.contains(&format!("href=\"/organisations/{holder}\"")), "the holder is the national unit's record");
+        let store = app.signed_in("am@test.example").await.get(&format!("/organisations/{}", sites[0])).await;
+        assert!(store.body.contains(&format!("/agreements/{id}")) && store.body.contains("SLA-ASDA"), "{}", store.body);
+        let (_, listed) = north.get(&format!("/agreements?organisation_id={}", sites[0])).await;
+        assert_eq!(listed["total"], 0, "the agreement list stays the district's own agreements: {listed}");
+    }
+
+    async fn only_a_national_unit_covers_another_districts_sites_and_only_the_employers(app) {
+        national_account(app).await;
+        // A district's own agreement still covers only its district's sites.
+        let am = app.token("am@test.example").await;
+        let (s, v) = post(app, &am, "/agreements", json!({"organisation_ref": "SINFIN", "kind": "partnership", "start_date": "2025-01-01", "sites": ["WISBECH"]})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v["error"]["fields"]["sites"].as_str().unwrap().contains("WISBECH"), "{v}");
+        // The national unit's agreement with another employer than a national account's.
+        let lou = app.token("lou@test.example").await;
+        created(app, "lou@test.example", "/organisations", json!({"ref": "LOCAL", "name": "Unit Supplier Ltd"})).await;
+        let (s, v) = post(app, &lou, "/agreements", json!({"organisation_ref": "LOCAL", "kind": "partnership", "start_date": "2025-01-01", "sites": ["SINFIN"]})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v["error"]["fields"]["sites"].as_str().unwrap().contains("SINFIN"), "{v}");
+        // A national agreement names only the employer's own companies and sites.
+        created(app, "south@test.example", "/organisations", json!({"ref": "NOTASDA", "name": "Not Asda South Ltd"})).await;
+        let (s, v) = post(app, &lou, "/agreements", json!({"organisation_ref": "NAT", "kind": "service_level", "start_date": "2025-01-01", "sites": ["SINFIN", "NOTASDA"]})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let msg = v["error"]["fields"]["sites"].as_str().unwrap();
+        assert!(msg.contains("NOTASDA") && msg.contains("national employer"), "{v}");
+        assert_eq!(app.api(&lou).get("/agreements").await.1["total"], 0, "nothing half-written");
+        let c = &app.db.conn;
+        assert_eq!(crate::support::scalar(c, "SELECT COUNT(*) FROM agreement_sites").await, Some(0));
+        // A company of the employer in another district is the employer's too.
+        let v = created(app, "lou@test.example", "/agreements", json!({"organisation_ref": "NAT", "kind": "service_level", "start_date": "2025-01-01", "sites": ["SCO", "SINFIN"]})).await;
+        assert_eq!(site_refs(&v), ["SINFIN", "SCO"], "by name: Asda SINFIN, Asda Stores Ltd");
+        // The national unit changes it, keeping its sites in other districts.
+        let path = format!("/agreements/{}", v["id"]);
+        let (s, v2) = patch(app, &lou, &path, json!({"purpose": "Store openings", "version": v["version"]})).await;
+        assert_eq!(s, StatusCode::OK, "{v2}");
+        assert_eq!(site_refs(&v2), ["SINFIN", "SCO"]);
+    }
+}

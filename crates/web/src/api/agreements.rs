@@ -69,6 +69,25 @@ pub struct AgreementTarget {
     pub percent: u32,
     /// The share of the period that has passed.
     pub elapsed_percent: u32,
+    /// What each district's records count toward `achieved` (counted metrics only): every
+    /// district for the holder's district, a participating district's own for it.
+    pub shares: Vec<AgreementTargetShare>,
+}
+
+/// A district's share of a target's progress.
+#[derive(Serialize, ToSchema)]
+pub struct AgreementTargetShare {
+    pub district: String,
+    pub district_name: String,
+    pub achieved: i64,
+}
+
+/// A district the covered sites are in, with those sites.
+#[derive(Serialize, ToSchema)]
+pub struct AgreementDistrict {
+    pub district: String,
+    pub district_name: String,
+    pub sites: Vec<AgreementSite>,
 }
 
 impl From<TargetView> for AgreementTarget {
@@ -83,6 +102,15 @@ impl From<TargetView> for AgreementTarget {
             achieved: t.achieved,
             percent: t.percent,
             elapsed_percent: t.elapsed_percent,
+            shares: t
+                .shares
+                .into_iter()
+                .map(|s| AgreementTargetShare {
+                    district: s.district,
+                    district_name: s.district_name,
+                    achieved: s.achieved,
+                })
+                .collect(),
         }
     }
 }
@@ -127,8 +155,14 @@ pub struct Agreement {
     /// The agreement this one renews.
     pub previous_id: Option<i64>,
     pub previous_ref: Option<String>,
-    /// The covered organisations besides the holder.
+    /// The covered organisations besides the holder (a participating district's own only).
     pub sites: Vec<AgreementSite>,
+    /// The districts the covered sites are in, on a single record's read (empty in lists): a
+    /// national unit's agreement may cover sites in any district.
+    pub districts: Vec<AgreementDistrict>,
+    /// Read by a district that delivers the agreement but does not hold it: read-only, its
+    /// own sites and figures only.
+    pub participating: bool,
     /// On a single record's read (empty in lists).
     pub commitments: Vec<AgreementCommitment>,
     /// With their progress, on a single record's read (empty in lists).
@@ -166,6 +200,16 @@ impl From<AgreementView> for Agreement {
             previous_id: v.previous_id,
             previous_ref: v.previous_ref,
             sites: v.sites.into_iter().map(AgreementSite::from).collect(),
+            districts: v
+                .districts
+                .into_iter()
+                .map(|d| AgreementDistrict {
+                    district: d.district,
+                    district_name: d.district_name,
+                    sites: d.sites.into_iter().map(AgreementSite::from).collect(),
+                })
+                .collect(),
+            participating: v.participating,
             commitments: v.commitments.into_iter().map(AgreementCommitment::from).collect(),
             targets: v.targets.into_iter().map(AgreementTarget::from).collect(),
             created_at: v.created_at,

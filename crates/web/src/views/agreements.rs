@@ -885,6 +885,9 @@ pub struct TargetShow {
     pub elapsed: u32,
     pub behind: bool,
     pub recorded: bool,
+    /// Each delivering district's share (name, figure), when more than one district delivers
+    /// the agreement or the reader only delivers it.
+    pub shares: Vec<(String, String)>,
 }
 
 /// A share as people write it: `58%` in English, `58 %` in Danish.
@@ -915,6 +918,11 @@ fn targets_shown(lang: Lang, a: &AgreementView) -> Vec<TargetShow> {
             elapsed: t.elapsed_percent,
             behind: t.behind(),
             recorded: t.metric == "courses",
+            shares: if a.districts.len() > 1 || a.participating {
+                t.shares.iter().map(|s| (s.district_name.clone(), format::number(lang, s.achieved))).collect()
+            } else {
+                vec![]
+            },
         })
         .collect()
 }
@@ -963,8 +971,11 @@ struct ShowTemplate {
     district_name: String,
     terminated_by: String,
     dates: Vec<(String, String)>,
-    /// Covered sites besides the holder: id, name, ref.
-    sites: Vec<(i64, String, String)>,
+    /// Covered sites besides the holder: id, name, ref, whether the reader may open it.
+    sites: Vec<(i64, String, String, bool)>,
+    /// The districts the covered sites are in, with their sites' names, when more than one
+    /// district delivers the agreement or the reader is one that only delivers it.
+    delivery: Vec<(String, String)>,
     jobcentre: Vec<String>,
     employer: Vec<String>,
     targets: Vec<TargetShow>,
@@ -990,7 +1001,9 @@ async fn render_show(
 ) -> WebResult<Response> {
     let lang = ctx.lang;
     let a = ag::get(&state.app, actor, id).await?;
-    let docs = ag::documents(&state.app, actor, id).await?;
+    // The documents are the holding district's; a district that delivers the agreement reads
+    // the agreement itself.
+    let docs = if a.participating { vec![] } else { ag::documents(&state.app, actor, id).await? };
     let chain = ag::history(&state.app, actor, id).await?;
     let today = Utc::now().date_naive();
     let mut history: Vec<HistoryRow> = Vec::new();
@@ -1038,7 +1051,29 @@ async fn render_show(
         district_name: district_name(state, &a.district).await?,
         terminated_by: a.terminated_by.as_deref().map(|s| label(lang, "agr.sides", s)).unwrap_or_default(),
         dates,
-        sites: a.sites.iter().map(|s| (s.id, s.name.clone(), s.r#ref.clone())).collect(),
+        sites: a
+            .sites
+            .iter()
+            .map(|s| {
+                let opens = a
+                    .districts
+                    .iter()
+                    .find(|d| d.sites.iter().any(|x| x.id == s.id))
+                    .is_none_or(|d| actor.scope().allows(d.district_id));
+                (s.id, s.name.clone(), s.r#ref.clone(), opens)
+            })
+            .collect(),
+        delivery: if a.districts.len() > 1 || a.participating {
+            a.districts
+                .iter()
+                .map(|d| {
+                    let names: Vec<&str> = d.sites.iter().map(|s| s.name.as_str()).collect();
+                    (d.district_name.clone(), names.join(", "))
+                })
+                .collect()
+        } else {
+            vec![]
+        },
         jobcentre: a.commitments_of("jobcentre").iter().map(|c| c.text.clone()).collect(),
         employer: a.commitments_of("employer").iter().map(|c| c.text.clone()).collect(),
         targets: targets_shown(lang, &a),
@@ -1056,7 +1091,7 @@ async fn render_show(
         errors: errors_shown,
         changed: if conflict { vec![(ctx.t("conflict.version"), String::new(), String::new())] } else { vec![] },
         doc_errors: shown(lang, doc_errors),
-        can_edit: can_edit(actor),
+        can_edit: can_edit(actor) && !a.participating,
         can_audit: actor.can(accord_app::Permission::ViewAudit),
         doc_limit: size_text(lang, ag::DOCUMENT_LIMIT as i64),
         a,
@@ -1625,6 +1660,9 @@ pub struct OrgAgreementRow {
     pub period: String,
     /// Held by another organisation and covering this one.
     pub holder: Option<(i64, String)>,
+    /// Whether the reader may open the holder: not when another district (a national unit)
+    /// holds the agreement.
+    pub holder_opens: bool,
 }
 
 pub async fn for_organisation(
@@ -1648,6 +1686,7 @@ pub async fn for_organisation(
             phase: label(lang, "agr.phases", &a.phase),
             phase_class: phase_class(&a.phase),
             holder: (a.organisation_id != org_id).then(|| (a.organisation_id, a.organisation_name.clone())),
+            holder_opens: !a.participating,
             id: a.id,
             reference: a.r#ref,
         })
