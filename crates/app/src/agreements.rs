@@ -1106,6 +1106,13 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<AgreementView> {
     Ok(for_reader(detail_of(&app.db.conn, app, row).await?, &scope))
 }
 
+/// An agreement to change, renew, end or print: the holding district's (and administrators');
+/// a district that only delivers it is refused (403).
+pub async fn get_to_change(app: &App, actor: &Actor, id: i64) -> Result<AgreementView> {
+    let v = get(app, actor, id).await?;
+    if v.participating { Err(AppError::Forbidden) } else { Ok(v) }
+}
+
 /// What a participating district sees of an agreement another district holds: its own
 /// districts' sites and shares of the figures, no employer's contact person of the holder's
 /// district, and no link to the holder's earlier agreement. The holder's view is left whole.

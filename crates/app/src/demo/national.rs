@@ -7,6 +7,7 @@
 
 use super::{Rng, checked};
 use crate::activities::{ActivityInput, RequestInput};
+use crate::agreements::{AgreementInput, TargetInput};
 use crate::directory as dir;
 use crate::national::{self as na, AccountInput, RegionInput};
 use crate::{Actor, App, Result, districts};
@@ -178,5 +179,35 @@ pub async fn load(app: &App) -> Result<()> {
             day += Duration::days(9 + rng.below(12) as i64);
         }
     }
+
+    // The agreement itself, held by the unit and covering the pilot stores in both districts:
+    // each district reads it with its own store and its own share of the jobs filled.
+    let target = |metric: &str, n: &str, from: chrono::NaiveDate, to: chrono::NaiveDate| TargetInput {
+        metric: metric.into(),
+        target: n.into(),
+        period_start: from.to_string(),
+        period_end: to.to_string(),
+        ..Default::default()
+    };
+    let year_start = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let year_end = chrono::NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today);
+    let sla = AgreementInput {
+        district: Some(UNIT.into()),
+        r#ref: "LOU-SLA-ASDA".into(),
+        organisation_ref: "LOU-ASDA".into(),
+        kind: "service_level".into(),
+        status: "active".into(),
+        language: "en".into(),
+        purpose: "Exclusive rights to fill 27,000 new jobs in new stores over five years, piloted at Sinfin \
+                  and Wisbech and delivered by the districts the stores are in."
+            .into(),
+        account_manager_email: MANAGER.into(),
+        start_date: start.to_string(),
+        end_date: end.to_string(),
+        sites: Some(stores.iter().map(|(_, s)| (*s).to_owned()).collect()),
+        targets: Some(vec![target("jobs_filled", "27000", start, end), target("hires", "120", year_start, year_end)]),
+        ..Default::default()
+    };
+    crate::agreements::create(app, &system, &sla).await?;
     Ok(())
 }

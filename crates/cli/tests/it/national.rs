@@ -414,6 +414,11 @@ both! {
         assert!(page.body.contains("Your district&#39;s share"), "{}", page.body);
         assert!(!page.body.contains(&format!("/agreements/{id}/edit")) && !page.body.contains("/documents"), "read-only: {}", page.body);
         assert!(!page.body.contains(&format!("href=\"/organisations/{holder}\"")), "the holder is the national unit's record");
+        let north_pages = app.signed_in("am@test.example").await;
+        for action in ["edit", "terminate", "renew", "print"] {
+            let r = north_pages.get(&format!("{path}/{action}")).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{action}");
+        }
         let store = app.signed_in("am@test.example").await.get(&format!("/organisations/{}", sites[0])).await;
         assert!(store.body.contains(&format!("/agreements/{id}")) && store.body.contains("SLA-ASDA"), "{}", store.body);
         let (_, listed) = north.get(&format!("/agreements?organisation_id={}", sites[0])).await;

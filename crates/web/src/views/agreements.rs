@@ -779,7 +779,7 @@ pub async fn edit(
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     dir::require_edit(&actor)?;
-    let a = ag::get(&state.app, &actor, id).await?;
+    let a = ag::get_to_change(&state.app, &actor, id).await?;
     render_form(&state, &ctx, &actor, Some(id), AgreementForm::from_view(&a), &FieldErrors::new(), vec![]).await
 }
 
@@ -834,7 +834,7 @@ pub async fn update(
     CsrfForm(mut f): CsrfForm<AgreementForm>,
 ) -> WebResult<Response> {
     dir::require_edit(&actor)?;
-    let current = ag::get(&state.app, &actor, id).await?;
+    let current = ag::get_to_change(&state.app, &actor, id).await?;
     f.district = current.district.clone();
     cover_all(&state, &actor, &mut f).await?;
     let (mut input, fields) = f.input();
@@ -1180,7 +1180,7 @@ pub async fn terminate_form(
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     dir::require_edit(&actor)?;
-    let a = ag::get(&state.app, &actor, id).await?;
+    let a = ag::get_to_change(&state.app, &actor, id).await?;
     let f = Termination {
         terminated_on: Utc::now().date_naive().to_string(),
         version: Some(a.version),
@@ -1237,7 +1237,7 @@ pub async fn renew_form(
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
     dir::require_edit(&actor)?;
-    let a = ag::get(&state.app, &actor, id).await?;
+    let a = ag::get_to_change(&state.app, &actor, id).await?;
     let start = a.terminated_on.or(a.end_date).and_then(|d| d.succ_opt()).unwrap_or_else(|| Utc::now().date_naive());
     let f = Renewal { start_date: start.to_string(), ..Default::default() };
     Ok(render_renew(&ctx, a, f, &FieldErrors::new()))
@@ -1400,7 +1400,7 @@ pub async fn print(
     Staff { ctx, actor }: Staff,
     Path(id): Path<i64>,
 ) -> WebResult<Response> {
-    let a = ag::get(&state.app, &actor, id).await?;
+    let a = ag::get_to_change(&state.app, &actor, id).await?;
     // The agreement's own language, whatever the reader's.
     let lang = Lang::parse(&a.language).unwrap_or(ctx.lang);
     let t = |k: &str| i18n::t(lang, k);
