@@ -1189,6 +1189,10 @@ fn line_values(
     values
 }
 
+/// A line of a file of answers ready to store: the other tool's response id, the invitation
+/// it uses with its company and contact (none in an anonymous survey), and the answers.
+type ImportedLine = (String, Option<(i64, i64, i64)>, Vec<Answer>);
+
 /// The root of each organisation's hierarchy (its company group), parents read until none is
 /// left.
 async fn group_roots<C: accord_db::sea_orm::ConnectionTrait>(c: &C, ids: Vec<i64>) -> Result<HashMap<i64, i64>> {
@@ -1261,7 +1265,11 @@ pub async fn import_responses(
         .header
         .iter()
         .map(String::as_str)
-        .filter(|h| !h.is_empty() && !expected.iter().any(|e| e == h) && !(s.anonymous && *h == COMPANY_COLUMN))
+        .filter(|h| {
+            // An anonymous survey's company column is refused above, by its own message.
+            let known = h.is_empty() || expected.iter().any(|e| e == h) || (s.anonymous && *h == COMPANY_COLUMN);
+            !known
+        })
         .collect();
     if !unknown.is_empty() {
         errors.add("header", "import.unknown_columns", Some(&unknown.join(", ")));
@@ -1296,7 +1304,7 @@ pub async fn import_responses(
     let mut report = ImportReport { rows: table.rows.len(), dry_run, ..Default::default() };
     let mut ids_seen: HashMap<String, usize> = HashMap::new();
     let mut groups_seen: HashMap<i64, usize> = HashMap::new();
-    let mut new_rows: Vec<(String, Option<(i64, i64, i64)>, Vec<Answer>)> = vec![];
+    let mut new_rows: Vec<ImportedLine> = vec![];
     for (n, cells) in &table.rows {
         let cell = |col: &str| -> String {
             table
