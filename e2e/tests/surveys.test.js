@@ -141,3 +141,86 @@ test('sent by mail, two companies answer the survey through their links without 
   assert.deepEqual([r.invited, r.answered, r.response_rate], [2, 2, 100]);
   assert.equal(r.satisfaction_share, '<5', 'two answers are too few to show');
 });
+
+// Answers collected by another survey tool, uploaded on the survey's import page without
+// JavaScript on a 320 px screen: a file with a bad line is refused naming its line and column
+// with nothing written; the corrected file is imported and counts in the results; the page in
+// Danish too, and through axe with JavaScript on.
+test('answers from another tool are imported on the survey\'s page without JavaScript', { skip: usingExternalServer() && 'the server must send to this test\'s SMTP server' }, async (t) => {
+  const phone = { javaScriptEnabled: false, viewport: { width: 320, height: 640 } };
+  const staffContext = await newContext(browser, phone);
+  t.after(() => staffContext.close());
+  const staff = await staffContext.newPage();
+  await signIn(staff, server.url, 'secretariat@accord.example');
+  await staff.goto(`${server.url}/account`);
+  await staff.fill('#name', 'Survey import test');
+  await clickAndWait(staff, 'form[action="/account/tokens"] button[type=submit]');
+  const token = (await staff.locator('code.token').innerText()).trim();
+  const api = async (method, p, body) => {
+    const res = await fetch(`${server.url}/api/v1${p}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+    const json = await res.json();
+    assert.ok(res.ok, `${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  await api('POST', '/organisations', { ref: 'E2E-IMP-A', name: 'Importee Alpha ApS', district: 'slagelse' });
+  await api('POST', '/contacts', { organisation_ref: 'E2E-IMP-A', name: 'Ida Import', email: 'ida@importee.test', consent: true });
+  const segment = await api('POST', '/segments', { name: 'Importees (browser test)', district: 'slagelse', filter: { purpose: 'surveys', q: 'Importee' } });
+  const closes = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);
+  const survey = await api('POST', '/surveys', { district: 'slagelse', year: 2026, name: 'Imported satisfaction 2026', closes_on: closes });
+  const text = (en, da) => ({ en, da });
+  await api('POST', `/surveys/${survey.id}/questions`, { kind: 'scale', required: true, satisfaction: true, text: text('How satisfied are you?', 'Hvor tilfredse er I?') });
+  await api('POST', `/surveys/${survey.id}/questions`, { kind: 'single', text: text('How often do we meet?', 'Hvor tit mødes vi?'), options: [text('Monthly', 'Månedligt'), text('Yearly', 'Årligt')] });
+  const sent = await api('POST', `/surveys/${survey.id}/send`, { segment_id: segment.id, lang: 'en' });
+  assert.equal(sent.queued, 1);
+
+  await staff.goto(`${server.url}/surveys/${survey.id}`);
+  await clickAndWait(staff, `a[href="/surveys/${survey.id}/import"]`);
+  assert.match(await staff.locator('main').innerText(), /response_id, company, q1, q2/);
+  const upload = async (csv, action) => {
+    await staff.setInputFiles('#file', { name: 'answers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await clickAndWait(staff, `button[name=action][value=${action}]`);
+  };
+  await upload('response_id,company,q1,q2\nX-1,E2E-IMP-A,9,Weekly\n', 'import');
+  const problems = await staff.locator('table').innerText();
+  assert.match(problems, /2\s+q1\s+"9" is not a point of the scale/);
+  assert.match(problems, /2\s+q2\s+"Weekly" is not one of the options/);
+  await staff.screenshot({ path: path.join(SHOTS, 'survey-import-en.png'), fullPage: true });
+  const width = await staff.evaluate(() => document.documentElement.scrollWidth);
+  const wide = await staff.evaluate(() => [...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > 320).slice(0, 5).map((e) => `${e.tagName}.${e.className}`).join(' '));
+  assert.ok(width <= 320, `no sideways scrolling at 320 px (${width}): ${wide}`);
+  let r = await api('GET', `/surveys/${survey.id}/results`);
+  assert.equal(r.answered, 0, 'nothing written');
+
+  await upload('response_id,company,q1,q2\nX-1,E2E-IMP-A,5,Årligt\n', 'check');
+  assert.match(await staff.locator('[role=status]').innerText(), /1 answers added/);
+  assert.equal((await api('GET', `/surveys/${survey.id}/results`)).answered, 0, 'a check writes nothing');
+  await upload('response_id,company,q1,q2\nX-1,E2E-IMP-A,5,Årligt\n', 'import');
+  assert.match(await staff.locator('[role=status]').innerText(), /1 answers added/);
+  r = await api('GET', `/surveys/${survey.id}/results`);
+  assert.deepEqual([r.invited, r.answered, r.response_rate], [1, 1, 100]);
+  assert.equal(r.questions[1].answered, '<5');
+
+  // In Danish: the same file again adds nothing.
+  await staff.goto(`${server.url}/language/da`);
+  await staff.goto(`${server.url}/surveys/${survey.id}/import`);
+  assert.equal(await staff.getAttribute('html', 'lang'), 'da');
+  await upload('response_id,company,q1,q2\nX-1,E2E-IMP-A,5,Årligt\n', 'import');
+  assert.match(await staff.locator('[role=status]').innerText(), /0 svar tilføjet, 1 importeret før/);
+  const daWidth = await staff.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(daWidth <= 320, `no sideways scrolling at 320 px in Danish (${daWidth})`);
+  await staff.screenshot({ path: path.join(SHOTS, 'survey-import-da.png'), fullPage: true });
+
+  const checker = await (await newContext(browser, { viewport: { width: 320, height: 640 } })).newPage();
+  t.after(() => checker.context().close());
+  await signIn(checker, server.url, 'secretariat@accord.example');
+  await checker.goto(`${server.url}/surveys/${survey.id}/import`);
+  await noViolations(checker, 'the import page');
+  await checker.setInputFiles('#file', { name: 'answers.csv', mimeType: 'text/csv', buffer: Buffer.from('response_id,company,q1,q2\nX-2,NOPE,,\n') });
+  await clickAndWait(checker, 'button[name=action][value=check]');
+  assert.match(await checker.locator('table').innerText(), /company/);
+  await noViolations(checker, 'the import page with problems');
+});

@@ -974,14 +974,28 @@ async fn store<C: accord_db::sea_orm::ConnectionTrait>(
     if !q::mark_answered(txn, inv.id).await? {
         return Ok(false);
     }
+    insert_response(txn, s, (!s.anonymous).then_some((inv.organisation_id, inv.contact_id)), answers, on, None).await?;
+    Ok(true)
+}
+
+/// Writes a response and its answers; `who` is the company and contact, none when anonymous.
+async fn insert_response<C: accord_db::sea_orm::ConnectionTrait>(
+    txn: &C,
+    s: &survey::Model,
+    who: Option<(i64, i64)>,
+    answers: Vec<Answer>,
+    on: NaiveDate,
+    external_id: Option<String>,
+) -> Result<()> {
     let r = q::insert_response(
         txn,
         survey_response::ActiveModel {
             survey_id: Set(s.id),
             district_id: Set(s.district_id),
-            organisation_id: Set((!s.anonymous).then_some(inv.organisation_id)),
-            contact_id: Set((!s.anonymous).then_some(inv.contact_id)),
+            organisation_id: Set(who.map(|w| w.0)),
+            contact_id: Set(who.map(|w| w.1)),
             submitted_on: Set(on),
+            external_id: Set(external_id),
             ..Default::default()
         },
     )
@@ -1001,7 +1015,7 @@ async fn store<C: accord_db::sea_orm::ConnectionTrait>(
             .collect(),
     )
     .await?;
-    Ok(true)
+    Ok(())
 }
 
 /// What became of a submission.
@@ -1074,6 +1088,336 @@ pub(crate) async fn record_demo_answer(
     store(&txn, &s, &inv, answers, on).await?;
     txn.commit().await?;
     Ok(())
+}
+
+// ---- answers collected by another survey tool ----
+
+/// The column of the other tool's response id in an import of answers.
+pub const RESPONSE_ID_COLUMN: &str = "response_id";
+/// The column of the company (its ref, CVR, P-number or Companies House number).
+pub const COMPANY_COLUMN: &str = "company";
+/// The longest response id of another tool.
+pub const MAX_RESPONSE_ID: usize = 100;
+
+/// A question's column in a file of answers: `q{position}`, a matrix row's `q{position}.{row}`
+/// (rows from 1); with the form field it fills.
+pub fn answer_columns(questions: &[QuestionView]) -> Vec<(String, String)> {
+    let mut out = vec![];
+    for qn in questions {
+        if qn.kind == QuestionKind::Matrix {
+            for r in 0..qn.rows.len() {
+                out.push((format!("q{}.{}", qn.position, r + 1), qn.row_field(r)));
+            }
+        } else {
+            out.push((format!("q{}", qn.position), qn.field()));
+        }
+    }
+    out
+}
+
+/// Every column of a file of answers to the survey, in order: the response id, the company
+/// (not in an anonymous survey), then one per question (a matrix: one per row).
+pub fn import_columns(s: &SurveyView) -> Vec<String> {
+    let mut out = vec![RESPONSE_ID_COLUMN.to_owned()];
+    if !s.anonymous {
+        out.push(COMPANY_COLUMN.to_owned());
+    }
+    out.extend(answer_columns(&s.questions).into_iter().map(|(c, _)| c));
+    out
+}
+
+/// An option named in a file: its number (from 1) or its English or Danish label.
+fn option_index(qn: &QuestionView, v: &str) -> Option<usize> {
+    if let Ok(n) = v.parse::<usize>() {
+        return (1..=qn.options.len()).contains(&n).then(|| n - 1);
+    }
+    let v = v.to_lowercase();
+    qn.options.iter().position(|o| o.en.trim().to_lowercase() == v || o.da.trim().to_lowercase() == v)
+}
+
+/// The form values of a line of a file, with what cannot be read named by its column.
+fn line_values(
+    questions: &[QuestionView],
+    columns: &[(String, String)],
+    cell: impl Fn(&str) -> String,
+    errors: &mut FieldErrors,
+) -> FormValues {
+    let by_field: HashMap<String, &QuestionView> = questions
+        .iter()
+        .flat_map(|qn| {
+            let mut f = vec![qn.field()];
+            f.extend((0..qn.rows.len()).map(|r| qn.row_field(r)));
+            f.into_iter().map(move |f| (f, qn))
+        })
+        .collect();
+    let mut values = FormValues::new();
+    for (column, field) in columns {
+        let v = cell(column);
+        if v.is_empty() {
+            continue;
+        }
+        let Some(qn) = by_field.get(field) else { continue };
+        let parts: Vec<String> = match qn.kind {
+            QuestionKind::Single => match option_index(qn, &v) {
+                Some(i) => vec![i.to_string()],
+                None => {
+                    errors.add(column, "survey.option_unknown", Some(&v));
+                    continue;
+                }
+            },
+            QuestionKind::Multiple => {
+                let mut out = vec![];
+                for p in v.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+                    match option_index(qn, p) {
+                        Some(i) => out.push(i.to_string()),
+                        None => errors.add(column, "survey.option_unknown", Some(p)),
+                    }
+                }
+                out
+            }
+            QuestionKind::YesNo => vec![match v.to_lowercase().as_str() {
+                "yes" | "ja" => "yes".into(),
+                "no" | "nej" => "no".into(),
+                _ => v.clone(),
+            }],
+            QuestionKind::Scale | QuestionKind::Matrix | QuestionKind::Text => vec![v.clone()],
+        };
+        if !parts.is_empty() {
+            values.insert(field.clone(), parts);
+        }
+    }
+    values
+}
+
+/// A line of a file of answers ready to store: the other tool's response id, the invitation
+/// it uses with its company and contact (none in an anonymous survey), and the answers.
+type ImportedLine = (String, Option<(i64, i64, i64)>, Vec<Answer>);
+
+/// The root of each organisation's hierarchy (its company group), parents read until none is
+/// left.
+async fn group_roots<C: accord_db::sea_orm::ConnectionTrait>(c: &C, ids: Vec<i64>) -> Result<HashMap<i64, i64>> {
+    let mut parent: HashMap<i64, Option<i64>> = HashMap::new();
+    let mut missing = ids.clone();
+    while !missing.is_empty() {
+        missing.sort_unstable();
+        missing.dedup();
+        for o in accord_db::directory::organisations_by_ids(c, missing.clone()).await? {
+            parent.insert(o.id, o.parent_id);
+        }
+        for m in &missing {
+            parent.entry(*m).or_insert(None);
+        }
+        missing = parent.values().flatten().filter(|p| !parent.contains_key(p)).copied().collect();
+    }
+    let root = |mut id: i64| {
+        for _ in 0..20 {
+            match parent.get(&id).copied().flatten() {
+                Some(p) => id = p,
+                None => break,
+            }
+        }
+        id
+    };
+    Ok(ids.iter().map(|id| (*id, root(*id))).collect())
+}
+
+/// Imports answers collected by another survey tool from a CSV or XLSX file with the columns
+/// of [`import_columns`]: the other tool's `response_id`, the `company` (its ref, CVR,
+/// P-number or Companies House number; an anonymous survey's file has no such column, as its
+/// answers name no company), and one column per question (`q1`, `q2`, a matrix row `q5.1`)
+/// holding the answer in the question's terms: an option's number or label (several
+/// separated by `;`), a point of the scale from 1 to 5, yes or no (ja or nej), or the text.
+/// The answers are checked as the questionnaire checks them.
+///
+/// All or nothing: any bad line writes nothing, and every problem is named by its line and
+/// column. A response id imported before is left alone, so importing the same file twice adds
+/// nothing. The company must belong to a company group the survey was sent to that has not
+/// answered yet; its invitation is then used, as if answered through the link. An anonymous
+/// survey takes no more answers than it invited company groups.
+pub async fn import_responses(
+    app: &App,
+    actor: &Actor,
+    survey_id: i64,
+    bytes: &[u8],
+    dry_run: bool,
+) -> Result<crate::import::ImportReport> {
+    use crate::import::ImportReport;
+    actor.require_write()?;
+    require(can_write(actor))?;
+    let s = row(app, actor, survey_id).await?;
+    let c = &app.db.conn;
+    let scope = actor.scope();
+    let view = view_of(c, &scope, s.clone()).await?;
+    if s.sent_at.is_none() {
+        return Ok(ImportReport::fail(0, "survey", "survey.import_not_sent", Some(&s.name)));
+    }
+    let table = match crate::files::read_table(bytes) {
+        Ok(t) => t,
+        Err(msg) => return Ok(ImportReport::fail(0, "file", "import.unreadable", Some(&msg))),
+    };
+    let columns = answer_columns(&view.questions);
+    let expected = import_columns(&view);
+    let mut errors = FieldErrors::new();
+    if s.anonymous && table.col(COMPANY_COLUMN).is_some() {
+        errors.add(COMPANY_COLUMN, "survey.import_company_anonymous", Some(COMPANY_COLUMN));
+    }
+    let unknown: Vec<&str> = table
+        .header
+        .iter()
+        .map(String::as_str)
+        .filter(|h| {
+            // An anonymous survey's company column is refused above, by its own message.
+            let known = h.is_empty() || expected.iter().any(|e| e == h) || (s.anonymous && *h == COMPANY_COLUMN);
+            !known
+        })
+        .collect();
+    if !unknown.is_empty() {
+        errors.add("header", "import.unknown_columns", Some(&unknown.join(", ")));
+    }
+    for e in &expected {
+        if table.col(e).is_none() {
+            errors.add(e, "import.missing_column", Some(e));
+        }
+    }
+    let mut seen_columns = HashSet::new();
+    for h in &table.header {
+        if !h.is_empty() && !seen_columns.insert(h) {
+            errors.add(h, "import.repeated_column", Some(h));
+        }
+    }
+    if !errors.is_empty() {
+        let mut report = ImportReport::default();
+        report.push(1, errors);
+        return Ok(report);
+    }
+    if table.rows.is_empty() {
+        return Ok(ImportReport::fail(1, "file", "import.empty", None));
+    }
+    let questions = view.questions.clone();
+    let known: HashSet<String> = q::external_ids_of(c, &scope, s.id).await?.into_iter().collect();
+    let invitations = q::invitations_of(c, &scope, s.id).await?;
+    let roots = group_roots(c, invitations.iter().map(|i| i.organisation_id).collect()).await?;
+    let by_group: HashMap<i64, &survey_invitation::Model> =
+        invitations.iter().map(|i| (roots.get(&i.organisation_id).copied().unwrap_or(i.organisation_id), i)).collect();
+    // A column's name for a form field, to name a problem the questionnaire's check found.
+    let column_of: HashMap<&str, &str> = columns.iter().map(|(c, f)| (f.as_str(), c.as_str())).collect();
+    let mut report = ImportReport { rows: table.rows.len(), dry_run, ..Default::default() };
+    let mut ids_seen: HashMap<String, usize> = HashMap::new();
+    let mut groups_seen: HashMap<i64, usize> = HashMap::new();
+    let mut new_rows: Vec<ImportedLine> = vec![];
+    for (n, cells) in &table.rows {
+        let cell = |col: &str| -> String {
+            table
+                .col(col)
+                .and_then(|i| cells.get(i))
+                .map(|v| crate::files::unneutralise(v.trim()).trim().to_owned())
+                .unwrap_or_default()
+        };
+        let mut errors = FieldErrors::new();
+        let raw_id = cell(RESPONSE_ID_COLUMN);
+        let Some(response_id) = short_text(&mut errors, RESPONSE_ID_COLUMN, &raw_id, MAX_RESPONSE_ID) else {
+            if raw_id.is_empty() {
+                errors.add(RESPONSE_ID_COLUMN, "field.required", None);
+            }
+            report.push(*n, errors);
+            continue;
+        };
+        if let Some(first) = ids_seen.insert(response_id.clone(), *n) {
+            errors.add(RESPONSE_ID_COLUMN, "survey.import_id_repeated", Some(&format!("{response_id} (line {first})")));
+            report.push(*n, errors);
+            continue;
+        }
+        if known.contains(&response_id) {
+            // Imported before: left as it is.
+            report.unchanged += 1;
+            continue;
+        }
+        let mut who = None;
+        if !s.anonymous {
+            let company = cell(COMPANY_COLUMN);
+            if company.is_empty() {
+                errors.add(COMPANY_COLUMN, "field.required", None);
+            } else {
+                match accord_db::directory::resolve_ref(c, s.district_id, &company).await? {
+                    None => errors.add(COMPANY_COLUMN, "survey.import_company_unknown", Some(&company)),
+                    Some(o) => {
+                        let root = group_roots(c, vec![o.id]).await?.get(&o.id).copied().unwrap_or(o.id);
+                        match by_group.get(&root) {
+                            None => errors.add(COMPANY_COLUMN, "survey.import_not_invited", Some(&company)),
+                            Some(inv) if inv.answered => {
+                                errors.add(COMPANY_COLUMN, "survey.import_already_answered", Some(&company))
+                            }
+                            Some(inv) => {
+                                if let Some(first) = groups_seen.insert(root, *n) {
+                                    errors.add(
+                                        COMPANY_COLUMN,
+                                        "survey.import_group_repeated",
+                                        Some(&format!("{company} (line {first})")),
+                                    );
+                                } else {
+                                    who = Some((inv.id, inv.organisation_id, inv.contact_id));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let values = line_values(&questions, &columns, cell, &mut errors);
+        let answers = match check_answers(&questions, &values) {
+            Ok(a) => Some(a),
+            Err(found) => {
+                for mut e in found.0 {
+                    if let Some(col) = column_of.get(e.field.as_str()) {
+                        e.field = (*col).to_owned();
+                    }
+                    errors.0.push(e);
+                }
+                None
+            }
+        };
+        if !errors.is_empty() {
+            report.push(*n, errors);
+            continue;
+        }
+        if let Some(answers) = answers {
+            new_rows.push((response_id, who, answers));
+        }
+    }
+    if report.errors.is_empty() && s.anonymous {
+        let answered = q::responses_of(c, &scope, s.id).await?.len();
+        if answered + new_rows.len() > invitations.len() {
+            report.push(
+                0,
+                FieldErrors::single("file", "survey.import_more_than_invited", Some(&invitations.len().to_string())),
+            );
+        }
+    }
+    if !report.errors.is_empty() {
+        report.unchanged = 0;
+        return Ok(report);
+    }
+    report.added = new_rows.len();
+    if dry_run || new_rows.is_empty() {
+        return Ok(report);
+    }
+    let now = Utc::now();
+    let txn = app.db.write().await?;
+    for (response_id, who, answers) in new_rows {
+        if let Some((inv, _, _)) = who
+            && !q::mark_answered(&txn, inv).await?
+        {
+            // Answered through its link since the file was checked: nothing is written.
+            return Ok(ImportReport::fail(0, COMPANY_COLUMN, "survey.import_already_answered", Some(&response_id)));
+        }
+        insert_response(&txn, &s, who.map(|w| (w.1, w.2)), answers, now.date_naive(), Some(response_id)).await?;
+    }
+    let mut e = actor.audit("import_answers", "survey", Some(s.id.to_string()));
+    e.district_id = Some(s.district_id);
+    e.after = Some(serde_json::json!({"rows": report.rows, "added": report.added, "unchanged": report.unchanged}));
+    accord_db::audit::append(&txn, e, now).await?;
+    txn.commit().await?;
+    Ok(report)
 }
 
 // ---- results ----

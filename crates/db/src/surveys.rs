@@ -235,3 +235,19 @@ pub async fn has_responses<C: ConnectionTrait>(c: &C, survey_id: i64) -> Result<
         .await?
         .is_some())
 }
+
+/// The response ids of another survey tool under which answers to a survey the caller may see
+/// were imported.
+pub async fn external_ids_of<C: ConnectionTrait>(c: &C, scope: &Scope, survey_id: i64) -> Result<Vec<String>, DbErr> {
+    Ok(scope::find::<survey_response::Entity>(scope)
+        .filter(survey_response::Column::SurveyId.eq(survey_id))
+        .filter(survey_response::Column::ExternalId.is_not_null())
+        .select_only()
+        .column(survey_response::Column::ExternalId)
+        .into_tuple::<Option<String>>()
+        .all(c)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect())
+}

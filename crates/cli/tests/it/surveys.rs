@@ -458,3 +458,215 @@ both! {
         assert_eq!(shared, Some(0));
     }
 }
+
+/// Sends a file of answers to `POST /surveys/{id}/responses` as the raw body.
+async fn import_answers(
+    app: &TestApp,
+    token: &str,
+    id: i64,
+    query: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> (StatusCode, Value) {
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/surveys/{id}/responses?{query}", app.url))
+        .bearer_auth(token)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}")))
+}
+
+/// The problems of a refused import as (line, column, value).
+fn problems(v: &Value) -> Vec<(u64, String, Option<String>)> {
+    v["error"]["lines"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no lines: {v}"))
+        .iter()
+        .map(|l| {
+            (
+                l["line"].as_u64().unwrap(),
+                l["field"].as_str().unwrap().to_owned(),
+                l["value"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+const IMPORT_HEADER: &str = "response_id,company,q1,q2,q3,q4,q5.1,q5.2";
+
+both! {
+    async fn answers_from_another_tool_are_imported_once_and_count_in_the_results(app, sink) {
+        app.seed().await;
+        let am = app.token("am@test.example").await;
+        let (s, v) = post(app, &am, "/organisations", json!({"ref": "G", "name": "Group A/S", "level": "group"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        company(app, &am, "G1", Some("G"), ("Gitte", "gitte@g1.test", true)).await;
+        company(app, &am, "G2", Some("G"), ("Gorm", "gorm@g2.test", true)).await;
+        for i in 1..=5 {
+            company(app, &am, &format!("S{i}"), None, (&format!("Contact {i}"), &format!("c{i}@solo.test"), true)).await;
+        }
+        // A company the survey is not sent to (no consent).
+        company(app, &am, "N", None, ("Nils", "nils@none.test", false)).await;
+        let (id, qs) = survey(app, &am, false).await;
+        // Before sending, there is nothing to import answers to.
+        let file = format!("{IMPORT_HEADER}\nR1,S2,5,Monthly,yes,Good,4,5\n");
+        let (s, v) = import_answers(app, &am, id, "", "text/csv", file.into_bytes()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(problems(&v), vec![(0, "survey".to_owned(), Some("Satisfaction 2026".to_owned()))], "{v}");
+        let seg = segment(app, &am).await;
+        let got = send(app, &am, sink, id, seg, 6).await;
+        // S1 answers through its link.
+        let link = link_in(&got.iter().find(|m| m.to == ["c1@solo.test"]).unwrap().part("text/plain").unwrap());
+        let b = app.browser();
+        b.get(&link).await;
+        let g = Given { scale: "5", choice: Some("0"), hired: "yes", text: None, rows: Some(("4", "4")) };
+        let page = answer(&b, &link, "submit", &fields(&qs, &g)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+
+        // A file with problems: every one named by line, column and value; nothing written.
+        let bad = format!(
+            "{IMPORT_HEADER}\n\
+             R1,S2,5,Monthly,yes,Good,4,5\n\
+             R2,S1,4,,yes,,,\n\
+             R3,G2,7,,no,,,\n\
+             R4,NOPE,4,,maybe,,,\n\
+             R1,S3,4,,yes,,,\n\
+             R5,S3,,,yes,,,\n\
+             R6,S4,4,Weekly,no,,,\n\
+             R7,N,4,,no,,,\n\
+             R8,S5,4,,no,,6,\n"
+        );
+        let (s, v) = import_answers(app, &am, id, "", "text/csv", bad.into_bytes()).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        let mut found = problems(&v);
+        found.sort();
+        let want = |l: u64, c: &str, v: Option<&str>| (l, c.to_owned(), v.map(str::to_owned));
+        assert_eq!(found, vec![
+            want(3, "company", Some("S1")),
+            want(4, "q1", Some("7")),
+            want(5, "company", Some("NOPE")),
+            want(5, "q3", Some("maybe")),
+            want(6, "response_id", Some("R1 (line 2)")),
+            want(7, "q1", None),
+            want(8, "q2", Some("Weekly")),
+            want(9, "company", Some("N")),
+            want(10, "q5.1", Some("6")),
+        ], "{v}");
+        let messages: Vec<&str> = v["error"]["lines"].as_array().unwrap().iter().map(|l| l["message"].as_str().unwrap()).collect();
+        assert!(messages.contains(&"The company group of \"S1\" has already answered the survey."), "{messages:?}");
+        assert!(messages.contains(&"\"Weekly\" is not one of the options."), "{messages:?}");
+        assert_eq!(scalar(&app.db.conn, "SELECT COUNT(*) FROM survey_responses").await, Some(1), "nothing written");
+
+        // A good file: options by label in either language or by number, yes/no in Danish, a
+        // company of a group by its member. Checked first, then imported.
+        let good = format!(
+            "{IMPORT_HEADER}\n\
+             R1,S2,5,Monthly,yes,Good,4,5\n\
+             R2,G2,4,2,ja,,3,4\n\
+             R3,S3,5,Årligt,no,,,\n\
+             R4,S4,4,monthly,nej,,,\n\
+             R5,S5,2,,no,,,\n"
+        );
+        let (s, v) = import_answers(app, &am, id, "dry_run=true", "text/csv", good.clone().into_bytes()).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v, json!({"rows": 5, "added": 5, "unchanged": 0, "dry_run": true}));
+        assert_eq!(scalar(&app.db.conn, "SELECT COUNT(*) FROM survey_responses").await, Some(1), "a dry run writes nothing");
+        let (s, v) = import_answers(app, &am, id, "", "text/csv", good.clone().into_bytes()).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v, json!({"rows": 5, "added": 5, "unchanged": 0, "dry_run": false}));
+        // The same file again adds nothing.
+        let (s, v) = import_answers(app, &am, id, "", "text/csv", good.into_bytes()).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v, json!({"rows": 5, "added": 0, "unchanged": 5, "dry_run": false}));
+        assert_eq!(scalar(&app.db.conn, "SELECT COUNT(*) FROM survey_responses").await, Some(6));
+
+        // The imported answers count like answers through the link: 6 of 6 groups.
+        let (_, r) = app.api(&am).get(&format!("/surveys/{id}/results")).await;
+        assert_eq!((r["invited"].as_u64(), r["answered"].as_u64()), (Some(6), Some(6)), "{r}");
+        assert_eq!(r["response_rate"], json!(100.0));
+        // Scale: 5 (link), 5, 4, 5, 4, 2 -> 5 of 6 satisfied.
+        assert_eq!(r["satisfaction_share"], json!(83.3), "{r}");
+        assert_eq!(r["questions"][0]["answered"], json!(6));
+        // Choice: monthly 3 (link, R1, R4), yearly 2 (R2 by number, R3 in Danish).
+        let counts: Vec<Value> = r["questions"][1]["answers"].as_array().unwrap().iter().map(|a| a["count"].clone()).collect();
+        assert_eq!(counts, vec![json!("<5"), json!("<5"), json!("<5")], "{r}");
+        assert_eq!(r["questions"][1]["answered"], json!(5), "{r}");
+        // Yes/no: yes 3 (link, R1, R2), no 3: six answered.
+        assert_eq!(r["questions"][2]["answered"], json!(6), "{r}");
+        assert_eq!(r["questions"][3]["texts"], json!([{"text": "Good", "organisation": "Company S2"}]), "{r}");
+        let mut chosen = vec![];
+        for value in [0, 1] {
+            chosen.push(scalar(&app.db.conn, &format!(
+                "SELECT COUNT(*) FROM survey_answers WHERE question_id = {} AND value = {value}", qs[1])).await);
+        }
+        assert_eq!(chosen, vec![Some(3), Some(2)], "monthly three times, yearly twice");
+        // The group answered through its member's line: its link is now used.
+        let group_link = link_in(&got.iter().find(|m| m.to == ["gitte@g1.test"]).unwrap().part("text/plain").unwrap());
+        assert_eq!(app.browser().get(&group_link).await.status, StatusCode::GONE);
+        // A reader cannot import.
+        let committee = app.token("committee@test.example").await;
+        let (s, _) = import_answers(app, &committee, id, "", "text/csv", b"response_id".to_vec()).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+
+        // In the browser, English and Danish: the columns, then a file with a problem.
+        let staff = app.signed_in("am@test.example").await;
+        let page = staff.get(&format!("/surveys/{id}")).await;
+        assert!(page.body.contains(&format!("href=\"/surveys/{id}/import\"")), "{}", page.body);
+        let page = staff.get(&format!("/surveys/{id}/import")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains(IMPORT_HEADER.replace(',', ", ").as_str()), "{}", page.body);
+        let upload = |action: &'static str, body: String| {
+            let staff = &staff;
+            async move {
+                staff.get(&format!("/surveys/{id}/import")).await;
+                let form = reqwest::multipart::Form::new()
+                    .text("_csrf", staff.token())
+                    .text("action", action)
+                    .part("file", reqwest::multipart::Part::bytes(body.into_bytes()).file_name("answers.csv"));
+                let res = staff.client.post(format!("{}/surveys/{id}/import", staff.base)).multipart(form).send().await.unwrap();
+                (res.status(), res.text().await.unwrap())
+            }
+        };
+        let (s, body) = upload("import", format!("{IMPORT_HEADER}\nR9,S5,9,,no,,,\n")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body.contains("<code>q1</code>") && body.contains("is not a point of the scale"), "{body}");
+        staff.get("/language/da").await;
+        let (s, body) = upload("import", format!("{IMPORT_HEADER}\nR1,S2,5,Monthly,yes,Good,4,5\n")).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert!(body.contains("1 linjer: 0 svar tilføjet, 1 importeret før"), "{body}");
+        assert_eq!(scalar(&app.db.conn, "SELECT COUNT(*) FROM survey_responses").await, Some(6));
+
+        // An XLSX file is read alike; an anonymous survey's file has no company column.
+        let (anon, _) = survey(app, &am, true).await;
+        let (s, v) = post(app, &am, &format!("/surveys/{anon}/send"), json!({"segment_id": seg, "lang": "en"})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let header: Vec<&str> = IMPORT_HEADER.split(',').collect();
+        let row = |id: &str| vec![id.to_owned(), "S1".into(), "4".into(), "".into(), "yes".into(), "".into(), "".into(), "".into()];
+        let xlsx = accord_app::files::write_table(accord_app::files::Format::Xlsx, "answers", &header, &[row("A1")]).unwrap();
+        let xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        let (s, v) = import_answers(app, &am, anon, "", xlsx_type, xlsx).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(problems(&v), vec![(1, "company".to_owned(), Some("company".to_owned()))], "{v}");
+        let header: Vec<&str> = header.into_iter().filter(|h| *h != "company").collect();
+        let row = |id: &str| { let mut r = row(id); r.remove(1); r };
+        let rows: Vec<Vec<String>> = (1..=7).map(|i| row(&format!("A{i}"))).collect();
+        let xlsx = accord_app::files::write_table(accord_app::files::Format::Xlsx, "answers", &header, &rows).unwrap();
+        let (s, v) = import_answers(app, &am, anon, "", xlsx_type, xlsx).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "seven answers to six invitations: {v}");
+        assert_eq!(problems(&v), vec![(0, "file".to_owned(), Some("6".to_owned()))], "{v}");
+        let xlsx = accord_app::files::write_table(accord_app::files::Format::Xlsx, "answers", &header, &rows[..6]).unwrap();
+        let (s, v) = import_answers(app, &am, anon, "", xlsx_type, xlsx).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["added"], json!(6));
+        let linked = scalar(&app.db.conn, &format!(
+            "SELECT COUNT(*) FROM survey_responses WHERE survey_id = {anon} AND (organisation_id IS NOT NULL OR contact_id IS NOT NULL)")).await;
+        assert_eq!(linked, Some(0), "an anonymous survey's imported answers name no company");
+        let (_, r) = app.api(&am).get(&format!("/surveys/{anon}/results")).await;
+        assert_eq!((r["answered"].as_u64(), r["satisfaction_share"].clone()), (Some(6), json!(100)), "{r}");
+    }
+}

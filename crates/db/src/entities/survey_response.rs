@@ -12,6 +12,8 @@ pub struct Model {
     pub organisation_id: Option<i64>,
     pub contact_id: Option<i64>,
     pub submitted_on: Date,
+    /// The response id of another survey tool the answer was imported from.
+    pub external_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -153,7 +153,7 @@ pub struct ImportErrorDetail {
 
 /// A 422 in the import's shape: `fields` names what is wrong (a parameter, or the first
 /// problem of each column), `lines` every problem in the file.
-fn refused(report: ImportReport, params: FieldErrors) -> Response {
+pub(crate) fn refused(report: ImportReport, params: FieldErrors) -> Response {
     let lang = Lang::En;
     let mut fields = std::collections::BTreeMap::new();
     for e in &params.0 {

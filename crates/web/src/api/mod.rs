@@ -229,6 +229,7 @@ fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(surveys::recipients))
         .routes(routes!(surveys::send))
         .routes(routes!(surveys::results))
+        .routes(routes!(surveys::import_responses).layer(axum::extract::DefaultBodyLimit::max(imports::IMPORT_LIMIT)))
         .routes(routes!(activity_types::list, activity_types::create))
         .routes(routes!(activity_types::get, activity_types::update))
         .routes(routes!(imports::list))

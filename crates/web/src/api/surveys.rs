@@ -9,10 +9,13 @@ use super::{ErrorBody, PageParams};
 use crate::ctx::ApiActor;
 use crate::error::WebResult;
 use crate::state::AppState;
+use accord_app::AppError;
 use accord_app::surveys::{self as sv, Bilingual, Cell, QuestionInput, QuestionView, SurveyInput, SurveyView};
-use accord_domain::Lang;
+use accord_domain::{FieldErrors, Lang};
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::RefOr;
@@ -457,4 +460,64 @@ pub async fn results(
             })
             .collect(),
     }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportAnswersParams {
+    /// `true`: check the file and count what it would add, writing nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What an import of answers did (or, on a dry run, would do).
+#[derive(Serialize, ToSchema)]
+pub struct AnswersImported {
+    /// Lines read.
+    pub rows: usize,
+    /// Responses added.
+    pub added: usize,
+    /// Lines whose response id was imported before, left alone.
+    pub unchanged: usize,
+    pub dry_run: bool,
+}
+
+/// Imports answers collected by another survey tool: a CSV or XLSX file as the request body
+/// with the columns `response_id`, `company` (the company's ref, CVR, P-number or Companies
+/// House number; left out for an anonymous survey) and one per question, `q1`, `q2`… (a
+/// matrix row `q5.1`), each holding the answer in the question's terms: an option's number
+/// or label (several separated by `;`), a point from 1 to 5, yes or no, or the text. All or
+/// nothing: a file with any bad line writes nothing and is answered 422 naming each line and
+/// column. A response id imported before is left alone, so the same file imported twice adds
+/// nothing. The company must be of a company group the survey was sent to that has not
+/// answered.
+#[utoipa::path(post, path = "/surveys/{id}/responses", tag = "surveys", params(("id" = i64, Path), ImportAnswersParams),
+    request_body(description = "The file, its first row the header with the columns named above.",
+        content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    responses((status = 200, body = AnswersImported, description = "Written, or a dry run that found no problem"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 422, body = super::imports::ImportErrorBody, description = "The file has problems (every one in `lines`; nothing was written)")))]
+pub async fn import_responses(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<i64>,
+    Query(p): Query<ImportAnswersParams>,
+    body: Bytes,
+) -> WebResult<Response> {
+    tracing::info!(survey = id, bytes = body.len(), dry_run = p.dry_run, "survey answers imported over the API");
+    let report = match sv::import_responses(&state.app, &actor, id, &body, p.dry_run).await {
+        Ok(r) => r,
+        Err(AppError::Invalid(e)) => return Ok(super::imports::refused(Default::default(), e)),
+        Err(e) => return Err(e.into()),
+    };
+    if !report.errors.is_empty() || report.more_errors > 0 {
+        return Ok(super::imports::refused(report, FieldErrors::new()));
+    }
+    let out = AnswersImported {
+        rows: report.rows,
+        added: report.added,
+        unchanged: report.unchanged,
+        dry_run: report.dry_run,
+    };
+    Ok(Json(out).into_response())
 }

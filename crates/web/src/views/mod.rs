@@ -41,6 +41,11 @@ use axum::routing::{get, post};
 /// The largest file the upload page takes.
 pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
 
+/// The body limit of a page that takes a file of answers to import: [`IMPORT_LIMIT`].
+fn import_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT)
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::show))
@@ -136,6 +141,7 @@ pub fn router() -> Router<AppState> {
         .route("/surveys/{id}/preview", get(surveys::preview))
         .route("/surveys/{id}/send", get(surveys::send_preview).post(surveys::send))
         .route("/surveys/{id}/results", get(surveys::results))
+        .route("/surveys/{id}/import", get(surveys::import_form).post(surveys::import).layer(import_limit()))
         .route("/communications/new", get(communications::new))
         .route("/communications/{id}", post(communications::update))
         .route("/communications/{id}/edit", get(communications::edit))

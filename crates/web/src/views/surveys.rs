@@ -9,6 +9,7 @@ use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::{WebError, WebResult};
 use crate::forms::{CsrfForm, ShownErrors};
 use crate::state::AppState;
+use accord_app::import::ImportReport;
 use accord_app::surveys::{
     self as sv, Bilingual, Cell, LinkProblem, QuestionInput, QuestionView, Questionnaire, Recipient, Results,
     Submitted, SurveyInput, SurveyView,
@@ -16,7 +17,7 @@ use accord_app::surveys::{
 use accord_app::{Actor, AppError};
 use accord_domain::{FieldErrors, Lang, QuestionKind, format};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -187,6 +188,8 @@ struct ShowTemplate {
     errors: ShownErrors,
     segments: Vec<Opt>,
     editable: bool,
+    /// Answers collected elsewhere may be imported once the survey was sent.
+    can_import: bool,
 }
 
 fn kind_options(ctx: &ReqCtx, chosen: &str) -> Vec<Opt> {
@@ -254,6 +257,7 @@ async fn render_show(
         errors: ShownErrors::new(lang, errors),
         segments,
         editable: sv::can_write(actor) && v.answered == 0,
+        can_import: sv::can_write(actor) && v.sent_at.is_some(),
         v,
     };
     Ok(super::render_form(&t, errors, false))
@@ -847,4 +851,117 @@ pub async fn results(
         r,
     };
     Ok(super::render(&t))
+}
+
+// ---- answers collected by another survey tool ----
+
+#[derive(Template)]
+#[template(path = "surveys/import.html")]
+struct ImportTemplate {
+    page: Page,
+    v: SurveyView,
+    errors: ShownErrors,
+    report: Option<ImportReport>,
+    summary: String,
+    bad_title: String,
+    /// Each problem: line, column, message.
+    lines: Vec<(usize, String, String)>,
+    columns: String,
+}
+
+async fn render_import(
+    state: &AppState,
+    ctx: &ReqCtx,
+    actor: &Actor,
+    id: i64,
+    report: Option<ImportReport>,
+    errors: &FieldErrors,
+) -> WebResult<Response> {
+    let lang = ctx.lang;
+    let v = sv::get(&state.app, actor, id).await?;
+    if !sv::can_write(actor) {
+        return Err(AppError::Forbidden.into());
+    }
+    let summary = report
+        .as_ref()
+        .map(|r| {
+            crate::i18n::t_args(
+                lang,
+                "survey.import_summary",
+                &[
+                    ("rows", &format::number(lang, r.rows as i64)),
+                    ("added", &format::number(lang, r.added as i64)),
+                    ("unchanged", &format::number(lang, r.unchanged as i64)),
+                ],
+            )
+        })
+        .unwrap_or_default();
+    let lines: Vec<(usize, String, String)> = report
+        .as_ref()
+        .map(|r| {
+            r.errors.iter().map(|e| (e.line, e.error.field.clone(), crate::i18n::field_error(lang, &e.error))).collect()
+        })
+        .unwrap_or_default();
+    let bad_title = crate::i18n::t_value(lang, "import.bad_lines", &format::number(lang, lines.len() as i64));
+    let failed = report.as_ref().is_some_and(|r| !r.errors.is_empty()) || !errors.is_empty();
+    let mut res = super::render(&ImportTemplate {
+        page: ctx.page(ctx.t("survey.import_title")),
+        errors: ShownErrors::new(lang, errors),
+        report,
+        summary,
+        bad_title,
+        lines,
+        columns: sv::import_columns(&v).join(", "),
+        v,
+    });
+    if failed {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+pub async fn import_form(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    render_import(&state, &ctx, &actor, id, None, &FieldErrors::new()).await
+}
+
+/// The upload: the file and the form fields, with the CSRF token checked like any form's.
+pub async fn import(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> WebResult<Response> {
+    // A post that is not a file upload carries no CSRF token this form could read.
+    let Ok(mut mp) = mp else { return Err(AppError::Forbidden.into()) };
+    let (mut csrf, mut action, mut file) = (String::new(), String::new(), Vec::new());
+    while let Some(field) = mp.next_field().await.map_err(|_| AppError::field("file", "import.upload_failed", None))? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            file = field.bytes().await.map_err(|_| AppError::field("file", "import.upload_failed", None))?.to_vec();
+        } else {
+            let text = field.text().await.unwrap_or_default();
+            match name.as_str() {
+                "_csrf" => csrf = text,
+                "action" => action = text,
+                _ => {}
+            }
+        }
+    }
+    if csrf.is_empty() || !crate::forms::same(&csrf, ctx.csrf()) {
+        return Err(AppError::Forbidden.into());
+    }
+    if file.is_empty() {
+        let e = FieldErrors::single("file", "import.no_file", None);
+        return render_import(&state, &ctx, &actor, id, None, &e).await;
+    }
+    let dry_run = action != "import";
+    match sv::import_responses(&state.app, &actor, id, &file, dry_run).await {
+        Ok(report) => render_import(&state, &ctx, &actor, id, Some(report), &FieldErrors::new()).await,
+        Err(AppError::Invalid(e)) => render_import(&state, &ctx, &actor, id, None, &e).await,
+        Err(e) => Err(e.into()),
+    }
 }
