@@ -1,6 +1,7 @@
 // The accessibility crawl: every demo role, in English and Danish, signs in and follows the
 // links it is shown (breadth first, to depth 2, at most 40 pages, and at most 2 pages of one
-// kind, such as /organisations/{id}), running axe (WCAG 2.0/2.1 A and AA) on every page. Also checks each page's status, its one <h1> and its <title>,
+// kind, such as /organisations/{id}), running axe (WCAG 2.0/2.1/2.2 A and AA) on every page and checking that no page is
+// wider than a 320 px screen (WCAG's Reflow). Also checks each page's status, its one <h1> and its <title>,
 // scans the signed-out sign-in page and two forms in their error state, and takes the
 // screenshots in e2e/screenshots/.
 
@@ -54,6 +55,21 @@ async function checkPage(page, status, lang) {
   if (!title) problems.push('has no <title> (or an empty one)');
   const violations = await axeCheck(page);
   if (violations.length) problems.push(`axe violations:\n${formatViolations(violations)}`);
+  // Reflow (WCAG 2.1, 1.4.10), which axe does not check: at 320 CSS pixels nothing makes the
+  // page wider than the screen.
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: viewport.height });
+  const wide = await page.evaluate(() => {
+    const width = document.documentElement.scrollWidth;
+    if (width <= 320) return null;
+    const culprit = [...document.querySelectorAll('main *, header *')]
+      .filter((e) => e.getBoundingClientRect().right > 320 + 1 && !e.parentElement?.closest('.table-scroll'))
+      .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right)[0];
+    const name = culprit ? culprit.tagName.toLowerCase() + (culprit.className ? `.${String(culprit.className).split(' ').join('.')}` : '') : '?';
+    return { width, name };
+  });
+  await page.setViewportSize(viewport);
+  if (wide) problems.push(`is ${wide.width} px wide at 320 px (widest: ${wide.name})`);
   return problems;
 }
 

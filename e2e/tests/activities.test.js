@@ -116,16 +116,16 @@ test('an account manager records an activity and a recruitment request from an e
   await page.selectOption('#outcome', 'interviewed');
   await clickAndWait(page, `main form[action="/recruitment-requests/${request}/candidates"] button[type=submit]`);
   assert.match(await page.locator('main [role=status]').innerText(), /candidate/i);
-  const candidate = page.locator('#candidates ~ table tbody tr').first();
+  const candidate = page.locator('#candidates ~ .table-scroll table tbody tr').first();
   assert.match(await candidate.innerText(), new RegExp(`${citizen}-B`));
   await candidate.locator('select').selectOption('hired');
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), candidate.locator('button').click()]);
-  assert.match(await page.locator('#candidates ~ table caption').innerText(), /hired: 1/);
+  assert.match(await page.locator('#candidates ~ .table-scroll table caption').innerText(), /hired: 1/);
   await noViolations(page, 'the request with a candidate');
 
   // The home page lists it among the account manager's open requests.
   await page.goto(`${server.url}/`);
-  assert.equal(await page.locator(`#open-requests ~ table a[href="/recruitment-requests/${request}"]`).count(), 1);
+  assert.equal(await page.locator(`#open-requests ~ .table-scroll table a[href="/recruitment-requests/${request}"]`).count(), 1);
   await noViolations(page, 'the home page');
 });
 

@@ -122,7 +122,7 @@ test('an account manager drafts, activates, finds, prints and terminates an agre
 
   // The employer's page lists it.
   await page.goto(server.url + orgPath);
-  assert.equal(await page.locator(`#agreements ~ table a[href="/agreements/${id}"], main table a[href="/agreements/${id}"]`).count() >= 1, true);
+  assert.equal(await page.locator(`#agreements ~ .table-scroll table a[href="/agreements/${id}"], main table a[href="/agreements/${id}"]`).count() >= 1, true);
 });
 
 test('the list, a record and a printable agreement in English and Danish', { timeout: 120_000 }, async (t) => {

@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newContext, signIn, clickAndWait } from './helpers.js';
+import { startServer, launch, newContext, signIn, clickAndWait, navigate } from './helpers.js';
 
 let server;
 let browser;
@@ -27,7 +27,7 @@ test('with JavaScript disabled: sign in, open the districts, switch language, si
   assert.equal(new URL(page.url()).pathname, '/');
   assert.match(await page.locator('h1').innerText(), /Karen Holm/);
 
-  const districts = await clickAndWait(page, 'nav.site-nav a[href="/districts"]');
+  const districts = await navigate(page, '/districts');
   assert.equal(districts.status(), 200);
   assert.equal(new URL(page.url()).pathname, '/districts');
   const rows = await page.locator('main table tbody tr').allInnerTexts();

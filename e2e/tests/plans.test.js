@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  startServer, launch, newContext, signIn, clickAndWait, axeCheck, formatViolations, noViolations, shot, SHOTS,
+  startServer, launch, newContext, signIn, clickAndWait, navigate, axeCheck, formatViolations, noViolations, shot, SHOTS,
 } from './helpers.js';
 
 
@@ -44,16 +44,16 @@ test('the manager enters and prints seed 004\'s progress report', { timeout: 180
   const page = await context.newPage();
   await signIn(page, server.url, 'manager@accord.example');
 
-  await clickAndWait(page, 'nav a[href="/bodies"]');
+  await navigate(page, '/bodies');
   assert.match(await page.locator('.body-tree').innerText(), /Employment and Training Strategy Group/);
   await noViolations(page, 'the bodies');
   await shot(page, 'bodies-en');
   await clickAndWait(page, 'main table a:text("Birmingham Employer Coalition")');
-  assert.match(await page.locator('#review + p + table').innerText(), /Not represented/);
+  assert.match(await page.locator('#review + p + .table-scroll table').innerText(), /Not represented/);
   await noViolations(page, 'a body');
   await shot(page, 'body-coalition-en');
 
-  await clickAndWait(page, 'nav a[href="/plans"]');
+  await navigate(page, '/plans');
   await clickAndWait(page, 'main a:text("IMPROVEMENT PLAN ACTIONS 2004/2005")');
   await noViolations(page, 'the plan');
   await shot(page, 'plan-en');
@@ -79,7 +79,7 @@ test('the manager enters and prints seed 004\'s progress report', { timeout: 180
   await page.fill('#comment', 'Clause drafted with the planning officers.');
   await clickAndWait(page, '#update-form ~ form button[type=submit]');
   assert.match(await page.locator('.flash, [role=status]').first().innerText(), /progress is recorded/i);
-  assert.match(await page.locator('#updates + table').innerText(), /Clause drafted with the planning officers\./);
+  assert.match(await page.locator('#updates + .table-scroll table').innerText(), /Clause drafted with the planning officers\./);
   await noViolations(page, 'the milestone');
   await shot(page, 'milestone-en');
 
@@ -146,7 +146,7 @@ test('a partner updates only the milestones their organisation owns', { timeout:
   const page = await context.newPage();
   await signIn(page, server.url, 'partner@accord.example');
   // Their home page lists the milestones due.
-  assert.ok(await page.locator('#milestones + table tbody tr').count() >= 1, 'milestones due on the home page');
+  assert.ok(await page.locator('#milestones + .table-scroll table tbody tr').count() >= 1, 'milestones due on the home page');
   await noViolations(page, 'the partner home page');
   await page.goto(`${server.url}/language/da?next=/plans`);
   const titles = await page.locator('main table tbody tr td:first-child a').allTextContents();
@@ -158,8 +158,8 @@ test('a partner updates only the milestones their organisation owns', { timeout:
   await page.selectOption('#status', 'on_track');
   await page.fill('#comment', 'Gennemgangen er i gang; to IT-virksomheder er inviteret.');
   await clickAndWait(page, '#update-form ~ form button[type=submit]');
-  assert.match(await page.locator('#updates + table').innerText(), /Gennemgangen er i gang/);
-  assert.match(await page.locator('#updates + table').innerText(), /Følger planen/);
+  assert.match(await page.locator('#updates + .table-scroll table').innerText(), /Gennemgangen er i gang/);
+  assert.match(await page.locator('#updates + .table-scroll table').innerText(), /Følger planen/);
   await noViolations(page, 'the partner\'s milestone in Danish');
   await shot(page, 'partner-milestone-da');
   // A milestone owned by the voluntary service council: no form.

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launch, newContext, signIn, clickAndWait, noViolations, shot,
+  startServer, launch, newContext, signIn, clickAndWait, navigate, noViolations, shot,
 } from './helpers.js';
 
 let server;
@@ -37,7 +37,7 @@ test('an adviser takes a worker from registration to sustained in work', { timeo
   const page = await context.newPage();
   await signIn(page, server.url, 'adviser@accord.example');
 
-  await clickAndWait(page, 'nav a[href="/redundancy"]');
+  await navigate(page, '/redundancy');
   await noViolations(page, 'the events');
   await clickAndWait(page, 'main table a:text("MG Rover Longbridge closure")');
   assert.match(await page.locator('h1').innerText(), /Longbridge/);
@@ -82,7 +82,7 @@ test('an adviser takes a worker from registration to sustained in work', { timeo
   assert.match(await page.locator('.error-summary').innerText(), /required/);
   await page.fill('#referred_to', 'Citizens Advice Birmingham');
   await save(page);
-  assert.match(await page.locator('.title-row:has(#sessions) + table').first().innerText(), /Citizens Advice/);
+  assert.match(await page.locator('.title-row:has(#sessions) + .table-scroll table').first().innerText(), /Citizens Advice/);
 
   // The plan: an activity from the catalogue.
   await clickAndWait(page, 'main a:text("Add an activity")');
@@ -91,7 +91,7 @@ test('an adviser takes a worker from registration to sustained in work', { timeo
   await page.selectOption('#service_id', option);
   await page.fill('#due_on', new Date(Date.now() + 14 * 864e5).toISOString().slice(0, 10));
   await save(page);
-  assert.match(await page.locator('.title-row:has(#plan) + table').first().innerText(), /Skriv eller opdater et CV/, 'the title in the worker\'s language');
+  assert.match(await page.locator('.title-row:has(#plan) + .table-scroll table').first().innerText(), /Skriv eller opdater et CV/, 'the title in the worker\'s language');
 
   // Retraining, funded by the ESF, completed.
   await clickAndWait(page, 'main a:text("Record retraining")');
@@ -122,7 +122,7 @@ test('an adviser takes a worker from registration to sustained in work', { timeo
   await shot(page, 'redundancy-case-en');
 
   // In Danish: the case asks why it is opened; the access log grows by one.
-  const logBefore = await page.locator('#access-log + table tbody tr').count();
+  const logBefore = await page.locator('#access-log + .table-scroll table tbody tr').count();
   await page.goto(`${server.url}/language/da`);
   await page.goto(`${server.url}/cases/${caseId}`);
   assert.match(await page.locator('h1').innerText(), /Hvorfor åbner du sagen/);
@@ -131,9 +131,9 @@ test('an adviser takes a worker from registration to sustained in work', { timeo
   await clickAndWait(page, 'main form button[type="submit"]');
   assert.match(await page.locator('h1').innerText(), new RegExp(`Sag ${caseId}`));
   assert.match(await page.locator('h1 .tag').innerText(), /Fastholdt 13 uger/);
-  const logAfter = await page.locator('#access-log + table tbody tr').count();
+  const logAfter = await page.locator('#access-log + .table-scroll table tbody tr').count();
   assert.equal(logAfter, Math.min(logBefore + 1, 50), 'one more opening in the access log');
-  assert.match(await page.locator('#access-log + table tbody tr').first().innerText(), /Gennemgang af handlingsplanen/);
+  assert.match(await page.locator('#access-log + .table-scroll table tbody tr').first().innerText(), /Gennemgang af handlingsplanen/);
   await noViolations(page, 'the case in Danish');
   await shot(page, 'redundancy-case-da');
 
@@ -157,7 +157,7 @@ test('the committee reader cannot open a case', { timeout: 120_000 }, async (t) 
   t.after(() => context.close());
   const page = await context.newPage();
   await signIn(page, server.url, 'committee@accord.example');
-  await clickAndWait(page, 'nav a[href="/redundancy"]');
+  await navigate(page, '/redundancy');
   await noViolations(page, 'the events for the committee');
   assert.equal(await page.locator('main a:text("Record a redundancy event")').count(), 0);
   for (const p of ['/cases/1?purpose=guidance', '/cases/1/export', '/redundancy/1/cases/new']) {

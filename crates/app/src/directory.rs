@@ -1278,7 +1278,14 @@ pub struct InteractionInput {
     pub people: String,
     pub summary: String,
     pub follow_up_on: String,
+    /// "yes" when the member of staff has been told that they logged the same contact a
+    /// moment ago and means to log it again.
+    pub confirm_repeat: String,
 }
+
+/// How long after logging a contact the same one again (same staff, organisation, kind, day
+/// and summary) is taken for a second click, and asked about before it is saved.
+pub const REPEAT_WINDOW_MINUTES: i64 = 15;
 
 pub use accord_domain::values::parse_date;
 
@@ -1307,7 +1314,7 @@ fn check_interaction(input: &InteractionInput) -> Result<CheckedInteraction> {
     }
     let summary = match opt(&input.summary) {
         None => {
-            errors.add("summary", "field.required", None);
+            errors.add("summary", "interaction.summary_required", None);
             None
         }
         Some(s) if s.chars().count() > 10_000 => {
@@ -1342,6 +1349,7 @@ impl InteractionInput {
             people: v.people.clone().unwrap_or_default(),
             summary: v.summary.clone(),
             follow_up_on: v.follow_up_on.map(|d| d.to_string()).unwrap_or_default(),
+            confirm_repeat: String::new(),
         }
     }
 }
@@ -1417,6 +1425,23 @@ pub async fn log_interaction(
     let org = q::get_organisation(&app.db.conn, &actor.scope(), org_id).await?.ok_or(AppError::NotFound)?;
     let checked = check_interaction(input)?;
     let now = Utc::now();
+    if input.confirm_repeat != "yes"
+        && q::same_interaction_since(
+            &app.db.conn,
+            org.id,
+            staff_id,
+            checked.kind.as_str(),
+            checked.occurred_on,
+            &checked.summary,
+            now - chrono::Duration::minutes(REPEAT_WINDOW_MINUTES),
+        )
+        .await?
+        .is_some()
+    {
+        let mut errors = FieldErrors::new();
+        errors.add("confirm_repeat", "interaction.repeat", None);
+        return Err(AppError::Invalid(errors));
+    }
     let txn = app.db.write().await?;
     let row = q::insert_interaction(
         &txn,

@@ -592,6 +592,29 @@ pub async fn count_interactions<C: ConnectionTrait>(c: &C, org_id: i64) -> Resul
     interaction::Entity::find().filter(interaction::Column::OrganisationId.eq(org_id)).count(c).await
 }
 
+/// The same contact (kind, day and summary) logged at the organisation by the same member of
+/// staff since `since`, the newest first: a second save of it is most likely a mistake.
+pub async fn same_interaction_since<C: ConnectionTrait>(
+    c: &C,
+    org_id: i64,
+    staff_user_id: i64,
+    kind: &str,
+    occurred_on: chrono::NaiveDate,
+    summary: &str,
+    since: DateTime<Utc>,
+) -> Result<Option<interaction::Model>, DbErr> {
+    interaction::Entity::find()
+        .filter(interaction::Column::OrganisationId.eq(org_id))
+        .filter(interaction::Column::StaffUserId.eq(staff_user_id))
+        .filter(interaction::Column::Kind.eq(kind))
+        .filter(interaction::Column::OccurredOn.eq(occurred_on))
+        .filter(interaction::Column::Summary.eq(summary))
+        .filter(interaction::Column::CreatedAt.gte(since))
+        .order_by_desc(interaction::Column::Id)
+        .one(c)
+        .await
+}
+
 pub async fn get_interaction<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,

@@ -52,6 +52,24 @@ pub fn number(lang: Lang, n: i64) -> String {
     out
 }
 
+/// A quantity that may have a fraction, with as many decimals as it needs (at most two):
+/// `42.5` / `42,5`, `1,193` / `1.193`.
+pub fn decimal(lang: Lang, value: f64) -> String {
+    let hundredths = (value * 100.0).round() as i64;
+    let whole = number(lang, hundredths / 100);
+    let whole = if hundredths < 0 && hundredths / 100 == 0 { format!("-{whole}") } else { whole };
+    let frac = (hundredths % 100).unsigned_abs();
+    if frac == 0 {
+        return whole;
+    }
+    let point = match lang {
+        Lang::En => '.',
+        Lang::Da => ',',
+    };
+    let digits = format!("{frac:02}");
+    format!("{whole}{point}{}", digits.trim_end_matches('0'))
+}
+
 /// A percentage with one decimal: `93.8%` / `93,8 %`.
 pub fn percent(lang: Lang, value: f64) -> String {
     let s = format!("{value:.1}");
@@ -126,6 +144,16 @@ mod tests {
         assert_eq!(number(Lang::Da, -1234567), "-1.234.567");
         assert_eq!(number(Lang::En, 999), "999");
         assert_eq!(number(Lang::En, 0), "0");
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(decimal(Lang::En, 42.5), "42.5");
+        assert_eq!(decimal(Lang::Da, 42.5), "42,5");
+        assert_eq!(decimal(Lang::Da, 37.0), "37");
+        assert_eq!(decimal(Lang::Da, 1193.25), "1.193,25");
+        assert_eq!(decimal(Lang::En, 7.05), "7.05");
+        assert_eq!(decimal(Lang::Da, -0.5), "-0,5");
     }
 
     #[test]

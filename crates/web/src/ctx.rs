@@ -111,8 +111,43 @@ pub struct NavItem {
     pub current: bool,
 }
 
-/// The navigation a user sees: only what they may use.
-pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
+/// A heading of the menu and the pages under it. A group of one page is shown as that page's
+/// link; a larger one opens as a list (a `<details>`, so no script is needed).
+#[derive(Debug, Clone)]
+pub struct NavGroup {
+    pub label: String,
+    pub items: Vec<NavItem>,
+}
+
+impl NavGroup {
+    /// The group holds the page being shown.
+    pub fn current(&self) -> bool {
+        self.items.iter().any(|i| i.current)
+    }
+}
+
+/// The menu's headings, in order, with the pages each holds (as message keys).
+const GROUPS: [(&str, &[&str]); 6] = [
+    ("nav.home", &["/"]),
+    (
+        "nav.group.employers",
+        &[
+            "/organisations",
+            "/agreements",
+            "/activities",
+            "/recruitment-requests",
+            "/communications",
+            "/national-accounts",
+        ],
+    ),
+    ("nav.group.outreach", &["/events", "/mailings", "/surveys", "/awards"]),
+    ("nav.group.projects", &["/programmes", "/redundancy", "/bodies", "/plans"]),
+    ("nav.group.reports", &["/dashboard", "/reports/activities", "/reports/committee", "/targets"]),
+    ("nav.group.admin", &["/imports", "/districts", "/regions", "/users", "/audit"]),
+];
+
+/// The navigation a user sees: only what they may use, grouped under the menu's headings.
+pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavGroup> {
     let path = path.split('?').next().unwrap_or("");
     let mut items: Vec<(&'static str, &'static str)> = vec![("/", "nav.home")];
     if accord_app::directory::can_view(actor) {
@@ -145,7 +180,9 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
     }
     if accord_app::reports::can_view(actor) {
         items.push(("/dashboard", "nav.dashboard"));
-        items.push(("/reports/activities", "nav.reports"));
+        items.push(("/reports/activities", "nav.activity_report"));
+        items.push(("/reports/committee", "nav.committee"));
+        items.push(("/targets", "nav.targets"));
     }
     if accord_app::partnerships::can_view(actor) {
         items.push(("/bodies", "nav.bodies"));
@@ -170,35 +207,44 @@ pub fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
     if actor.can(Permission::ViewAudit) {
         items.push(("/audit", "nav.audit"));
     }
-    items
-        .into_iter()
-        .map(|(href, key)| NavItem {
-            href,
-            label: i18n::t(lang, key),
-            current: match href {
-                "/" => path == "/",
-                // The activity types are kept from the activities.
-                "/activities" => {
-                    path == href || path.starts_with("/activities/") || path.starts_with("/activity-types")
-                }
-                // Segments and the frequency cap belong to the mailings.
-                "/mailings" => path.starts_with("/mailings") || path.starts_with("/segments"),
-                // The targets and the committee report belong to the reports.
-                "/reports/activities" => path.starts_with("/reports") || path.starts_with("/targets"),
-                // Members and meetings belong to their bodies.
-                "/bodies" => {
-                    ["/bodies", "/members/", "/meetings/", "/meeting-items/"].iter().any(|p| path.starts_with(p))
-                }
-                // Actions, milestones and issued reports belong to their plans.
-                "/plans" => {
-                    ["/plans", "/actions/", "/milestones/", "/progress-reports/"].iter().any(|p| path.starts_with(p))
-                }
-                // Job shops and cases belong to their events.
-                "/redundancy" => ["/redundancy", "/job-shops/", "/cases/"].iter().any(|p| path.starts_with(p)),
-                _ => path == href || path.starts_with(&format!("{href}/")),
-            },
+    debug_assert!(
+        items.iter().all(|(h, _)| GROUPS.iter().any(|(_, hs)| hs.contains(h))),
+        "every link of the menu stands under one of its headings"
+    );
+    GROUPS
+        .iter()
+        .map(|(group, hrefs)| NavGroup {
+            label: i18n::t(lang, group),
+            items: hrefs
+                .iter()
+                .filter_map(|h| items.iter().find(|(href, _)| href == h))
+                .map(|&(href, key)| NavItem { href, label: i18n::t(lang, key), current: is_current(href, path) })
+                .collect(),
         })
+        .filter(|g| !g.items.is_empty())
         .collect()
+}
+
+/// Whether the menu's link `href` is the page at `path`, or the page it belongs to.
+fn is_current(href: &str, path: &str) -> bool {
+    match href {
+        "/" => path == "/",
+        // The activity types are kept from the activities.
+        "/activities" => path == href || path.starts_with("/activities/") || path.starts_with("/activity-types"),
+        // Segments and the frequency cap belong to the mailings.
+        "/mailings" => path.starts_with("/mailings") || path.starts_with("/segments"),
+        // The printable committee report has a link of its own; the rest of the reports
+        // belong to the activity report.
+        "/reports/committee" => path == href,
+        "/reports/activities" => path.starts_with("/reports") && path != "/reports/committee",
+        // Members and meetings belong to their bodies.
+        "/bodies" => ["/bodies", "/members/", "/meetings/", "/meeting-items/"].iter().any(|p| path.starts_with(p)),
+        // Actions, milestones and issued reports belong to their plans.
+        "/plans" => ["/plans", "/actions/", "/milestones/", "/progress-reports/"].iter().any(|p| path.starts_with(p)),
+        // Job shops and cases belong to their events.
+        "/redundancy" => ["/redundancy", "/job-shops/", "/cases/"].iter().any(|p| path.starts_with(p)),
+        _ => path == href || path.starts_with(&format!("{href}/")),
+    }
 }
 
 /// The frame every page template receives as `page`.
@@ -208,7 +254,7 @@ pub struct Page {
     pub title: String,
     pub user: Option<Actor>,
     pub csrf: String,
-    pub nav: Vec<NavItem>,
+    pub nav: Vec<NavGroup>,
     pub path: String,
     pub flash: Option<String>,
 }
@@ -229,6 +275,11 @@ impl Page {
 
     pub fn num(&self, n: &i64) -> String {
         format::number(self.lang, *n)
+    }
+
+    /// A quantity with a fraction, as the page's language writes it.
+    pub fn dec(&self, n: &f64) -> String {
+        format::decimal(self.lang, *n)
     }
 
     pub fn unum(&self, n: &u64) -> String {

@@ -154,6 +154,8 @@ pub async fn create(
         people: s(b.people),
         summary: b.summary,
         follow_up_on: s(b.follow_up_on),
+        // An integration sends what it means to: only a person is asked about a repeat.
+        confirm_repeat: "yes".into(),
     };
     let v = dir::log_interaction(&state.app, &actor, b.organisation_id, &input).await?;
     Ok((StatusCode::CREATED, Json(v.into())))

@@ -1388,6 +1388,7 @@ struct PrintTemplate {
     dates: Vec<(String, String)>,
     targets: Vec<TargetShow>,
     back_label: String,
+    print_label: String,
     /// The numbered headings of the sections: purpose (when there is one), commitments,
     /// sites, term, targets (when there are some).
     headings: Vec<String>,
@@ -1465,6 +1466,7 @@ pub async fn print(
         dates,
         targets: targets_shown(lang, &a),
         back_label: i18n::t(ctx.lang, "agr.print.back"),
+        print_label: i18n::t(ctx.lang, "agr.print.button"),
         headings,
         ui_lang: ctx.lang.code(),
         page,

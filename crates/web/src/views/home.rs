@@ -6,8 +6,55 @@ use crate::i18n;
 use crate::state::AppState;
 use accord_app::Permission;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Response;
+use serde::Deserialize;
+
+/// How many lines of each of the home page's lists are shown until the user asks for all.
+pub const FIRST_LINES: usize = 5;
+
+/// `?all=requests` (or `follow_ups`, `milestones`, `checkins`) shows that list whole.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct HomeParams {
+    all: String,
+}
+
+/// One of the home page's lists: its most urgent lines, how many there are in all, and the
+/// link between the short and the whole list.
+pub struct Shortlist<T> {
+    pub lines: Vec<T>,
+    pub total: usize,
+    /// "The 5 most urgent of 28." when lines were left out; empty otherwise.
+    pub note: String,
+    /// The link to the whole list, or back to the short one; `None` when there is no choice.
+    pub link: Option<(String, String)>,
+}
+
+impl<T> Shortlist<T> {
+    /// The first FIRST_LINES of `lines` (already the most urgent first), or all of them when
+    /// `all` names this list (`key`); `anchor` is the list's heading.
+    fn of(mut lines: Vec<T>, key: &str, anchor: &str, all: &str, lang: accord_domain::Lang) -> Self {
+        let total = lines.len();
+        let number = |n: usize| accord_domain::format::number(lang, n as i64);
+        if total <= FIRST_LINES {
+            return Shortlist { lines, total, note: String::new(), link: None };
+        }
+        if all == key {
+            let link = (format!("/#{anchor}"), i18n::t(lang, "home.show_urgent"));
+            return Shortlist { lines, total, note: String::new(), link: Some(link) };
+        }
+        lines.truncate(FIRST_LINES);
+        let note =
+            i18n::t_args(lang, "home.most_urgent", &[("shown", &number(FIRST_LINES)), ("total", &number(total))]);
+        let link = (format!("/?all={key}#{anchor}"), i18n::t_value(lang, "home.show_all", &number(total)));
+        Shortlist { lines, total, note, link: Some(link) }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+}
 
 pub struct Card {
     pub href: &'static str,
@@ -27,21 +74,21 @@ struct CheckinLine {
 #[template(path = "home.html")]
 struct HomeTemplate {
     page: Page,
-    checkins: Vec<CheckinLine>,
+    checkins: Shortlist<CheckinLine>,
     name: String,
     roles: String,
     districts: String,
     last_sign_in: String,
     cards: Vec<Card>,
-    follow_ups: Vec<FollowUpRow>,
+    follow_ups: Shortlist<FollowUpRow>,
     show_follow_ups: bool,
     /// Agreements due for review (the account manager's own, or all for the secretariat).
     review_due: Option<u64>,
     review_text: String,
     /// The user's open recruitment requests, oldest first; `None` for those who hold none.
-    open_requests: Option<Vec<super::requests::OpenRow>>,
+    open_requests: Option<Shortlist<super::requests::OpenRow>>,
     /// Milestones the user follows or their organisation owns: overdue or due within 30 days.
-    milestones: Vec<DueLine>,
+    milestones: Shortlist<DueLine>,
 }
 
 pub struct DueLine {
@@ -62,7 +109,12 @@ pub struct FollowUpRow {
     pub summary: String,
 }
 
-pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) -> WebResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Query(params): Query<HomeParams>,
+) -> WebResult<Response> {
+    let all = params.all.as_str();
     let page = ctx.page(ctx.t("home.title"));
     let last_sign_in = accord_app::auth::last_sign_in(&state.app, &actor).await?;
     let card = |href: &'static str, key: &str| Card {
@@ -104,17 +156,19 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
     }
     cards.push(card("/account", "account"));
     let today = chrono::Utc::now().date_naive();
-    let follow_ups = accord_app::directory::my_follow_ups(&state.app, &actor)
-        .await?
+    let mut follow_ups = accord_app::directory::my_follow_ups(&state.app, &actor).await?;
+    follow_ups.sort_by_key(|f| (f.follow_up_on.is_none(), f.follow_up_on));
+    let follow_ups = follow_ups
         .into_iter()
         .map(|f| FollowUpRow {
             org_id: f.organisation_id,
             org_name: f.organisation_name,
-            due: f.follow_up_on.map(|d| accord_domain::format::date(ctx.lang, d)).unwrap_or_default(),
+            due: f.follow_up_on.map(|d| accord_domain::format::date_short(ctx.lang, d)).unwrap_or_default(),
             overdue: f.follow_up_on.is_some_and(|d| d < today),
             summary: f.summary,
         })
         .collect();
+    let follow_ups = Shortlist::of(follow_ups, "follow_ups", "follow-ups", all, ctx.lang);
     let review_due = super::agreements::review_count(&state, &actor).await?;
     let review_text = review_due
         .map(|n| {
@@ -127,7 +181,9 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
             i18n::t_value(ctx.lang, key, &accord_domain::format::number(ctx.lang, n as i64))
         })
         .unwrap_or_default();
-    let open_requests = super::requests::my_open(&state, &actor, ctx.lang).await?;
+    let open_requests = super::requests::my_open(&state, &actor, ctx.lang)
+        .await?
+        .map(|rows| Shortlist::of(rows, "requests", "open-requests", all, ctx.lang));
     let milestones = accord_app::plans::due_for(&state.app, &actor, today)
         .await?
         .into_iter()
@@ -141,16 +197,18 @@ pub async fn show(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
             status: m.status,
         })
         .collect();
+    let milestones = Shortlist::of(milestones, "milestones", "milestones", all, ctx.lang);
     let checkins = accord_app::cases::my_due_checkins(&state.app, &actor, today)
         .await?
         .into_iter()
         .map(|k| CheckinLine {
             case_id: k.case_id,
             week: k.week,
-            due: accord_domain::format::date(ctx.lang, k.due_on),
+            due: accord_domain::format::date_short(ctx.lang, k.due_on),
             overdue: k.due_on < today,
         })
         .collect();
+    let checkins = Shortlist::of(checkins, "checkins", "checkins", all, ctx.lang);
     let t = HomeTemplate {
         checkins,
         milestones,

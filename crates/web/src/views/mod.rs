@@ -257,6 +257,45 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{id}/consent", post(mailings::set_consent))
         .route("/contacts/{id}/bouncing/clear", post(mailings::clear_bouncing))
         .route("/static/{*file}", get(assets::serve))
+        .layer(axum::middleware::map_response(error_title))
+}
+
+/// A page shown again with its error summary (a refused form, 422, or a stale save, 409) has
+/// a title that starts with "Error:" / "Fejl:", so that a screen reader says so first and the
+/// browser's tab and history show it — for every form, not only those that remember to.
+async fn error_title(res: Response) -> Response {
+    use axum::http::StatusCode;
+    let refused = matches!(res.status(), StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT);
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !refused || !html {
+        return res;
+    }
+    let (parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "response body unreadable").into_response();
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let marked = match text.find("<title>") {
+        Some(at) if text.contains("class=\"error-summary\"") => {
+            let lang = text
+                .split_once("<html lang=\"")
+                .and_then(|(_, rest)| rest.split_once('"'))
+                .and_then(|(code, _)| Lang::parse(code))
+                .unwrap_or_default();
+            let at = at + "<title>".len();
+            let prefix = crate::i18n::t(lang, "form.error_prefix");
+            Some(format!("{}{prefix} {}", &text[..at], &text[at..]))
+        }
+        _ => None,
+    };
+    let body = marked.map(axum::body::Body::from).unwrap_or_else(|| axum::body::Body::from(bytes));
+    let mut res = Response::from_parts(parts, body);
+    res.headers_mut().remove(header::CONTENT_LENGTH);
+    res
 }
 
 /// Renders a template into a response.

@@ -782,7 +782,7 @@ fn progress_page(
         total: r.summary.total,
         back,
         back_label: i18n::t(ctx.lang, "progress.back"),
-        print_label: i18n::t(lang, "agr.print.button"),
+        print_label: i18n::t(ctx.lang, "agr.print.button"),
         xlsx: format!("{base}{sep}lang={}&format=xlsx", lang.code()),
         other_lang_href: format!("{base}{sep}lang={other}"),
         other_lang_label: other_label.to_owned(),

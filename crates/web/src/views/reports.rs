@@ -992,7 +992,7 @@ pub async fn committee(
         ui_lang: ctx.lang.code(),
         back: href("/reports/activities", &qs, &[]),
         back_label: i18n::t(ctx.lang, "rep.committee.back"),
-        print_label: t("agr.print.button"),
+        print_label: i18n::t(ctx.lang, "agr.print.button"),
         subtitle,
         status: status_line(lang, &q, &r.report),
         table: report_table(lang, &q, Group::Partner, &r.report.rows, &r.report.total),

@@ -607,13 +607,14 @@ pub async fn my_open(state: &AppState, actor: &Actor, lang: Lang) -> WebResult<O
     }
     let today = chrono::Utc::now().date_naive();
     let mut rows = act::my_open_requests(&state.app, actor).await?;
-    rows.sort_by_key(|r| (r.received_date, r.id));
+    // The most urgent first: by deadline (those without one last), then the oldest.
+    rows.sort_by_key(|r| (r.deadline.is_none(), r.deadline, r.received_date, r.id));
     Ok(Some(
         rows.into_iter()
             .map(|r| OpenRow {
                 id: r.id,
                 received: format::date_short(lang, r.received_date),
-                deadline: date_opt(lang, r.deadline),
+                deadline: r.deadline.map(|d| format::date_short(lang, d)).unwrap_or_default(),
                 overdue: r.deadline.is_some_and(|d| d < today),
                 positions: r.positions,
                 title: r.title,
