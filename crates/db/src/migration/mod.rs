@@ -23,6 +23,7 @@ mod m0018_awards;
 mod m0019_surveys;
 mod m0020_national_accounts;
 mod m0021_programmes;
+mod m0024_programmes_more;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_surveys::Migration),
             Box::new(m0020_national_accounts::Migration),
             Box::new(m0021_programmes::Migration),
+            Box::new(m0024_programmes_more::Migration),
         ]
     }
 }
