@@ -191,17 +191,16 @@ pub async fn save(
     if existing.is_none() && owner.is_none() {
         return Err(AppError::NotFound);
     }
-    // The owners before the change must be kept by the actor (and seen).
-    if let Some(j) = &existing {
-        district_of(app, actor, j.event_id, j.programme_id, true).await?;
-    }
-    let mut e = FieldErrors::new();
     let (cur_event, cur_programme) = match (&existing, owner) {
         (Some(j), _) => (j.event_id, j.programme_id),
         (None, Some(Owner::Event(ev))) => (Some(ev), None),
         (None, Some(Owner::Programme(p))) => (None, Some(p)),
         (None, None) => (None, None),
     };
+    // The job shop's owners (or the one it is recorded for) must be seen and kept by the
+    // actor before any field is looked at.
+    district_of(app, actor, cur_event, cur_programme, true).await?;
+    let mut e = FieldErrors::new();
     let (event, programme) = match (&existing, owner) {
         (None, Some(Owner::Event(ev))) => (Some(ev), link(&mut e, "programme", &input.programme, cur_programme)),
         (None, Some(Owner::Programme(p))) => (link(&mut e, "event", &input.event, cur_event), Some(p)),
