@@ -704,6 +704,7 @@ struct JobShopFormTemplate {
     changed: ConflictRows,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn job_shop_form(
     state: &AppState,
     ctx: &ReqCtx,
