@@ -17,6 +17,7 @@ pub mod error;
 pub mod events;
 pub mod files;
 pub mod import;
+pub mod job_shops;
 pub mod jobs;
 mod links;
 pub mod mailings;

@@ -1086,6 +1086,32 @@ pub fn report_csv(r: &ProgrammeReport) -> String {
 /// Re-exported for the pages: minor units as the locale writes money.
 pub use accord_domain::programme::money;
 
+// ---- job shops ----
+
+/// The programme by its id, read through the actor's scope.
+pub(crate) async fn programme_row(app: &App, actor: &Actor, id: i64) -> Result<programme::Model> {
+    q::get(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)
+}
+
+/// The job shops held for a programme (some may serve a redundancy event as well), latest first.
+pub async fn job_shops(app: &App, actor: &Actor, id: i64) -> Result<Vec<crate::job_shops::JobShopView>> {
+    require(can_view(actor))?;
+    crate::job_shops::of_programme(app, actor, id).await
+}
+
+/// Records a job shop of a programme (`id` none), or changes one at the version read; the
+/// input may name a redundancy event of the same district that the job shop also serves.
+pub async fn save_job_shop(
+    app: &App,
+    actor: &Actor,
+    programme_id: Option<i64>,
+    id: Option<i64>,
+    input: &crate::job_shops::JobShopInput,
+) -> Result<crate::job_shops::JobShopView> {
+    require(can_write(actor))?;
+    crate::job_shops::save(app, actor, programme_id.map(crate::job_shops::Owner::Programme), id, input).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

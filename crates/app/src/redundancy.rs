@@ -13,7 +13,7 @@ use crate::partnerships::{
     resolve_orgs, text, val,
 };
 use crate::{Actor, App, AppError, Result};
-use accord_db::entities::{event_organisation, event_team, job_shop, redundancy_event, support_service};
+use accord_db::entities::{event_organisation, event_team, redundancy_event, support_service};
 use accord_db::redundancy as q;
 use accord_db::sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use accord_domain::redundancy::suppressed;
@@ -671,89 +671,22 @@ fn event_changes(t: &EventInput, m: &EventInput) -> Vec<String> {
 
 // ---- job shops ----
 
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct JobShopView {
-    pub id: i64,
-    pub event_id: i64,
-    pub held_on: NaiveDate,
-    pub place: String,
-    /// Held on the employer's premises.
-    pub on_premises: bool,
-    /// The staff who ran it, one per line.
-    pub staff: Option<String>,
-    pub workers_seen: i32,
-    /// The services given, one per line.
-    pub services: Option<String>,
-    pub version: i32,
-}
-
-impl From<job_shop::Model> for JobShopView {
-    fn from(j: job_shop::Model) -> Self {
-        JobShopView {
-            id: j.id,
-            event_id: j.event_id,
-            held_on: j.held_on,
-            place: j.place,
-            on_premises: j.on_premises,
-            staff: j.staff,
-            workers_seen: j.workers_seen,
-            services: j.services,
-            version: j.version,
-        }
-    }
-}
-
-impl JobShopView {
-    pub fn input(&self) -> JobShopInput {
-        JobShopInput {
-            held_on: Some(self.held_on.to_string()),
-            place: Some(self.place.clone()),
-            on_premises: Some(self.on_premises.to_string()),
-            staff: Some(self.staff.clone().unwrap_or_default()),
-            workers_seen: Some(self.workers_seen.to_string()),
-            services: Some(self.services.clone().unwrap_or_default()),
-            version: Some(self.version),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct JobShopInput {
-    #[schema(min_length = 1)]
-    pub held_on: Option<String>,
-    #[schema(min_length = 1)]
-    pub place: Option<String>,
-    /// `true` when held on the employer's premises.
-    #[serde(deserialize_with = "lenient")]
-    #[schema(value_type = Option<String>)]
-    pub on_premises: Option<String>,
-    pub staff: Option<String>,
-    #[serde(deserialize_with = "lenient")]
-    #[schema(value_type = Option<String>)]
-    pub workers_seen: Option<String>,
-    pub services: Option<String>,
-    pub version: Option<i32>,
-}
-
-patch_over!(JobShopInput { held_on, place, on_premises, staff, workers_seen, services });
+pub use crate::job_shops::{JobShopInput, JobShopView};
 
 /// A checkbox or a JSON boolean: `true`, `on`, `yes`, `1`.
 pub(crate) fn flag(v: &Option<String>) -> bool {
     matches!(val(v).to_lowercase().as_str(), "true" | "on" | "yes" | "1")
 }
 
+/// The job shops held for an event (some may serve a recruitment exercise as well).
 pub async fn job_shops(app: &App, actor: &Actor, event_id: i64) -> Result<Vec<JobShopView>> {
     require(can_view(actor))?;
-    event_row(app, actor, event_id).await?;
-    Ok(q::job_shops(&app.db.conn, event_id).await?.into_iter().map(JobShopView::from).collect())
+    crate::job_shops::of_event(app, actor, event_id).await
 }
 
 pub async fn get_job_shop(app: &App, actor: &Actor, id: i64) -> Result<JobShopView> {
     require(can_view(actor))?;
-    let j = job_shop::Entity::find_by_id(id).one(&app.db.conn).await?.ok_or(AppError::NotFound)?;
-    event_row(app, actor, j.event_id).await?;
-    Ok(j.into())
+    crate::job_shops::get(app, actor, id).await
 }
 
 /// Records a job shop of an event (`id` none), or changes one at the version read.
@@ -765,61 +698,7 @@ pub async fn save_job_shop(
     input: &JobShopInput,
 ) -> Result<JobShopView> {
     require(can_manage(actor))?;
-    let existing = match id {
-        Some(id) => Some(get_job_shop(app, actor, id).await?),
-        None => None,
-    };
-    let event_id = existing.as_ref().map(|j| j.event_id).or(event_id).ok_or(AppError::NotFound)?;
-    let ev = event_row(app, actor, event_id).await?;
-    let mut e = FieldErrors::new();
-    let held_on = date(&mut e, "held_on", &input.held_on);
-    if held_on.is_none() && val(&input.held_on).is_empty() {
-        e.add("held_on", "field.required", None);
-    }
-    let place = required(&mut e, "place", &input.place, 200, false);
-    let staff = text(&mut e, "staff", &input.staff, 2000, true);
-    let seen = count(&mut e, "workers_seen", &input.workers_seen, 1_000_000);
-    let services = text(&mut e, "services", &input.services, 4000, true);
-    e.into_result()?;
-    let now = Utc::now();
-    let am = job_shop::ActiveModel {
-        event_id: Set(event_id),
-        held_on: Set(held_on.unwrap_or_default()),
-        place: Set(place.unwrap_or_default()),
-        on_premises: Set(flag(&input.on_premises)),
-        staff: Set(staff),
-        workers_seen: Set(seen.unwrap_or(0) as i32),
-        services: Set(services),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    let audit = |j: &job_shop::Model| {
-        serde_json::json!({"event_id": j.event_id, "held_on": j.held_on, "place": j.place, "on_premises": j.on_premises,
-            "staff": j.staff, "workers_seen": j.workers_seen, "services": j.services})
-    };
-    let before = match &existing {
-        Some(j) => job_shop::Entity::find_by_id(j.id).one(&app.db.conn).await?.as_ref().map(audit),
-        None => None,
-    };
-    let txn = app.db.write().await?;
-    let Some(row) =
-        put_versioned!(&txn, existing.as_ref().map(|j| j.id), input.version, am, now, job_shop, q::update_job_shop)
-    else {
-        drop(txn);
-        let current = get_job_shop(app, actor, id.expect("only a change can be stale")).await?;
-        let t = current.input();
-        let changed = differing(&[
-            ("held_on", &t.held_on, &input.held_on),
-            ("place", &t.place, &input.place),
-            ("staff", &t.staff, &input.staff),
-            ("workers_seen", &t.workers_seen, &input.workers_seen),
-            ("services", &t.services, &input.services),
-        ]);
-        return Err(conflict(&current, &changed));
-    };
-    audit_save(&txn, actor, "job_shop", row.id, Some(ev.district_id), before, audit(&row), now).await?;
-    txn.commit().await?;
-    Ok(row.into())
+    crate::job_shops::save(app, actor, event_id.map(crate::job_shops::Owner::Event), id, input).await
 }
 
 // ---- the catalogue ----

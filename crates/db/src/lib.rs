@@ -37,6 +37,7 @@ pub mod directory;
 pub mod entities;
 pub mod events;
 pub mod imports;
+pub mod job_shops;
 pub mod jobs;
 pub mod mailings;
 pub mod migration;

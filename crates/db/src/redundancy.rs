@@ -12,7 +12,6 @@ use sea_orm::{
 };
 
 versioned_update!(update_event, redundancy_event);
-versioned_update!(update_job_shop, job_shop);
 versioned_update!(update_service, support_service);
 versioned_update!(update_case, worker_case);
 versioned_update!(update_activity, case_activity);

@@ -5,6 +5,7 @@
 //! budget of 1,247,000 kr with its spend. Every figure the pages show is counted from the
 //! participation records and the spend loaded here, through the use cases.
 
+use crate::job_shops::JobShopInput;
 use crate::programmes::{self as pg, LineInput, ParticipantInput, PartnerInput, ProgrammeInput, SpendInput};
 use crate::{Actor, App, AppError, Result};
 use chrono::{Duration, NaiveDate};
@@ -91,6 +92,28 @@ async fn programme(app: &App, actor: &Actor, d: &Demo, cohorts: &[Cohort]) -> Re
     Ok(v.id)
 }
 
+/// A programme's job shops: (day, place, on the employer's premises, staff, people seen, services).
+async fn job_shops(
+    app: &App,
+    actor: &Actor,
+    programme: i64,
+    shops: &[(&str, &str, bool, &str, i32, &str)],
+) -> Result<()> {
+    for (on, place, premises, staff, seen, services) in shops {
+        let input = JobShopInput {
+            held_on: Some((*on).into()),
+            place: Some((*place).into()),
+            on_premises: Some(premises.to_string()),
+            staff: Some((*staff).into()),
+            workers_seen: Some(seen.to_string()),
+            services: Some((*services).into()),
+            ..Default::default()
+        };
+        pg::save_job_shop(app, actor, Some(programme), None, &input).await?;
+    }
+    Ok(())
+}
+
 /// A budget line and its spend: (day, amount as written, what for).
 async fn line(
     app: &App,
@@ -129,7 +152,7 @@ pub async fn load(app: &App) -> Result<()> {
     let karen = actor_of(app, "manager@accord.example").await?;
 
     // ---- Birmingham and Solihull (seeds 000 and 001) ----
-    programme(
+    let touchwood = programme(
         app,
         &karen,
         &Demo {
@@ -150,7 +173,39 @@ pub async fn load(app: &App) -> Result<()> {
         ],
     )
     .await?;
-    programme(
+    job_shops(
+        app,
+        &karen,
+        touchwood,
+        &[
+            (
+                "2001-04-02",
+                "Touchwood Shopping Centre, Solihull",
+                true,
+                "Solihull Jobcentre Plus advisers\nCentre management",
+                412,
+                "Vacancy matching\nApplication forms\nGuaranteed interview booking",
+            ),
+            (
+                "2001-06-18",
+                "Touchwood Shopping Centre, Solihull",
+                true,
+                "Solihull Jobcentre Plus advisers\nRetailers' store managers",
+                356,
+                "Interviews on the spot\nPre-employment course enrolment",
+            ),
+            (
+                "2001-08-20",
+                "Chelmsley Wood Library",
+                false,
+                "Solihull Jobcentre Plus advisers",
+                148,
+                "Vacancy matching\nInterview practice",
+            ),
+        ],
+    )
+    .await?;
+    let bull_ring = programme(
         app,
         &karen,
         &Demo {
@@ -169,6 +224,38 @@ pub async fn load(app: &App) -> Result<()> {
             Cohort { group: "ethnic_minority", prefix: "BR-EM", n: [162, 139, 121, 104, 77] },
             Cohort { group: "young_people", prefix: "BR-YP", n: [71, 60, 52, 44, 29] },
             Cohort { group: "disabled_people", prefix: "BR-DP", n: [14, 11, 9, 6, 4] },
+        ],
+    )
+    .await?;
+    job_shops(
+        app,
+        &karen,
+        bull_ring,
+        &[
+            (
+                "2003-02-10",
+                "Bull Ring recruitment suite, Moor Street",
+                true,
+                "Birmingham Jobcentre Plus advisers\nDeveloper's recruitment team",
+                688,
+                "Vacancy matching\nApplication forms\nGuaranteed interview booking",
+            ),
+            (
+                "2003-05-12",
+                "Bull Ring recruitment suite, Moor Street",
+                true,
+                "Birmingham Jobcentre Plus advisers\nSelfridges and Debenhams recruiters",
+                903,
+                "Interviews on the spot\nRetail routeway enrolment",
+            ),
+            (
+                "2003-07-07",
+                "Ladywood Community Centre",
+                false,
+                "Birmingham Jobcentre Plus advisers\nCommunity outreach workers",
+                241,
+                "Vacancy matching\nHelp with CVs",
+            ),
         ],
     )
     .await?;

@@ -399,6 +399,7 @@ pub async fn load_redundancy(app: &App) -> Result<()> {
                 workers_seen: s(seen.to_string()),
                 services: s(*services),
                 version: None,
+                ..Default::default()
             },
         )
         .await?;

@@ -271,7 +271,14 @@ impl Ids {
         put("activities", id(&format!("SELECT min(id) FROM activities WHERE {in_home}")).await);
         put("communications", id(&format!("SELECT min(id) FROM communications WHERE {in_home}")).await);
         put("awards", id(&format!("SELECT min(id) FROM awards WHERE {in_home}")).await);
-        put("programmes", id(&format!("SELECT min(id) FROM programmes WHERE {in_home}")).await);
+        let programme = id(&format!("SELECT min(id) FROM programmes WHERE {in_home}")).await;
+        put("programmes", programme.clone());
+        // A job shop of a redundancy event, and one of the programme walked.
+        put("job-shops", id("SELECT min(id) FROM job_shops WHERE event_id IS NOT NULL").await);
+        put(
+            "programme-job-shops",
+            id(&format!("SELECT min(id) FROM job_shops WHERE programme_id = {programme}")).await,
+        );
         // An open line, so that spend on it is taken.
         put("budget-lines", id(&format!("SELECT min(id) FROM budget_lines WHERE closed = false AND {in_home}")).await);
         let survey = id(&format!("SELECT min(id) FROM surveys WHERE {in_home}")).await;
@@ -305,7 +312,6 @@ impl Ids {
             ("milestones", "milestones"),
             ("redundancy", "redundancy_events"),
             ("services", "support_services"),
-            ("job-shops", "job_shops"),
         ] {
             put(seg, id(&format!("SELECT min(id) FROM {table}")).await);
         }

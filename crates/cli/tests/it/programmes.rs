@@ -338,6 +338,104 @@ both! {
         std::fs::remove_dir_all(&dir).ok();
     }
 
+    async fn job_shops_are_one_record_with_redundancy_events(app) {
+        let id = setup(app).await;
+        crate::redundancy::employer(app).await;
+        let ev = crate::redundancy::event(app, "Longbridge closure", json!([])).await;
+        let eid = ev["id"].as_i64().unwrap();
+        let sec = app.token("secretariat@test.example").await;
+        let api = app.api(&sec);
+        let manager = app.api(&app.token("manager@test.example").await);
+
+        // A job shop of the event alone, as the redundancy feature records it: unchanged.
+        let event_shop = json!({"held_on": "2024-03-05", "place": "Q Gate", "on_premises": true,
+            "staff": "Jobcentre advisers", "workers_seen": 120, "services": "Benefits advice"});
+        let (s, alone) = manager.send(Method::POST, &format!("/redundancy/events/{eid}/job-shops"), event_shop).await;
+        assert_eq!(s, StatusCode::CREATED, "{alone}");
+        assert_eq!((alone["event_id"].as_i64(), alone["programme_id"].is_null()), (Some(eid), true), "{alone}");
+
+        // A job shop of the recruitment exercise that serves the event as well: one record.
+        let path = format!("/programmes/{id}/job-shops");
+        let (s, both) = post(app, &sec, &path, json!({"held_on": "2024-03-12", "place": "Store opening suite",
+            "on_premises": "true", "workers_seen": "85", "services": "Interviews", "event": eid})).await;
+        assert_eq!(s, StatusCode::CREATED, "{both}");
+        assert_eq!((both["programme_id"].as_i64(), both["event_id"].as_i64()), (Some(id), Some(eid)), "{both}");
+        let jid = both["id"].as_i64().unwrap();
+        let (_, of_programme) = api.get(&path).await;
+        let ids = |v: &Value| v["items"].as_array().unwrap().iter().map(|j| j["id"].as_i64().unwrap()).collect::<Vec<_>>();
+        assert_eq!(ids(&of_programme), vec![jid], "the event's own job shop is not the programme's");
+        let (_, of_event) = manager.get(&format!("/redundancy/events/{eid}/job-shops")).await;
+        assert_eq!(ids(&of_event), vec![jid, alone["id"].as_i64().unwrap()], "{of_event}");
+        // A change through the event is seen through the programme: the same record.
+        let (s, v) = manager.send(Method::PATCH, &format!("/redundancy/job-shops/{jid}"), json!({"workers_seen": 90, "version": 1})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["programme_id"].as_i64(), Some(id), "a change leaving the programme out keeps it");
+        assert_eq!(api.get(&path).await.1["items"][0]["workers_seen"].as_i64(), Some(90));
+        // A stale change is 409; the programme's route changes it at the version read.
+        let (s, _) = api.send(Method::PATCH, &format!("/programme-job-shops/{jid}"), json!({"place": "x", "version": 1})).await;
+        assert_eq!(s, StatusCode::CONFLICT);
+        let (s, v) = api.send(Method::PATCH, &format!("/programme-job-shops/{jid}"), json!({"event": "", "version": 2})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert!(v["event_id"].is_null(), "{v}");
+        assert_eq!(ids(&manager.get(&format!("/redundancy/events/{eid}/job-shops")).await.1), vec![alone["id"].as_i64().unwrap()]);
+        // The event's own job shop is still as recorded.
+        let (_, again) = manager.get(&format!("/redundancy/events/{eid}/job-shops")).await;
+        assert_eq!(again["items"][0], alone, "unchanged");
+
+        // Bad input is refused naming the field, and nothing is written.
+        for (body, field) in [
+            (json!({"place": "x", "workers_seen": 1}), "held_on"),
+            (json!({"held_on": "2024-03-01", "workers_seen": 1}), "place"),
+            (json!({"held_on": "2024-03-01", "place": "x", "workers_seen": -3}), "workers_seen"),
+            (json!({"held_on": "2024-03-01", "place": "x", "event": 999999}), "event"),
+            (json!({"held_on": "2024-03-01", "place": "x", "event": "abc"}), "event"),
+        ] {
+            let (s, v) = post(app, &sec, &path, body.clone()).await;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {v}");
+            assert!(v["error"]["fields"][field].is_string(), "{body}: {field} in {v}");
+        }
+        let (s, v) = api.send(Method::PATCH, &format!("/programme-job-shops/{jid}"), json!({"programme": "", "version": 3})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a job shop of nothing: {v}");
+        assert!(v["error"]["fields"]["programme"].is_string(), "{v}");
+        assert_eq!(api.get(&path).await.1["total"].as_u64(), Some(1), "nothing written");
+
+        // Who may: the committee reads, and writes nothing; another district sees nothing.
+        let committee = app.api(&app.token("committee@test.example").await);
+        assert_eq!(committee.get(&path).await.0, StatusCode::OK);
+        let (s, _) = committee.send(Method::POST, &path, json!({"held_on": "2024-03-01", "place": "x"})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let south = app.api(&app.token("south@test.example").await);
+        assert_eq!(south.get(&path).await.0, StatusCode::NOT_FOUND);
+        let (s, _) = south.send(Method::PATCH, &format!("/programme-job-shops/{jid}"), json!({"place": "x", "version": 3})).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        // The pages: the form (with an error summary) and the programme's list.
+        let b = app.signed_in("secretariat@test.example").await;
+        let page = b.get(&format!("/programmes/{id}/job-shops/new")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Longbridge closure"), "the district's events are offered");
+        let page = b.post(&path, &[("held_on", ""), ("place", "Library"), ("workers_seen", "3"), ("event", "")]).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.body.contains("href=\"#held_on\""), "{}", page.body);
+        let page = b.post(&path, &[("held_on", "2024-04-02"), ("place", "Library"), ("workers_seen", "31"), ("event", &eid.to_string())]).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+        let page = b.get(&format!("/programmes/{id}")).await;
+        assert!(page.body.contains("Library") && page.body.contains("Store opening suite"), "{}", page.body);
+        assert!(page.body.contains(&format!("/redundancy/{eid}#job-shops")), "the event it also serves is linked");
+        let page = b.get(&format!("/programme-job-shops/{jid}/edit")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let page = b.post(&format!("/programme-job-shops/{jid}"), &[("held_on", "2024-03-12"), ("place", "Suite B"), ("workers_seen", "90"), ("event", ""), ("version", "3")]).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        assert_eq!(api.get(&path).await.1["items"].as_array().unwrap().iter().find(|j| j["id"] == jid).unwrap()["place"], "Suite B");
+        // A job shop of the event alone is not the programme's to edit.
+        let page = b.get(&format!("/programme-job-shops/{}/edit", alone["id"])).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        // Every change is in the audit trail.
+        let admin = app.api(&app.token("admin@test.example").await);
+        let (_, v) = admin.get(&format!("/audit?entity=job_shop&entity_id={jid}")).await;
+        assert_eq!(v["items"].as_array().unwrap().len(), 4, "{v}");
+    }
+
     async fn programmes_keep_to_their_district_and_role(app) {
         let id = setup(app).await;
         let south = app.api(&app.token("south@test.example").await);
@@ -388,6 +486,26 @@ async fn the_demo_figures_come_from_the_records() {
     let uk = app.api(&app.token("manager@accord.example").await);
     let (_, l) = uk.get("/programmes?per_page=200").await;
     let names: Vec<&str> = l["items"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    // The recruitment exercises' job shops, and the redundancy event's as the demo always had them.
+    for (n, shops) in [("Touchwood recruitment exercise", 3), ("Bull Ring recruitment exercise", 3)] {
+        let p = l["items"].as_array().unwrap().iter().find(|p| p["name"] == n).unwrap();
+        let (_, j) = uk.get(&format!("/programmes/{}/job-shops", p["id"])).await;
+        assert_eq!(j["total"].as_u64(), Some(shops), "{n}: {j}");
+        assert!(
+            j["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["event_id"].is_null() && s["workers_seen"].as_i64() > Some(0))
+        );
+    }
+    let (_, events) = uk.get("/redundancy/events").await;
+    let eid = events["items"][0]["id"].as_i64().unwrap();
+    let (_, j) = uk.get(&format!("/redundancy/events/{eid}/job-shops")).await;
+    assert!(
+        j["total"].as_u64() > Some(0) && j["items"].as_array().unwrap().iter().all(|s| s["programme_id"].is_null()),
+        "{j}"
+    );
     for n in [
         "Touchwood recruitment exercise",
         "Bull Ring recruitment exercise",

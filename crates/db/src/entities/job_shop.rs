@@ -1,12 +1,13 @@
 use sea_orm::entity::prelude::*;
 
-/// A job shop session: on the employer's premises or elsewhere.
+/// A job shop session: on the employer's premises or elsewhere, for a redundancy event, for a
+/// programme (a recruitment exercise), or for both at once.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "job_shops")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub event_id: i64,
+    pub event_id: Option<i64>,
     pub held_on: Date,
     pub place: String,
     pub on_premises: bool,
@@ -18,6 +19,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
+    pub programme_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

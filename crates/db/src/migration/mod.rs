@@ -24,6 +24,7 @@ mod m0019_surveys;
 mod m0020_national_accounts;
 mod m0021_programmes;
 mod m0022_survey_more;
+mod m0023_programmes_more;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_national_accounts::Migration),
             Box::new(m0021_programmes::Migration),
             Box::new(m0022_survey_more::Migration),
+            Box::new(m0023_programmes_more::Migration),
         ]
     }
 }

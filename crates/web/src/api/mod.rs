@@ -217,6 +217,8 @@ fn described_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(programmes::get_line))
         .routes(routes!(programmes::record_spend))
         .routes(routes!(programmes::close_line))
+        .routes(routes!(programmes::list_job_shops, programmes::create_job_shop))
+        .routes(routes!(programmes::update_job_shop))
         .routes(routes!(national::list_regions, national::create_region))
         .routes(routes!(national::get_region, national::update_region))
         .routes(routes!(national::list, national::create))

@@ -11,6 +11,7 @@ use crate::ctx::ApiActor;
 use crate::error::WebResult;
 use crate::state::AppState;
 use accord_app::Paging;
+use accord_app::job_shops::{JobShopInput, JobShopView};
 use accord_app::programmes::{
     self as pg, Budget, LineInput, LineView, ParticipantInput, PartnerInput, ProgrammeInput, ProgrammeView, SpendInput,
 };
@@ -398,4 +399,50 @@ pub async fn close_line(
     Json(b): Json<CloseBody>,
 ) -> WebResult<Json<LineView>> {
     Ok(Json(pg::close_line(&state.app, &actor, id, b.version).await?))
+}
+
+// ---- job shops ----
+
+list_of!(ProgrammeJobShopList, JobShopView);
+
+/// The job shops of a programme (a recruitment exercise), newest first; the same records a
+/// redundancy event lists when a job shop serves both.
+#[utoipa::path(get, path = "/programmes/{id}/job-shops", tag = "programmes", params(("id" = i64, Path), PageParams),
+    responses((status = 200, body = ProgrammeJobShopList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list_job_shops(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<i64>,
+    Query(pp): Query<PageParams>,
+) -> WebResult<Json<ProgrammeJobShopList>> {
+    Ok(Json((pg::job_shops(&state.app, &actor, id).await?, &pp).into()))
+}
+
+/// Records a job shop of a programme; `event` may name a redundancy event of the same district
+/// that the job shop also serves.
+#[utoipa::path(post, path = "/programmes/{id}/job-shops", tag = "programmes", params(("id" = i64, Path)), request_body = JobShopInput,
+    responses((status = 201, body = JobShopView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_job_shop(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<i64>,
+    Json(body): Json<JobShopInput>,
+) -> WebResult<(StatusCode, Json<JobShopView>)> {
+    Ok((StatusCode::CREATED, Json(pg::save_job_shop(&state.app, &actor, Some(id), None, &body).await?)))
+}
+
+/// Changes a programme's job shop at the `version` read; fields left out keep their value.
+#[utoipa::path(patch, path = "/programme-job-shops/{id}", tag = "programmes", params(("id" = i64, Path)), request_body = JobShopInput,
+    responses((status = 200, body = JobShopView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_job_shop(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<i64>,
+    Json(body): Json<JobShopInput>,
+) -> WebResult<Json<JobShopView>> {
+    let current = accord_app::job_shops::get(&state.app, &actor, id).await?;
+    let version = body.version;
+    let mut input = body.over(current.input());
+    input.version = version;
+    Ok(Json(pg::save_job_shop(&state.app, &actor, None, Some(id), &input).await?))
 }

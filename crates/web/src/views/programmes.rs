@@ -4,12 +4,13 @@
 //! secretariat's budget, and a budget line's page with its spend and the form to record more.
 
 use super::Opt;
-use super::shared::district_options;
+use super::shared::{ConflictRows, district_options, stale};
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::WebResult;
 use crate::forms::{CsrfForm, ShownErrors};
 use crate::i18n;
 use crate::state::AppState;
+use accord_app::job_shops::{JobShopInput, JobShopView};
 use accord_app::programmes::{
     self as pg, Budget, LineInput, ParticipantInput, PartnerInput, ProgrammeInput, ProgrammeView, SpendInput,
 };
@@ -303,6 +304,7 @@ struct ShowTemplate {
     line: LineInput,
     line_errors: ShownErrors,
     sources: Vec<Opt>,
+    job_shops: Vec<JobShopRow>,
     can_write: bool,
 }
 
@@ -404,6 +406,7 @@ async fn render_show(
         line,
         line_errors: ShownErrors::new(lang, line_errors),
         sources,
+        job_shops: job_shop_rows(state, actor, lang, id).await?,
         can_write: pg::can_write(actor),
         v,
     };
@@ -634,5 +637,199 @@ pub async fn close_line(
             render_line(&state, &ctx, &actor, id, SpendInput::default(), &errors).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+// ---- job shops ----
+
+/// A job shop as the programme's page lists it.
+pub struct JobShopRow {
+    pub id: i64,
+    pub held_on: String,
+    pub place: String,
+    pub on_premises: bool,
+    pub workers_seen: String,
+    pub staff: String,
+    pub services: String,
+    /// The redundancy event it also serves: its id and title.
+    pub event: Option<(i64, String)>,
+}
+
+async fn job_shop_rows(state: &AppState, actor: &Actor, lang: Lang, id: i64) -> WebResult<Vec<JobShopRow>> {
+    let shops = pg::job_shops(&state.app, actor, id).await?;
+    let mut out = vec![];
+    for j in shops {
+        let event = match j.event_id {
+            Some(e) => match accord_app::redundancy::get(&state.app, actor, e).await {
+                Ok(ev) => Some((e, ev.title)),
+                Err(_) => None,
+            },
+            None => None,
+        };
+        out.push(JobShopRow {
+            id: j.id,
+            held_on: format::date_short(lang, j.held_on),
+            place: j.place,
+            on_premises: j.on_premises,
+            workers_seen: format::number(lang, i64::from(j.workers_seen)),
+            staff: j.staff.unwrap_or_default(),
+            services: j.services.unwrap_or_default(),
+            event,
+        });
+    }
+    Ok(out)
+}
+
+/// The job shop form's values as typed.
+pub struct JobShopValues {
+    pub held_on: String,
+    pub place: String,
+    pub on_premises: bool,
+    pub staff: String,
+    pub workers_seen: String,
+    pub services: String,
+    pub version: String,
+}
+
+#[derive(Template)]
+#[template(path = "programmes/job_shop_form.html")]
+struct JobShopFormTemplate {
+    page: Page,
+    programme: String,
+    programme_id: i64,
+    action: String,
+    f: JobShopValues,
+    events: Vec<Opt>,
+    errors: ShownErrors,
+    changed: ConflictRows,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn job_shop_form(
+    state: &AppState,
+    ctx: &ReqCtx,
+    actor: &Actor,
+    v: &ProgrammeView,
+    id: Option<i64>,
+    input: &JobShopInput,
+    errors: &FieldErrors,
+    changed: ConflictRows,
+) -> WebResult<Response> {
+    let val = |o: &Option<String>| o.clone().unwrap_or_default();
+    let chosen = val(&input.event);
+    let mut events =
+        vec![Opt { value: String::new(), label: ctx.t("job_shop.event_none"), checked: chosen.is_empty() }];
+    // The district's redundancy events the actor may see; none when they read no events.
+    if let Ok(rows) = accord_app::redundancy::list(&state.app, actor, Some(&v.district)).await {
+        events.extend(rows.into_iter().map(|e| Opt {
+            value: e.id.to_string(),
+            label: e.title.clone(),
+            checked: e.id.to_string() == chosen,
+        }));
+    }
+    let heading = if id.is_some() { ctx.t("job_shop.edit") } else { ctx.t("job_shop.add") };
+    let action = match id {
+        Some(j) => format!("/programme-job-shops/{j}"),
+        None => format!("/programmes/{}/job-shops", v.id),
+    };
+    let t = JobShopFormTemplate {
+        page: ctx.page(heading),
+        programme: v.name.clone(),
+        programme_id: v.id,
+        action,
+        f: JobShopValues {
+            held_on: val(&input.held_on),
+            place: val(&input.place),
+            on_premises: matches!(val(&input.on_premises).as_str(), "true" | "on" | "yes" | "1"),
+            staff: val(&input.staff),
+            workers_seen: val(&input.workers_seen),
+            services: val(&input.services),
+            version: input.version.map(|v| v.to_string()).unwrap_or_default(),
+        },
+        events,
+        errors: ShownErrors::new(ctx.lang, errors),
+        changed,
+    };
+    Ok(super::render_form(&t, errors, !t.changed.is_empty()))
+}
+
+/// A programme's job shop and its programme, or 404 (a job shop held only for a redundancy
+/// event is kept on the event's page).
+async fn programme_job_shop(state: &AppState, actor: &Actor, shop: i64) -> WebResult<(JobShopView, ProgrammeView)> {
+    let j = accord_app::job_shops::get(&state.app, actor, shop).await?;
+    let v = pg::get(&state.app, actor, j.programme_id.ok_or(AppError::NotFound)?).await?;
+    Ok((j, v))
+}
+
+pub async fn new_job_shop(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+) -> WebResult<Response> {
+    if !pg::can_write(&actor) {
+        return Err(AppError::Forbidden.into());
+    }
+    let v = pg::get(&state.app, &actor, id).await?;
+    let input = JobShopInput { held_on: Some(chrono::Utc::now().date_naive().to_string()), ..Default::default() };
+    job_shop_form(&state, &ctx, &actor, &v, None, &input, &FieldErrors::new(), vec![]).await
+}
+
+pub async fn create_job_shop(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(input): CsrfForm<JobShopInput>,
+) -> WebResult<Response> {
+    if !pg::can_write(&actor) {
+        return Err(AppError::Forbidden.into());
+    }
+    let v = pg::get(&state.app, &actor, id).await?;
+    // A form leaves the event out only when no choice was shown: no event then.
+    let input = JobShopInput { event: Some(input.event.clone().unwrap_or_default()), ..input };
+    match pg::save_job_shop(&state.app, &actor, Some(id), None, &input).await {
+        Ok(_) => Ok(super::redirect_with_flash(&ctx, &format!("/programmes/{id}#job-shops"), "job_shop_saved")),
+        Err(AppError::Invalid(err)) => job_shop_form(&state, &ctx, &actor, &v, None, &input, &err, vec![]).await,
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn edit_job_shop(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(shop): Path<i64>,
+) -> WebResult<Response> {
+    if !pg::can_write(&actor) {
+        return Err(AppError::Forbidden.into());
+    }
+    let (j, v) = programme_job_shop(&state, &actor, shop).await?;
+    job_shop_form(&state, &ctx, &actor, &v, Some(shop), &j.input(), &FieldErrors::new(), vec![]).await
+}
+
+pub async fn update_job_shop(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(shop): Path<i64>,
+    CsrfForm(input): CsrfForm<JobShopInput>,
+) -> WebResult<Response> {
+    if !pg::can_write(&actor) {
+        return Err(AppError::Forbidden.into());
+    }
+    let (_, v) = programme_job_shop(&state, &actor, shop).await?;
+    let id = v.id;
+    // An unticked box sends nothing; the programme is the page's own and stays.
+    let input = JobShopInput {
+        on_premises: Some(input.on_premises.clone().unwrap_or_default()),
+        event: Some(input.event.clone().unwrap_or_default()),
+        programme: None,
+        ..input
+    };
+    match pg::save_job_shop(&state.app, &actor, None, Some(shop), &input).await {
+        Ok(_) => Ok(super::redirect_with_flash(&ctx, &format!("/programmes/{id}#job-shops"), "job_shop_saved")),
+        Err(AppError::Invalid(err)) => job_shop_form(&state, &ctx, &actor, &v, Some(shop), &input, &err, vec![]).await,
+        Err(AppError::Conflict { current, changed }) => {
+            let (mine, rows) = stale(&ctx, "job_shop", current, &changed, &input, JobShopView::input)?;
+            job_shop_form(&state, &ctx, &actor, &v, Some(shop), &mine, &FieldErrors::new(), rows).await
+        }
+        Err(err) => Err(err.into()),
     }
 }

@@ -440,7 +440,8 @@ pub async fn edit_job_shop(
 ) -> WebResult<Response> {
     require_manage(&actor)?;
     let j = rd::get_job_shop(&state.app, &actor, id).await?;
-    let e = rd::get(&state.app, &actor, j.event_id).await?;
+    // A job shop held only for a programme is kept on the programme's page.
+    let e = rd::get(&state.app, &actor, j.event_id.ok_or(AppError::NotFound)?).await?;
     Ok(job_shop_form(&ctx, &e, Some(id), &j.input(), &FieldErrors::new(), vec![]))
 }
 
@@ -452,7 +453,8 @@ pub async fn update_job_shop(
 ) -> WebResult<Response> {
     require_manage(&actor)?;
     let j = rd::get_job_shop(&state.app, &actor, id).await?;
-    let e = rd::get(&state.app, &actor, j.event_id).await?;
+    // A job shop held only for a programme is kept on the programme's page.
+    let e = rd::get(&state.app, &actor, j.event_id.ok_or(AppError::NotFound)?).await?;
     let input = JobShopInput { on_premises: Some(input.on_premises.clone().unwrap_or_default()), ..input };
     match rd::save_job_shop(&state.app, &actor, None, Some(id), &input).await {
         Ok(_) => Ok(super::redirect_with_flash(&ctx, &format!("/redundancy/{}#job-shops", e.id), "job_shop_saved")),
