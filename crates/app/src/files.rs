@@ -157,8 +157,124 @@ fn cell_text(d: &calamine::Data) -> String {
     }
 }
 
+/// The longest cell reference a workbook can hold: column XFD (3 letters), row 1,048,576
+/// (7 digits).
+const REF_LETTERS: u32 = 3;
+const REF_DIGITS: u32 = 7;
+
+/// Refuses a workbook whose cell references (the `r` and `ref` attributes of any part) are
+/// longer than a spreadsheet's: the XLSX reader adds their letters and digits up without
+/// checking, and overflows on such a file. Streams each part of the archive once.
+fn check_references(bytes: &[u8]) -> Result<(), String> {
+    use std::io::Read;
+    let unreadable = |e: zip::result::ZipError| format!("the file could not be read as XLSX: {e}");
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let mut buf = vec![0u8; 64 * 1024];
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).map_err(unreadable)?;
+        let mut scan = RefScan::default();
+        loop {
+            let n = part.read(&mut buf).map_err(|e| format!("the file could not be read as XLSX: {e}"))?;
+            if n == 0 {
+                break;
+            }
+            if buf[..n].iter().any(|&b| !scan.push(b)) {
+                return Err(format!(
+                    "the file could not be read as XLSX: a cell reference in {} is longer than a \
+                     spreadsheet's (column XFD, row 1048576 at most)",
+                    part.name().unwrap_or_default()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Where a scan of XML is: outside a tag, in an attribute's name, after one, after its `=`, or
+/// in its value.
+#[derive(Default, PartialEq)]
+enum At {
+    #[default]
+    Text,
+    Name,
+    AfterName,
+    AfterEq,
+    Value,
+}
+
+/// A byte-by-byte reader of XML attributes that checks the letters and digits of every
+/// reference in an `r` or `ref` attribute (ranges and lists of them too).
+#[derive(Default)]
+struct RefScan {
+    at: At,
+    name: Vec<u8>,
+    quote: u8,
+    checking: bool,
+    letters: u32,
+    digits: u32,
+}
+
+impl RefScan {
+    /// Takes the next byte; false when a reference is longer than a spreadsheet's.
+    fn push(&mut self, b: u8) -> bool {
+        match self.at {
+            At::Text => {
+                if b == b'<' {
+                    self.at = At::Name;
+                    self.name.clear();
+                }
+            }
+            At::Name | At::AfterName if b == b'>' => self.at = At::Text,
+            At::Name | At::AfterName if b == b'=' => self.at = At::AfterEq,
+            At::Name if b.is_ascii_whitespace() => self.at = At::AfterName,
+            At::Name => {
+                if self.name.len() < 8 {
+                    self.name.push(b);
+                }
+            }
+            At::AfterName if b.is_ascii_whitespace() => {}
+            At::AfterName => {
+                self.name.clear();
+                self.name.push(b);
+                self.at = At::Name;
+            }
+            At::AfterEq if b.is_ascii_whitespace() => {}
+            At::AfterEq if b == b'"' || b == b'\'' => {
+                self.quote = b;
+                self.checking = self.name == b"r" || self.name == b"ref";
+                self.letters = 0;
+                self.digits = 0;
+                self.at = At::Value;
+            }
+            At::AfterEq if b == b'>' => self.at = At::Text,
+            At::AfterEq => {
+                self.name.clear();
+                self.at = At::Name;
+            }
+            At::Value if b == self.quote => {
+                self.name.clear();
+                self.at = At::AfterName;
+            }
+            At::Value if self.checking => {
+                if b.is_ascii_alphabetic() {
+                    self.letters += 1;
+                } else if b.is_ascii_digit() {
+                    self.digits += 1;
+                } else if b == b':' || b.is_ascii_whitespace() {
+                    self.letters = 0;
+                    self.digits = 0;
+                }
+                return self.letters <= REF_LETTERS && self.digits <= REF_DIGITS;
+            }
+            At::Value => {}
+        }
+        true
+    }
+}
+
 fn read_xlsx(bytes: &[u8]) -> Result<Table, String> {
     use calamine::Reader;
+    check_references(bytes)?;
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e| format!("the file could not be read as XLSX: {e}"))?;
     let range = wb
@@ -274,6 +390,31 @@ mod tests {
         assert_eq!(unneutralise(&t.rows[0].1[0]), "=HYPERLINK(\"x\")");
         assert_eq!(unneutralise(&t.rows[1].1[0]), "-5");
         assert_eq!(unneutralise("'plain"), "'plain");
+    }
+
+    fn scan(xml: &str) -> bool {
+        let mut s = RefScan::default();
+        xml.bytes().all(|b| s.push(b))
+    }
+
+    #[test]
+    fn cell_references_longer_than_a_sheet_are_found() {
+        assert!(scan(r#"<row r="1048576"><c r="XFD1048576" t="s"><v>1</v></c></row>"#));
+        assert!(scan(r#"<dimension ref="A1:XFD1048576"/><mergeCell ref='B2:C3'/>"#));
+        assert!(scan("<is><t>ABCDEFGHIJ12345678901</t></is>"), "text is not a reference");
+        assert!(scan(r#"<c s="ABCDEFGHIJ" t="1234567890">"#), "other attributes are not references");
+        assert!(!scan(r#"<c r="ABCDEFG1">"#));
+        assert!(!scan(r#"<c r = 'A12345678'>"#), "either quote, spaces around =");
+        assert!(!scan(r#"<dimension ref="A1:AAAA1"/>"#));
+        assert!(!scan(r#"<row r="99999999999">"#));
+    }
+
+    #[test]
+    fn a_workbook_whose_references_overflow_is_refused_not_read() {
+        // Found by the fuzzer: a column of letters long enough to overflow the reader's count.
+        let bytes = include_bytes!("../../../fuzz/corpus/import_table/xlsx-cell-reference-overflow");
+        let err = read_table(bytes).unwrap_err();
+        assert!(err.contains("could not be read as XLSX"), "{err}");
     }
 
     #[test]
