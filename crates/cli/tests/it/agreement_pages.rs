@@ -189,6 +189,21 @@ both! {
         assert!(!b.get("/organisations?agreement=partnership").await.body.contains("Korsør Bageri ApS"));
     }
 
+    async fn signing_an_agreement_that_starts_later_does_not_say_it_is_in_force(app) {
+        app.seed().await;
+        employers(app).await;
+        let b = app.signed_in("am@test.example").await;
+        let next_year = chrono::Datelike::year(&chrono::Utc::now().date_naive()) + 1;
+        let start = format!("{next_year}-01-01");
+        let id = create(&b, &[("organisation_ref", "DK-1"), ("kind", "partnership"), ("language", "da"), ("start_date", &start)]).await;
+        let show = b.get(&format!("/agreements/{id}")).await;
+        let r = b.post(&format!("/agreements/{id}/activate"), &[("version", &version_of(&show.body))]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let show = b.get(&format!("/agreements/{id}")).await;
+        assert!(!show.body.contains("now in force"), "it is not in force before it starts");
+        assert!(show.body.contains("The agreement is signed. It comes into force on its start date."));
+    }
+
     async fn print_is_in_the_agreements_language(app) {
         app.seed().await;
         employers(app).await;

@@ -1132,7 +1132,16 @@ pub async fn activate(
         None => ag::get(&state.app, &actor, id).await?.version,
     };
     match ag::activate(&state.app, &actor, id, version).await {
-        Ok(a) => Ok(super::redirect_with_flash(&ctx, &format!("/agreements/{}", a.id), "agreement_activated")),
+        Ok(a) => {
+            // Signed today for a term that starts later: it is not in force yet, so the
+            // message does not say it is.
+            let flash = if a.start_date > chrono::Utc::now().date_naive() {
+                "agreement_activated_later"
+            } else {
+                "agreement_activated"
+            };
+            Ok(super::redirect_with_flash(&ctx, &format!("/agreements/{}", a.id), flash))
+        }
         Err(AppError::Invalid(errors)) => {
             render_show(&state, &ctx, &actor, id, &errors, false, &FieldErrors::new()).await
         }
