@@ -49,7 +49,7 @@ const CASES = [
     spend: '2.499,75',
     remaining: '10.000,75',
     event: null,
-    texts: { endBefore: /slut|start/i, jobShops: 'Jobbutikker', record: 'Registrér en jobbutik' },
+    texts: { endBefore: /slut|start/i, jobShops: 'Jobbutikker', record: 'Registrer en jobbutik' },
   },
 ];
 
