@@ -1,9 +1,11 @@
 // Redundancy support in the browser. The demo adviser opens the car-plant closure, registers a
 // worker facing redundancy, records the initial assessment, a guidance session, a plan
 // activity from the catalogue, retraining and a job start, and the four check-ins until the
-// case closes as sustained; then, in Danish, opens the case again (the purpose is asked, and
-// the access log grows by one) and prints the plan in the worker's language. The committee
-// reader cannot open a case. Every page on the way is checked with axe.
+// case closes as sustained. The case asks why it is opened once, on a page that names the case,
+// and every page and save of that visit follows without asking or logging again. Then, signed in
+// afresh and in Danish, the adviser opens the case again (the purpose is asked, and the access
+// log grows by one) and prints the plan in the worker's language. The committee reader cannot
+// open a case. Every page on the way is checked with axe.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,9 +59,23 @@ test('an adviser takes a worker from registration to sustained in work', { timeo
   await noViolations(page, 'the registration form with an error');
   await page.fill('#national_id', 'AB 12 34 56 C');
   await save(page);
-  assert.match(page.url(), /\/cases\/\d+\?purpose=guidance/);
+  // Registered: the case asks why it is opened, naming it, with nothing chosen for the user.
+  assert.match(page.url(), /\/cases\/\d+$/);
   const caseUrl = new URL(page.url());
   const caseId = caseUrl.pathname.split('/')[2];
+  assert.match(await page.locator('h1').innerText(), /Why are you opening this case\?/);
+  assert.match(await page.locator('main dl').innerText(), /D••• T•••/);
+  assert.match(await page.locator('main dl').innerText(), /Longbridge/);
+  assert.equal(await page.locator('input[name="purpose"]:checked').count(), 0);
+  await noViolations(page, 'the purpose question');
+  await save(page);
+  assert.match(await page.locator('.error-summary').innerText(), /Choose why you are opening the case/);
+  assert.match(await page.title(), /^Error:/);
+  await page.check('#purpose-guidance');
+  await save(page);
+  assert.match(page.url(), new RegExp(`/cases/${caseId}$`));
+  assert.equal(await page.locator('main a[href*="purpose="]').count(), 0, 'no link carries a purpose');
+  const openings = await page.locator('#access-log + .table-scroll table tbody tr').count();
   // Masked by default.
   assert.match(await page.locator('#person + dl').innerText(), /D••• T•••/);
   assert.doesNotMatch(await page.locator('main').innerText(), /Testworker/);
@@ -114,15 +130,30 @@ test('an adviser takes a worker from registration to sustained in work', { timeo
 
   for (let i = 0; i < 4; i += 1) {
     await clickAndWait(page, 'main a:text("Record the check-in") >> nth=0');
-    if (i === 0) await noViolations(page, 'the check-in form');
-    await page.selectOption('#in_work', 'yes');
-    await save(page);
+    if (i === 0) {
+      // The check-in says which job, week and due day it is; recording asks yes or no, and
+      // moving the day is a form of its own.
+      assert.match(await page.locator('main dl').innerText(), /Jaguar Land Rover, Castle Bromwich/);
+      assert.match(await page.locator('main dl').innerText(), /Week 1/);
+      assert.equal(await page.locator('main select').count(), 0);
+      assert.equal(await page.locator('main form').count(), 2);
+      await noViolations(page, 'the check-in form');
+      await shot(page, 'redundancy-checkin-en');
+    }
+    await page.check('#in_work-yes');
+    await clickAndWait(page, 'main form button[type="submit"] >> nth=0');
   }
   assert.match(await page.locator('h1 .tag').innerText(), /Sustained 13 weeks/);
+  assert.equal(
+    await page.locator('#access-log + .table-scroll table tbody tr').count(), openings + 1,
+    'the visit\'s pages and saves are one opening, and one look at the personal details',
+  );
   await shot(page, 'redundancy-case-en');
 
-  // In Danish: the case asks why it is opened; the access log grows by one.
+  // Signed in afresh, in Danish: the case asks why it is opened; the access log grows by one.
   const logBefore = await page.locator('#access-log + .table-scroll table tbody tr').count();
+  await context.clearCookies();
+  await signIn(page, server.url, 'adviser@accord.example');
   await page.goto(`${server.url}/language/da`);
   await page.goto(`${server.url}/cases/${caseId}`);
   assert.match(await page.locator('h1').innerText(), /Hvorfor åbner du sagen/);
@@ -160,7 +191,7 @@ test('the committee reader cannot open a case', { timeout: 120_000 }, async (t) 
   await navigate(page, '/redundancy');
   await noViolations(page, 'the events for the committee');
   assert.equal(await page.locator('main a:text("Record a redundancy event")').count(), 0);
-  for (const p of ['/cases/1?purpose=guidance', '/cases/1/export', '/redundancy/1/cases/new']) {
+  for (const p of ['/cases/1', '/cases/1/export', '/redundancy/1/cases/new']) {
     const res = await page.goto(`${server.url}${p}`);
     assert.ok([403, 404].includes(res.status()), `${p} answered ${res.status()}`);
   }

@@ -329,6 +329,41 @@ pub async fn history(app: &App, actor: &Actor, limit: u64) -> Result<Vec<ImportV
         .collect())
 }
 
+/// Why the import cannot be rolled back now, as the field error the roll-back itself would
+/// give (already rolled back, a newer import of its kind, records changed since); `None` when
+/// it can be.
+pub async fn roll_back_refusal(app: &App, actor: &Actor, import_id: i64) -> Result<Option<FieldErrors>> {
+    if !crate::directory::can_edit(actor) {
+        return Err(AppError::Forbidden);
+    }
+    match roll_back_allowed(&app.db.conn, actor, import_id).await {
+        Ok(_) => Ok(None),
+        Err(AppError::Invalid(e)) => Ok(Some(e)),
+        Err(e) => Err(e),
+    }
+}
+
+/// The import and its kind when it can be rolled back; the reason as a field error when not.
+async fn roll_back_allowed<C: accord_db::sea_orm::ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    import_id: i64,
+) -> Result<(accord_db::entities::import::Model, Kind)> {
+    let imp = store::get_import(c, &actor.scope(), import_id).await?.ok_or(AppError::NotFound)?;
+    let kind = Kind::parse(&imp.kind).map_err(|_| AppError::NotFound)?;
+    if imp.rolled_back_at.is_some() {
+        return Err(AppError::field("import", "import.already_rolled_back", Some(&imp.filename)));
+    }
+    if let Some(n) = store::newer_import(c, &imp).await? {
+        return Err(AppError::field("import", "import.newer_exists", Some(&n.filename)));
+    }
+    // Records added or changed by the import and changed since cannot be removed silently.
+    if let Some(source_id) = store::changed_since(c, table(kind), import_id).await? {
+        return Err(AppError::field("import", "import.changed_since", Some(&source_id)));
+    }
+    Ok((imp, kind))
+}
+
 /// Rolls back the newest import of its kind in its district: removes the records it added and
 /// restores those it changed, unless someone has changed any of them since (then nothing is
 /// done and the records are named).
@@ -339,18 +374,7 @@ pub async fn roll_back(app: &App, actor: &Actor, import_id: i64) -> Result<Impor
     }
     let now = Utc::now();
     let txn = app.db.write().await?;
-    let imp = store::get_import(&txn, &actor.scope(), import_id).await?.ok_or(AppError::NotFound)?;
-    let kind = Kind::parse(&imp.kind).map_err(|_| AppError::NotFound)?;
-    if imp.rolled_back_at.is_some() {
-        return Err(AppError::field("import", "import.already_rolled_back", Some(&imp.filename)));
-    }
-    if let Some(n) = store::newer_import(&txn, &imp).await? {
-        return Err(AppError::field("import", "import.newer_exists", Some(&n.filename)));
-    }
-    // Records added or changed by the import and changed since cannot be removed silently.
-    if let Some(source_id) = store::changed_since(&txn, table(kind), import_id).await? {
-        return Err(AppError::field("import", "import.changed_since", Some(&source_id)));
-    }
+    let (imp, kind) = roll_back_allowed(&txn, actor, import_id).await?;
     let (removed, restored) = store::roll_back(&txn, table(kind), import_id, actor.user_id, now).await?;
     let mut e = actor.audit("roll_back", kind.as_str(), Some(import_id.to_string()));
     e.district_id = Some(imp.district_id);

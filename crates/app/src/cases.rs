@@ -143,16 +143,30 @@ async fn log_access<C: accord_db::sea_orm::ConnectionTrait>(
     purpose: AccessPurpose,
     what: &str,
 ) -> Result<()> {
-    case_access::ActiveModel {
-        case_id: Set(case_id),
-        user_id: Set(actor.user_id),
-        actor: Set(actor.label()),
-        purpose: Set(purpose.as_str().to_owned()),
-        what: Set(what.to_owned()),
-        at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(c)
+    log_visit(c, actor, case_id, purpose, what, None).await
+}
+
+async fn log_visit<C: accord_db::sea_orm::ConnectionTrait>(
+    c: &C,
+    actor: &Actor,
+    case_id: i64,
+    purpose: AccessPurpose,
+    what: &str,
+    session: Option<&str>,
+) -> Result<()> {
+    q::log_access(
+        c,
+        case_access::ActiveModel {
+            case_id: Set(case_id),
+            user_id: Set(actor.user_id),
+            actor: Set(actor.label()),
+            purpose: Set(purpose.as_str().to_owned()),
+            what: Set(what.to_owned()),
+            at: Set(Utc::now()),
+            session_hash: Set(session.map(str::to_owned)),
+            ..Default::default()
+        },
+    )
     .await?;
     Ok(())
 }
@@ -456,6 +470,71 @@ pub async fn open(app: &App, actor: &Actor, id: i64, purpose: AccessPurpose, rev
     let view = load(app, case, reveal).await?;
     log_access(&app.db.conn, actor, id, purpose, if reveal { "personal_data" } else { "case" }).await?;
     Ok(view)
+}
+
+// ---- a visit: one stated purpose, logged once, for the pages of one sign-in session ----
+
+/// How long a purpose stated for a case holds for the same sign-in session: the pages and
+/// saves of one visit are one opening in the access log, not one each.
+pub const VISIT_MINUTES: i64 = 30;
+
+/// What the question before a case opens shows: which case, without anything personal but the
+/// masked name the event's case list shows too.
+#[derive(Debug, Clone)]
+pub struct CaseHeading {
+    pub id: i64,
+    pub masked_name: String,
+    pub event: EventRef,
+}
+
+/// The case's heading, when the actor may open it (404 otherwise). Logs nothing.
+pub async fn heading(app: &App, actor: &Actor, id: i64) -> Result<CaseHeading> {
+    let (case, _) = permitted(app, actor, id).await?;
+    let c = &app.db.conn;
+    let event = q::get_event(c, &accord_db::Scope::All, case.event_id).await?.ok_or(AppError::NotFound)?;
+    let p = q::get_person(c, case.person_id).await?.ok_or(AppError::NotFound)?;
+    Ok(CaseHeading {
+        id: case.id,
+        masked_name: mask_name(&unseal(app, &p)?.name),
+        event: EventRef { id: event.id, title: event.title },
+    })
+}
+
+/// Starts a visit of the case in this sign-in session: the stated purpose is logged once (as
+/// a look at the personal details when `reveal`).
+pub async fn begin_visit(
+    app: &App,
+    actor: &Actor,
+    session: &str,
+    id: i64,
+    purpose: AccessPurpose,
+    reveal: bool,
+) -> Result<()> {
+    permitted(app, actor, id).await?;
+    let what = if reveal { "personal_data" } else { "case" };
+    log_visit(&app.db.conn, actor, id, purpose, what, Some(session)).await
+}
+
+/// The case for a page of a visit under way in this session, with the purpose stated for it;
+/// `None` when no purpose was stated for it in the last [`VISIT_MINUTES`] (then ask). Showing the
+/// personal details is logged the first time in the visit, never again.
+pub async fn visit(
+    app: &App,
+    actor: &Actor,
+    session: &str,
+    id: i64,
+    reveal: bool,
+) -> Result<Option<(CaseView, AccessPurpose)>> {
+    let (case, _) = permitted(app, actor, id).await?;
+    let c = &app.db.conn;
+    let since = Utc::now() - chrono::Duration::minutes(VISIT_MINUTES);
+    let rows = q::visit_accesses(c, id, session, actor.user_id, since).await?;
+    let Some(last) = rows.last() else { return Ok(None) };
+    let Ok(purpose) = AccessPurpose::parse(&last.purpose) else { return Ok(None) };
+    if reveal && !rows.iter().any(|r| r.what == "personal_data") {
+        log_visit(c, actor, id, purpose, "personal_data", Some(session)).await?;
+    }
+    Ok(Some((load(app, case, reveal).await?, purpose)))
 }
 
 /// A line of an event's case list: no personal detail but the masked name.

@@ -326,6 +326,31 @@ pub async fn case_flags<C: ConnectionTrait>(c: &C, event_ids: &[i64]) -> Result<
 
 // ---- the access log ----
 
+/// Appends one opening of a case to its access log.
+pub async fn log_access<C: ConnectionTrait>(c: &C, row: case_access::ActiveModel) -> Result<(), DbErr> {
+    case_access::Entity::insert(row).exec_without_returning(c).await?;
+    Ok(())
+}
+
+/// The openings of a case in one sign-in session by one user since `since`, oldest first.
+pub async fn visit_accesses<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+    session_hash: &str,
+    user_id: Option<i64>,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<case_access::Model>, DbErr> {
+    let mut q = case_access::Entity::find()
+        .filter(case_access::Column::CaseId.eq(case_id))
+        .filter(case_access::Column::SessionHash.eq(session_hash))
+        .filter(case_access::Column::At.gt(since));
+    q = match user_id {
+        Some(u) => q.filter(case_access::Column::UserId.eq(u)),
+        None => q.filter(case_access::Column::UserId.is_null()),
+    };
+    q.order_by_asc(case_access::Column::At).order_by_asc(case_access::Column::Id).all(c).await
+}
+
 pub async fn accesses<C: ConnectionTrait>(c: &C, case_id: i64) -> Result<Vec<case_access::Model>, DbErr> {
     case_access::Entity::find()
         .filter(case_access::Column::CaseId.eq(case_id))

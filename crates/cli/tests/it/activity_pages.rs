@@ -366,6 +366,11 @@ both! {
         assert_eq!(ids.len(), 2);
         assert!(ids.contains(&rid));
         let newest = ids.iter().find(|i| **i != rid).unwrap().clone();
+        // An older import says why it cannot be rolled back, not that the role may not.
+        let older = b.get(&format!("/imports/{records}/roll-back")).await;
+        assert_eq!(older.status, StatusCode::CONFLICT, "{}", older.body);
+        assert!(older.body.contains("Roll back the newer import of fasit-2022.csv first."), "{}", older.body);
+        assert!(older.body.contains("<title>Error:") && !older.body.contains("Your role does not allow"));
         let confirm = b.get(&format!("/imports/{newest}/roll-back")).await;
         assert_eq!(confirm.status, StatusCode::OK);
         assert!(confirm.body.contains("This cannot be undone") && confirm.body.contains("Roll back the import") && confirm.body.contains("fasit-2022.csv"));

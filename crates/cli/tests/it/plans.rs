@@ -383,6 +383,12 @@ both! {
         assert!(!page.body.contains(&format!("/milestones/{theirs}/updates")));
         let page = b.get(&format!("/milestones/{own}")).await;
         assert!(page.body.contains(&format!("/milestones/{own}/updates")));
+        // The title is the heading; an overdue milestone says so, with what was last reported
+        // beside it, never a status tag that contradicts it.
+        assert!(page.body.contains("<title>Milestone of P-1 – Accord</title>") && page.body.contains("<h1>Milestone of P-1</h1>"));
+        assert!(page.body.contains("Overdue</strong> <span class=\"muted\">(last reported: On track)</span>"), "{}", page.body);
+        let status = page.body.split("<dt>Status</dt><dd>").nth(1).and_then(|r| r.split("</dd>").next()).unwrap_or_default();
+        assert!(status.contains("Overdue") && !status.contains("tag-blue"), "{status}");
         let page = b.post(&format!("/milestones/{theirs}/updates"), &[("status", "achieved")]).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN);
         // Their home page lists their organisation's open milestones that are due or overdue.

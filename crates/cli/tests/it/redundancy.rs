@@ -784,3 +784,89 @@ both! {
         assert!(!page.body.contains("Number1"), "names are masked in the list");
     }
 }
+
+both! {
+    async fn in_the_browser_a_case_asks_why_once_a_visit_and_logs_it_once(app) {
+        app.seed().await;
+        employer(app).await;
+        let adviser_id = app.user_id("adviser@test.example").await;
+        let ev = event(app, "Longbridge closure", json!([adviser_id])).await;
+        let eid = id(&ev);
+        let api = app.api(&app.token("adviser@test.example").await);
+        let (s, case) = api
+            .send(Method::POST, &format!("/redundancy/events/{eid}/cases"), json!({"name": "Jane Smith", "email": "jane@example.org"}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{case}");
+        let cid = id(&case);
+        let (s, job) = api
+            .send(Method::POST, &format!("/redundancy/cases/{cid}/jobs"), json!({"employer": "DHL", "job_title": "Warehouse operative", "starts_on": day(-10)}))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{job}");
+        let week1 = id(&job["checkins"][0]);
+
+        let b = app.signed_in("adviser@test.example").await;
+        let before = openings(app).await;
+        // The case asks first, naming the case by its masked name and event, with a way back,
+        // and no purpose chosen for the user; asking logs nothing.
+        let ask = b.get(&format!("/cases/{cid}")).await;
+        assert_eq!(ask.status, StatusCode::OK);
+        assert!(ask.body.contains("Why are you opening this case?"), "{}", ask.body);
+        assert!(ask.body.contains("J••• S•••") && ask.body.contains("Longbridge closure"), "{}", ask.body);
+        assert!(!ask.body.contains("Jane Smith"));
+        assert!(ask.body.contains(&format!("href=\"/redundancy/{eid}#cases\"")));
+        assert!(!ask.body.contains(" checked"), "no purpose is chosen for the user");
+        assert!(ask.body.contains(&format!("name=\"next\" value=\"/cases/{cid}\"")));
+        // An address that says why opens nothing: links never carry a purpose.
+        let old_link = b.get(&format!("/cases/{cid}?purpose=guidance")).await;
+        assert!(old_link.body.contains("Why are you opening this case?"));
+        assert_eq!(openings(app).await, before, "asking is not opening");
+
+        // No choice: asked again, naming the field, and nothing is logged.
+        let none = b.post(&format!("/cases/{cid}/open"), &[("next", &format!("/cases/{cid}")), ("purpose", "")]).await;
+        assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(none.body.contains("Choose why you are opening the case."));
+        assert_eq!(openings(app).await, before);
+
+        // The choice opens the case once; the pages and saves of the visit log nothing more.
+        let open = b.post(&format!("/cases/{cid}/open"), &[("next", &format!("/cases/{cid}/checkins/{week1}")), ("purpose", "check_in")]).await;
+        assert_eq!(open.status, StatusCode::SEE_OTHER, "{}", open.body);
+        assert_eq!(open.headers["location"], format!("/cases/{cid}/checkins/{week1}"), "back to the page that asked");
+        assert_eq!(openings(app).await, before + 1);
+        // The check-in page says which job, week and due day, asks yes or no, and moves apart.
+        let k = b.get(&format!("/cases/{cid}/checkins/{week1}")).await;
+        assert_eq!(k.status, StatusCode::OK, "{}", k.body);
+        assert!(k.body.contains("Warehouse operative at DHL") && k.body.contains("Week 1"), "{}", k.body);
+        assert!(k.body.contains("type=\"radio\" id=\"in_work-yes\"") && !k.body.contains("<select"), "yes/no as a question");
+        assert!(k.body.contains("Move the check-in"));
+        let version = job["checkins"][0]["version"].to_string();
+        let refused = b.post(&format!("/cases/{cid}/checkins/{week1}"), &[("done_on", &day(-3)), ("version", &version)]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("Warehouse operative at DHL"), "the refused form still says which check-in");
+        let saved = b
+            .post(&format!("/cases/{cid}/checkins/{week1}"), &[("done_on", &day(-3)), ("in_work", "yes"), ("version", &version)])
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        assert_eq!(saved.headers["location"], format!("/cases/{cid}"));
+        let shown = b.get(&format!("/cases/{cid}")).await;
+        assert_eq!(shown.status, StatusCode::OK);
+        assert!(!shown.body.contains("purpose="), "no link carries a purpose");
+        assert_eq!(openings(app).await, before + 1, "one opening for the whole visit");
+        // Showing the personal details is logged once in the visit.
+        assert!(b.get(&format!("/cases/{cid}?reveal=1")).await.body.contains("Jane Smith"));
+        b.get(&format!("/cases/{cid}?reveal=1")).await;
+        assert_eq!(openings(app).await, before + 2);
+
+        // Another sign-in session is another visit: it asks again.
+        let other = app.signed_in("adviser@test.example").await;
+        assert!(other.get(&format!("/cases/{cid}")).await.body.contains("Why are you opening this case?"));
+        // A next page elsewhere is not followed.
+        let away = other.post(&format!("/cases/{cid}/open"), &[("next", "https://example.org/"), ("purpose", "guidance")]).await;
+        assert_eq!(away.headers["location"], format!("/cases/{cid}"));
+        let away = other.post(&format!("/cases/{cid}/open"), &[("next", &format!("/cases/{cid}//example.org")), ("purpose", "guidance")]).await;
+        assert_eq!(away.headers["location"], format!("/cases/{cid}"));
+        // Someone who may not open the case is not asked either.
+        let am = app.signed_in("am@test.example").await;
+        assert_eq!(am.get(&format!("/cases/{cid}")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(am.post(&format!("/cases/{cid}/open"), &[("purpose", "guidance")]).await.status, StatusCode::NOT_FOUND);
+    }
+}

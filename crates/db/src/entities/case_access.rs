@@ -12,6 +12,8 @@ pub struct Model {
     pub purpose: String,
     pub what: String,
     pub at: DateTimeUtc,
+    /// The sign-in session the purpose was stated in (a hash), for the openings of the web.
+    pub session_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

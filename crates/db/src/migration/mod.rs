@@ -25,6 +25,7 @@ mod m0020_national_accounts;
 mod m0021_programmes;
 mod m0022_survey_more;
 mod m0023_programmes_more;
+mod m0024_case_visits;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_programmes::Migration),
             Box::new(m0022_survey_more::Migration),
             Box::new(m0023_programmes_more::Migration),
+            Box::new(m0024_case_visits::Migration),
         ]
     }
 }

@@ -114,7 +114,12 @@ async fn render_roll_back(
     let lang = ctx.lang;
     let (rows, _) = rows(state, actor, lang).await?;
     let r = rows.into_iter().find(|r| r.id == id).ok_or(AppError::NotFound)?;
-    // Nothing to confirm for an import that cannot be rolled back, unless to say why.
+    // An import that cannot be rolled back says why, as the roll-back itself would.
+    let refusal = match (r.can_roll_back, errors.is_empty()) {
+        (false, true) => bulk::roll_back_refusal(&state.app, actor, id).await?,
+        _ => None,
+    };
+    let errors = refusal.as_ref().unwrap_or(errors);
     if !r.can_roll_back && errors.is_empty() {
         return Err(AppError::Forbidden.into());
     }
@@ -124,7 +129,11 @@ async fn render_roll_back(
         errors: ShownErrors::new(lang, errors),
         r,
     };
-    Ok(super::render_form(&t, errors, false))
+    let mut res = super::render_form(&t, errors, false);
+    if refusal.is_some() {
+        *res.status_mut() = StatusCode::CONFLICT;
+    }
+    Ok(res)
 }
 
 fn require_roll_back(actor: &Actor) -> WebResult<()> {

@@ -216,6 +216,7 @@ pub fn router() -> Router<AppState> {
         .route("/redundancy/{id}/cases", post(redundancy::create_case))
         .route("/redundancy/{id}/cases/new", get(redundancy::new_case))
         .route("/cases/{id}", get(redundancy::show_case))
+        .route("/cases/{id}/open", post(redundancy::open_case))
         .route("/cases/{id}/edit", get(redundancy::edit_case).post(redundancy::update_case))
         .route("/cases/{id}/assessment", get(redundancy::assessment_form).post(redundancy::assess))
         .route("/cases/{id}/close", get(redundancy::close_form).post(redundancy::close))

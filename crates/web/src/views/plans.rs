@@ -498,7 +498,8 @@ async fn milestone_page(
         f = FormValues::of(&UpdateInput { written_on: Some(Utc::now().date_naive().to_string()), ..input.clone() });
     }
     let t = MilestoneTemplate {
-        page: ctx.page(format!("{} – {}", a.reference, ctx.t("milestone.one"))),
+        // The title is the heading, as on every other page.
+        page: ctx.page(m.description.clone()),
         p_id: p.id,
         p_title: p.title.clone(),
         due: due_text(ctx.lang, m.due_on, m.due_month),

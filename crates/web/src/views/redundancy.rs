@@ -3,8 +3,9 @@
 //! and a worker's case with its assessment, sessions, action plan, retraining, jobs and
 //! check-ins; the printed plan and the subject access export.
 //!
-//! A case is only ever shown for a stated purpose, and each showing is in its access log; so
-//! every case link carries `?purpose=`, and a case opened without one asks for it first.
+//! A case is only ever shown for a purpose its user chose, on a page that names the case; the
+//! choice is logged once and holds for the pages and saves of that visit (the same sign-in
+//! session, for a short time). Links never carry a purpose.
 
 use super::shared::{ConflictRows, file_response, stale};
 use super::{FormValues, Opt, vocab_options};
@@ -623,19 +624,15 @@ pub async fn update_service(
 
 // ---- cases ----
 
+/// What a case page's address may say: whether to show the personal details unmasked. It never
+/// says why the case is open: that is asked once per visit (see [`cs::visit`]).
 #[derive(Deserialize, Default)]
 pub struct Purpose {
-    #[serde(default)]
-    purpose: String,
     #[serde(default)]
     reveal: String,
 }
 
 impl Purpose {
-    fn parse(&self) -> Option<AccessPurpose> {
-        AccessPurpose::parse(&self.purpose).ok()
-    }
-
     fn reveal(&self) -> bool {
         matches!(self.reveal.as_str(), "1" | "true" | "on")
     }
@@ -645,21 +642,89 @@ impl Purpose {
 #[template(path = "redundancy/purpose.html")]
 struct PurposeTemplate {
     page: Page,
-    action: String,
+    h: cs::CaseHeading,
+    next: String,
     purposes: Vec<Opt>,
     error: bool,
+    reveal: bool,
 }
 
-/// The question every case asks before it opens: why.
-fn ask_purpose(ctx: &ReqCtx, action: String, error: bool) -> Response {
+/// The question a case asks before it opens, on a page that names the case: why. `next` is the
+/// page of the case to go on to.
+async fn ask_purpose(
+    state: &AppState,
+    ctx: &ReqCtx,
+    actor: &accord_app::Actor,
+    id: i64,
+    next: String,
+    chosen: Option<&str>,
+    reveal: bool,
+) -> WebResult<Response> {
+    let h = cs::heading(&state.app, actor, id).await?;
     let codes: Vec<&str> = cs::purposes().iter().map(|p| p.as_str()).collect();
+    let error = chosen.is_some();
     let t = PurposeTemplate {
         page: ctx.page(ctx.t("case.purpose_title")),
-        action,
-        purposes: vocab_options(ctx.lang, "access.purposes", &codes, "", None),
+        purposes: vocab_options(ctx.lang, "access.purposes", &codes, chosen.unwrap_or(""), None),
+        next: case_next(id, &next),
         error,
+        reveal,
+        h,
     };
-    super::render(&t)
+    let mut res = super::render(&t);
+    if error {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// A page of this case to go on to, or the case itself: never a page elsewhere.
+fn case_next(id: i64, next: &str) -> String {
+    let base = format!("/cases/{id}");
+    let rest = next.strip_prefix(&base).unwrap_or("");
+    if next.starts_with(&base)
+        && (rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
+        && !rest.contains("//")
+    {
+        next.to_owned()
+    } else {
+        base
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct OpenForm {
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    reveal: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// The answer to the question: the purpose is logged once, and the visit goes on to the page
+/// that asked.
+pub async fn open_case(
+    State(state): State<AppState>,
+    Staff { ctx, actor }: Staff,
+    Path(id): Path<i64>,
+    CsrfForm(f): CsrfForm<OpenForm>,
+) -> WebResult<Response> {
+    let reveal = matches!(f.reveal.as_str(), "1" | "true" | "on");
+    let Ok(purpose) = AccessPurpose::parse(f.purpose.trim()) else {
+        return ask_purpose(&state, &ctx, &actor, id, f.next, Some(f.purpose.trim()), reveal).await;
+    };
+    let session = session_of(&ctx)?;
+    cs::begin_visit(&state.app, &actor, session, id, purpose, reveal).await?;
+    let mut next = case_next(id, &f.next);
+    if reveal && next == format!("/cases/{id}") {
+        next.push_str("?reveal=1");
+    }
+    Ok(axum::response::IntoResponse::into_response(axum::response::Redirect::to(&next)))
+}
+
+fn session_of(ctx: &ReqCtx) -> WebResult<&str> {
+    ctx.session.as_ref().map(|s| s.id_hash.as_str()).ok_or_else(|| WebError(AppError::Unauthenticated))
 }
 
 #[derive(Template)]
@@ -678,11 +743,10 @@ pub async fn show_case(
     Path(id): Path<i64>,
     Query(p): Query<Purpose>,
 ) -> WebResult<Response> {
-    let Some(purpose) = p.parse() else {
-        cs::may_open_case(&state.app, &actor, id).await?;
-        return Ok(ask_purpose(&ctx, format!("/cases/{id}"), !p.purpose.is_empty()));
+    let (c, purpose) = match case_for(&state, &ctx, &actor, id, p.reveal()).await? {
+        Ok(x) => x,
+        Err(ask) => return Ok(ask),
     };
-    let c = cs::open(&state.app, &actor, id, purpose, p.reveal()).await?;
     let accesses = cs::accesses(&state.app, &actor, id).await?;
     let t = CaseTemplate {
         page: ctx.page(crate::i18n::t_value(ctx.lang, "case.heading", &c.id.to_string())),
@@ -694,26 +758,23 @@ pub async fn show_case(
     Ok(super::render(&t))
 }
 
-/// The case behind a form, opened for the purpose the form carries (or asked for).
+/// The case behind a page, in the visit under way in this session; without one, the question
+/// why (the page asked for is where the answer goes on to).
 async fn case_for(
     state: &AppState,
     ctx: &ReqCtx,
     actor: &accord_app::Actor,
     id: i64,
-    p: &Purpose,
     reveal: bool,
 ) -> WebResult<Result<(CaseView, AccessPurpose), Response>> {
-    match p.parse() {
-        Some(purpose) => Ok(Ok((cs::open(&state.app, actor, id, purpose, reveal).await?, purpose))),
-        None => {
-            cs::may_open_case(&state.app, actor, id).await?;
-            Ok(Err(ask_purpose(ctx, ctx.path.clone(), false)))
-        }
+    match cs::visit(&state.app, actor, session_of(ctx)?, id, reveal).await? {
+        Some(x) => Ok(Ok(x)),
+        None => Ok(Err(ask_purpose(state, ctx, actor, id, ctx.path.clone(), None, false).await?)),
     }
 }
 
-fn case_link(id: i64, purpose: AccessPurpose) -> String {
-    format!("/cases/{id}?purpose={}", purpose.as_str())
+fn case_link(id: i64) -> String {
+    format!("/cases/{id}")
 }
 
 fn advisers_opts(list: Vec<rd::StaffRef>, selected: &str) -> Vec<Opt> {
@@ -792,7 +853,7 @@ pub async fn create_case(
 ) -> WebResult<Response> {
     let e = rd::get(&state.app, &actor, id).await?;
     match cs::register(&state.app, &actor, id, &input).await {
-        Ok(c) => Ok(super::redirect_with_flash(&ctx, &case_link(c.id, AccessPurpose::Guidance), "case_registered")),
+        Ok(c) => Ok(super::redirect_with_flash(&ctx, &case_link(c.id), "case_registered")),
         Err(AppError::Invalid(err)) => {
             let advisers = rd::team_candidates(&state.app, district_of(&state, &e).await?).await?;
             Ok(case_form_new(&ctx, &e, &input, advisers, &err))
@@ -813,7 +874,6 @@ async fn case_part_form(
     state: &AppState,
     ctx: &ReqCtx,
     c: &CaseView,
-    purpose: AccessPurpose,
     part: Part,
     input: &CaseInput,
     errors: &FieldErrors,
@@ -850,13 +910,12 @@ async fn case_part_form(
                 .area("closed_note", ""),
         ),
     };
-    let q = format!("?purpose={}", purpose.as_str());
     Ok(form(
         ctx,
         heading,
         crate::i18n::t_value(ctx.lang, "case.heading", &c.id.to_string()),
-        format!("/cases/{}/{path}{q}", c.id),
-        case_link(c.id, purpose),
+        format!("/cases/{}/{path}", c.id),
+        case_link(c.id),
         fields,
         errors,
         vec![],
@@ -932,39 +991,34 @@ fn only(part: Part, input: CaseInput) -> CaseInput {
     }
 }
 
-async fn part_get(
-    state: AppState,
-    Staff { ctx, actor }: Staff,
-    id: i64,
-    p: Purpose,
-    part: Part,
-) -> WebResult<Response> {
-    let (c, purpose) = match case_for(&state, &ctx, &actor, id, &p, part == Part::Person).await? {
+async fn part_get(state: AppState, Staff { ctx, actor }: Staff, id: i64, part: Part) -> WebResult<Response> {
+    let (c, _) = match case_for(&state, &ctx, &actor, id, part == Part::Person).await? {
         Ok(x) => x,
         Err(ask) => return Ok(ask),
     };
     let input = stored(&c, part);
-    case_part_form(&state, &ctx, &c, purpose, part, &input, &FieldErrors::new()).await
+    case_part_form(&state, &ctx, &c, part, &input, &FieldErrors::new()).await
 }
 
 async fn part_post(
     state: AppState,
     Staff { ctx, actor }: Staff,
     id: i64,
-    p: Purpose,
     part: Part,
     input: CaseInput,
 ) -> WebResult<Response> {
-    let purpose = p.parse().unwrap_or(AccessPurpose::Correction);
     let input = only(part, input);
     match cs::update(&state.app, &actor, id, &input).await {
-        Ok(_) => Ok(super::redirect_with_flash(&ctx, &case_link(id, purpose), "case_saved")),
+        Ok(_) => Ok(super::redirect_with_flash(&ctx, &case_link(id), "case_saved")),
         Err(AppError::Invalid(err)) => {
-            let c = cs::open(&state.app, &actor, id, purpose, false).await?;
-            case_part_form(&state, &ctx, &c, purpose, part, &input, &err).await
+            let c = match case_for(&state, &ctx, &actor, id, false).await? {
+                Ok((c, _)) => c,
+                Err(ask) => return Ok(ask),
+            };
+            case_part_form(&state, &ctx, &c, part, &input, &err).await
         }
         Err(AppError::Conflict { .. }) => {
-            Ok(super::redirect_with_flash(&ctx, &case_link(id, purpose), "case_changed_meanwhile"))
+            Ok(super::redirect_with_flash(&ctx, &case_link(id), "case_changed_meanwhile"))
         }
         Err(err) => Err(WebError(err)),
     }
@@ -973,23 +1027,17 @@ async fn part_post(
 /// The form of one part of a case (GET) and its saving (POST).
 macro_rules! part_routes {
     ($get:ident, $post:ident, $part:expr) => {
-        pub async fn $get(
-            State(state): State<AppState>,
-            staff: Staff,
-            Path(id): Path<i64>,
-            Query(p): Query<Purpose>,
-        ) -> WebResult<Response> {
-            part_get(state, staff, id, p, $part).await
+        pub async fn $get(State(state): State<AppState>, staff: Staff, Path(id): Path<i64>) -> WebResult<Response> {
+            part_get(state, staff, id, $part).await
         }
 
         pub async fn $post(
             State(state): State<AppState>,
             staff: Staff,
             Path(id): Path<i64>,
-            Query(p): Query<Purpose>,
             CsrfForm(input): CsrfForm<CaseInput>,
         ) -> WebResult<Response> {
-            part_post(state, staff, id, p, $part, input).await
+            part_post(state, staff, id, $part, input).await
         }
     };
 }
@@ -1026,7 +1074,6 @@ impl Sub {
 fn sub_form<T: serde::Serialize>(
     ctx: &ReqCtx,
     c: &CaseView,
-    purpose: AccessPurpose,
     sub: Sub,
     id: Option<i64>,
     input: &T,
@@ -1082,26 +1129,19 @@ fn sub_form<T: serde::Serialize>(
                 .hinted("text", "hours", "")
                 .hinted("text", "checkin_weeks", "job.checkin_weeks_hint"),
         ),
-        Sub::Checkin => (
-            ctx.t("checkin.record"),
-            Fields::new(ctx, input, "checkin")
-                .date("done_on")
-                .vocab("in_work", "checkin.answers", &["yes", "no"], Some("common.choose"))
-                .area("notes", "")
-                .hinted("date", "due_on", "checkin.due_on_hint"),
-        ),
+        // A check-in has a page of its own: see `checkin_page`.
+        Sub::Checkin => unreachable!("a check-in is not a generic form"),
     };
-    let q = format!("?purpose={}", purpose.as_str());
     let action = match id {
-        Some(i) => format!("/cases/{}/{}/{i}{q}", c.id, sub.path()),
-        None => format!("/cases/{}/{}{q}", c.id, sub.path()),
+        Some(i) => format!("/cases/{}/{}/{i}", c.id, sub.path()),
+        None => format!("/cases/{}/{}", c.id, sub.path()),
     };
     form(
         ctx,
         heading,
         crate::i18n::t_value(ctx.lang, "case.heading", &c.id.to_string()),
         action,
-        case_link(c.id, purpose),
+        case_link(c.id),
         fields,
         errors,
         vec![],
@@ -1120,10 +1160,9 @@ async fn sub_get(
     ctx: ReqCtx,
     actor: accord_app::Actor,
     ids: SubPath,
-    p: Purpose,
     sub: Sub,
 ) -> WebResult<Response> {
-    let (c, purpose) = match case_for(&state, &ctx, &actor, ids.id, &p, false).await? {
+    let (c, _) = match case_for(&state, &ctx, &actor, ids.id, false).await? {
         Ok(x) => x,
         Err(ask) => return Ok(ask),
     };
@@ -1134,23 +1173,23 @@ async fn sub_get(
     Ok(match (sub, ids.sub) {
         (Sub::Session, _) => {
             let i = SessionInput { held_on: Some(today), kind: Some("guidance".into()), ..Default::default() };
-            sub_form(&ctx, &c, purpose, sub, None, &i, &services, &none)
+            sub_form(&ctx, &c, sub, None, &i, &services, &none)
         }
-        (Sub::Activity, None) => sub_form(&ctx, &c, purpose, sub, None, &ActivityInput::default(), &services, &none),
+        (Sub::Activity, None) => sub_form(&ctx, &c, sub, None, &ActivityInput::default(), &services, &none),
         (Sub::Activity, Some(a)) => {
             let a = c.activities.iter().find(|x| x.id == a).ok_or_else(nf)?;
             let i = a.input();
-            sub_form(&ctx, &c, purpose, sub, Some(a.id), &i, &services, &none)
+            sub_form(&ctx, &c, sub, Some(a.id), &i, &services, &none)
         }
-        (Sub::Training, None) => sub_form(&ctx, &c, purpose, sub, None, &TrainingInput::default(), &services, &none),
+        (Sub::Training, None) => sub_form(&ctx, &c, sub, None, &TrainingInput::default(), &services, &none),
         (Sub::Training, Some(t)) => {
             let t = c.trainings.iter().find(|x| x.id == t).ok_or_else(nf)?;
             let i = t.input();
-            sub_form(&ctx, &c, purpose, sub, Some(t.id), &i, &services, &none)
+            sub_form(&ctx, &c, sub, Some(t.id), &i, &services, &none)
         }
         (Sub::Job, _) => {
             let i = JobInput { checkin_weeks: Some("1, 4, 8, 13".into()), ..Default::default() };
-            sub_form(&ctx, &c, purpose, sub, None, &i, &services, &none)
+            sub_form(&ctx, &c, sub, None, &i, &services, &none)
         }
         (Sub::Checkin, k) => {
             let k = c.jobs.iter().flat_map(|j| j.checkins.iter()).find(|x| Some(x.id) == k).ok_or_else(nf)?;
@@ -1165,9 +1204,75 @@ async fn sub_get(
                 due_on: Some(String::new()),
                 version: Some(k.version),
             };
-            sub_form(&ctx, &c, purpose, sub, Some(k.id), &i, &services, &none)
+            checkin_page(&ctx, &c, k.id, &i, &none)?
         }
     })
+}
+
+#[derive(Template)]
+#[template(path = "redundancy/checkin.html")]
+struct CheckinTemplate {
+    page: Page,
+    case_id: i64,
+    action: String,
+    job: String,
+    week: i32,
+    due: String,
+    overdue: bool,
+    done_on: String,
+    answers: Vec<Opt>,
+    notes: String,
+    due_on: String,
+    version: String,
+    errors: ShownErrors,
+    changed: ConflictRows,
+}
+
+/// A check-in's page: which job, week and due day it is, then two forms, one to record it
+/// (done on, still in work as a yes/no question, notes) and one to move it to another day.
+fn checkin_page(
+    ctx: &ReqCtx,
+    c: &CaseView,
+    checkin_id: i64,
+    input: &CheckinInput,
+    errors: &FieldErrors,
+) -> WebResult<Response> {
+    let (job, k) = c
+        .jobs
+        .iter()
+        .find_map(|j| j.checkins.iter().find(|k| k.id == checkin_id).map(|k| (j, k)))
+        .ok_or(AppError::NotFound)?;
+    let f = FormValues::of(input);
+    let started = accord_domain::format::date(ctx.lang, job.starts_on);
+    let job_text = match job.job_title.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(title) => crate::i18n::t_args(
+            ctx.lang,
+            "checkin.job_at",
+            &[("title", title), ("employer", &job.employer), ("date", &started)],
+        ),
+        None => crate::i18n::t_args(ctx.lang, "checkin.job_from", &[("employer", &job.employer), ("date", &started)]),
+    };
+    let t = CheckinTemplate {
+        page: ctx.page(format!(
+            "{} – {}",
+            ctx.t("checkin.record"),
+            crate::i18n::t_value(ctx.lang, "checkin.week_value", &k.week.to_string())
+        )),
+        case_id: c.id,
+        action: format!("/cases/{}/checkins/{checkin_id}", c.id),
+        job: job_text,
+        week: k.week,
+        due: accord_domain::format::date(ctx.lang, k.due_on),
+        overdue: k.overdue,
+        done_on: f.get("done_on").to_owned(),
+        answers: vocab_options(ctx.lang, "checkin.answers", &["yes", "no"], f.get("in_work"), None),
+        notes: f.get("notes").to_owned(),
+        due_on: f.get("due_on").to_owned(),
+        version: f.get("version").to_owned(),
+        errors: ShownErrors::new(ctx.lang, errors),
+        changed: vec![],
+    };
+    Ok(super::render_form(&t, errors, false))
 }
 
 async fn sub_post(
@@ -1175,11 +1280,9 @@ async fn sub_post(
     ctx: ReqCtx,
     actor: accord_app::Actor,
     ids: SubPath,
-    p: Purpose,
     sub: Sub,
     form: std::collections::HashMap<String, String>,
 ) -> WebResult<Response> {
-    let purpose = p.parse().unwrap_or(AccessPurpose::Guidance);
     let value = serde_json::to_value(&form).map_err(|e| AppError::Internal(e.to_string()))?;
     macro_rules! input {
         ($t:ty) => {{
@@ -1207,20 +1310,23 @@ async fn sub_post(
         }
     };
     match result {
-        Ok(()) => Ok(super::redirect_with_flash(&ctx, &case_link(ids.id, purpose), "case_saved")),
+        Ok(()) => Ok(super::redirect_with_flash(&ctx, &case_link(ids.id), "case_saved")),
         Err(AppError::Invalid(err)) => {
-            let c = cs::open(&state.app, &actor, ids.id, purpose, false).await?;
+            let c = match case_for(&state, &ctx, &actor, ids.id, false).await? {
+                Ok((c, _)) => c,
+                Err(ask) => return Ok(ask),
+            };
             let services = rd::services(&state.app, &actor).await?;
             Ok(match sub {
-                Sub::Session => sub_form(&ctx, &c, purpose, sub, ids.sub, &input!(SessionInput), &services, &err),
-                Sub::Activity => sub_form(&ctx, &c, purpose, sub, ids.sub, &input!(ActivityInput), &services, &err),
-                Sub::Training => sub_form(&ctx, &c, purpose, sub, ids.sub, &input!(TrainingInput), &services, &err),
-                Sub::Job => sub_form(&ctx, &c, purpose, sub, ids.sub, &input!(JobInput), &services, &err),
-                Sub::Checkin => sub_form(&ctx, &c, purpose, sub, ids.sub, &input!(CheckinInput), &services, &err),
+                Sub::Session => sub_form(&ctx, &c, sub, ids.sub, &input!(SessionInput), &services, &err),
+                Sub::Activity => sub_form(&ctx, &c, sub, ids.sub, &input!(ActivityInput), &services, &err),
+                Sub::Training => sub_form(&ctx, &c, sub, ids.sub, &input!(TrainingInput), &services, &err),
+                Sub::Job => sub_form(&ctx, &c, sub, ids.sub, &input!(JobInput), &services, &err),
+                Sub::Checkin => checkin_page(&ctx, &c, ids.sub.unwrap_or_default(), &input!(CheckinInput), &err)?,
             })
         }
         Err(AppError::Conflict { .. }) => {
-            Ok(super::redirect_with_flash(&ctx, &case_link(ids.id, purpose), "case_changed_meanwhile"))
+            Ok(super::redirect_with_flash(&ctx, &case_link(ids.id), "case_changed_meanwhile"))
         }
         Err(err) => Err(WebError(err)),
     }
@@ -1232,19 +1338,17 @@ macro_rules! sub_routes {
             State(state): State<AppState>,
             Staff { ctx, actor }: Staff,
             Path(ids): Path<SubPath>,
-            Query(p): Query<Purpose>,
         ) -> WebResult<Response> {
-            sub_get(state, ctx, actor, ids, p, $sub).await
+            sub_get(state, ctx, actor, ids, $sub).await
         }
 
         pub async fn $post(
             State(state): State<AppState>,
             Staff { ctx, actor }: Staff,
             Path(ids): Path<SubPath>,
-            Query(p): Query<Purpose>,
             CsrfForm(form): CsrfForm<std::collections::HashMap<String, String>>,
         ) -> WebResult<Response> {
-            sub_post(state, ctx, actor, ids, p, $sub, form).await
+            sub_post(state, ctx, actor, ids, $sub, form).await
         }
     };
 }
@@ -1270,16 +1374,15 @@ pub async fn print_plan(
     State(state): State<AppState>,
     Staff { ctx, actor }: Staff,
     Path(id): Path<i64>,
-    Query(p): Query<Purpose>,
 ) -> WebResult<Response> {
-    let (c, purpose) = match case_for(&state, &ctx, &actor, id, &p, true).await? {
+    let (c, _) = match case_for(&state, &ctx, &actor, id, true).await? {
         Ok(x) => x,
         Err(ask) => return Ok(ask),
     };
     let lang = Lang::parse(&c.language).unwrap_or(ctx.lang);
     let mut page = ctx.page(crate::i18n::t(lang, "plan_print.title"));
     page.lang = lang;
-    let t = PlanTemplate { page, back: case_link(id, purpose), c };
+    let t = PlanTemplate { page, back: case_link(id), c };
     Ok(super::render(&t))
 }
 
@@ -1307,7 +1410,7 @@ pub async fn export(
     let t = ExportTemplate {
         page: ctx.page(ctx.t("export.title")),
         json: format!("/cases/{id}/export?format=json"),
-        back: case_link(id, AccessPurpose::SubjectAccess),
+        back: case_link(id),
         x,
     };
     Ok(super::render(&t))
