@@ -655,3 +655,56 @@ both! {
         assert!(app.app.counts.len() <= rep::COUNTS_KEPT);
     }
 }
+
+/// The part of a report page from its first table to the end of its last.
+fn tables(html: &str) -> &str {
+    let start = html.find("<table").unwrap_or(0);
+    let end = html.rfind("</table>").map_or(html.len(), |e| e + "</table>".len());
+    &html[start..end]
+}
+
+both! {
+    async fn a_year_not_over_is_reported_up_to_today_as_the_dashboard_counts_it(app) {
+        prepare(app).await;
+        let today = chrono::Utc::now().date_naive();
+        let y = chrono::Datelike::year(&today);
+        let api = app.api(&app.token("manager@test.example").await);
+        // One activity today and, while the year lasts, one that starts later in it.
+        let tomorrow = today.succ_opt().unwrap();
+        let mut days = vec![today];
+        if chrono::Datelike::year(&tomorrow) == y {
+            days.push(tomorrow);
+        }
+        for d in &days {
+            let (s, v) = api
+                .send(Method::POST, "/activities", json!({"type": "work_placement", "organisation_ref": "P010", "start_date": d.to_string()}))
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+        }
+        let b = app.signed_in("secretariat@test.example").await;
+        let period = format!("Period: 1 January {y} – {}", accord_domain::format::date(Lang::En, today));
+        let plain = b.get("/reports/activities").await;
+        assert_eq!(plain.status, StatusCode::OK);
+        assert!(plain.body.contains(&period), "the report says which days it counts: {period}");
+        assert!(plain.body.contains(&format!("Status as of {}", accord_domain::format::date(Lang::En, today))));
+        let to_today = b.get(&format!("/reports/activities?year={y}&as_of={today}")).await;
+        assert_eq!(tables(&plain.body), tables(&to_today.body), "this year, by default, is up to today");
+        if days.len() == 2 {
+            let whole = b.get(&format!("/reports/activities?year={y}&as_of={y}-12-31")).await;
+            assert_ne!(tables(&plain.body), tables(&whole.body), "what starts later is not counted as done");
+        }
+        // The dashboard counts the same days and says so; its partner activities are the report's.
+        let dash = b.get("/dashboard").await;
+        assert!(dash.body.contains(&period), "the dashboard says the same period");
+        let (_, report) = api.get(&format!("/reports/activities?year={y}&as_of={today}")).await;
+        let total = accord_domain::format::number(Lang::En, report["total"]["activities"].as_i64().unwrap());
+        assert!(dash.body.contains(&format!(">{total}<")), "the dashboard's figure {total} is the report's");
+        let committee = b.get("/reports/committee").await;
+        assert!(committee.body.contains(&format!("Status as of {}", accord_domain::format::date(Lang::En, today))));
+        assert!(committee.body.contains(&period));
+        // A year that is over still counts whole, and a figure not counted shows a dash.
+        let past = b.get("/reports/activities?year=2022").await;
+        assert!(past.body.contains("Period: 1 January 2022 – 31 December 2022") && past.body.contains(">1,193<"));
+        assert!(past.body.contains("<span aria-hidden=\"true\">–</span><span class=\"visually-hidden\">not counted</span>"));
+    }
+}

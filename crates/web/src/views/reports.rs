@@ -44,8 +44,17 @@ pub struct ReportParams {
 }
 
 impl ReportParams {
+    /// The report asked for. A year not yet over counts up to today unless another day is
+    /// given: what starts later in the year is planned, not done, and the dashboard counts the
+    /// same way, so the two agree.
     pub fn query(&self) -> accord_app::Result<ReportQuery> {
-        ReportQuery::parse_period(&self.year, &self.as_of, &self.district, &self.unit, &self.from, &self.to)
+        let mut q =
+            ReportQuery::parse_period(&self.year, &self.as_of, &self.district, &self.unit, &self.from, &self.to)?;
+        let today = Utc::now().date_naive();
+        if q.as_of.is_none() && q.period.is_none() && q.year == today.year() {
+            q.as_of = Some(today);
+        }
+        Ok(q)
     }
 
     pub fn cell(&self) -> accord_app::Result<Cell> {
@@ -129,6 +138,8 @@ fn report_table(lang: Lang, q: &ReportQuery, group: Group, rows: &[ReportRow], t
 
 /// The status sentence with its two linked numbers.
 pub struct StatusLine {
+    /// Which days the report counts: "Period: 1 January 2026 – 3 December 2026".
+    pub period: String,
     pub before: String,
     pub organisations: String,
     pub organisations_href: String,
@@ -144,6 +155,7 @@ fn status_line(lang: Lang, q: &ReportQuery, r: &ActivityReport) -> StatusLine {
     let (before, rest) = text.split_once("{orgs}").unwrap_or((&text, ""));
     let (middle, after) = rest.split_once("{planned}").unwrap_or((rest, ""));
     StatusLine {
+        period: period_text(lang, q),
         before: before.to_owned(),
         organisations: format::number(lang, r.status.organisations as i64),
         organisations_href: organisations_href(q, Group::Partner, None),
@@ -308,6 +320,18 @@ pub async fn activities(
 }
 
 // ---- the records and organisations behind a number ----
+
+/// The days a report counts, first to last: the dashboard and the reports say it the same way.
+fn period_text(lang: Lang, q: &ReportQuery) -> String {
+    match q.window() {
+        Ok(w) => i18n::t_args(
+            lang,
+            "rep.period",
+            &[("from", &format::date(lang, w.from)), ("to", &format::date(lang, w.cutoff))],
+        ),
+        Err(_) => String::new(),
+    }
+}
 
 /// The year a report covers, with its cut-off day when it has one: "2023 up to 25 January 2023".
 fn year_label(lang: Lang, q: &ReportQuery) -> String {
@@ -694,6 +718,7 @@ struct DashboardTemplate {
     chart: BarChart,
     this_label: String,
     last_label: String,
+    period: String,
     comparison: Vec<ComparisonLine>,
     conversion: Vec<ConvLine>,
     agreements: Vec<(String, String, String, String, String)>,
@@ -882,6 +907,7 @@ pub async fn dashboard(
         targets: d.targets.iter().map(|t| target_line(lang, t)).collect(),
         can_manage: rep::can_manage_targets(&actor),
         chart,
+        period: period_text(lang, &this_q),
         this_label,
         last_label,
         comparison,
