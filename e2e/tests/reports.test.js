@@ -44,13 +44,13 @@ test('the secretariat reproduces Table 1 and follows its numbers', { timeout: 18
   assert.match(page.url(), /year=2022/);
   const rows = await tableRows(page);
   assert.deepEqual(rows, [
-    ['Work placement', '739', '220', ''],
-    ['Flex job', '118', '78', ''],
-    ['Utility job', '65', '2', ''],
-    ['Wage subsidy', '63', '33', ''],
-    ['Adult apprentice', '55', '21', ''],
-    ['Personal assistance', '30', '24', ''],
-    ['Job rotation', '16', '9', ''],
+    ['Work placement', '739', '220', '–not counted'],
+    ['Flex job', '118', '78', '–not counted'],
+    ['Utility job', '65', '2', '–not counted'],
+    ['Wage subsidy', '63', '33', '–not counted'],
+    ['Adult apprentice', '55', '21', '–not counted'],
+    ['Personal assistance', '30', '24', '–not counted'],
+    ['Job rotation', '16', '9', '–not counted'],
     ['Recruitment requests', '107', '58', '86'],
   ]);
   const foot = await page.locator('main table.table-report').first().locator('tfoot td').allTextContents();
@@ -122,7 +122,7 @@ test('the committee reads the report but keeps no targets; the pages work withou
   await signIn(page, server.url, 'committee@accord.example');
   await page.goto(`${server.url}/reports/activities?year=2022`);
   const rows = await tableRows(page);
-  assert.deepEqual(rows[0], ['Work placement', '739', '220', '']);
+  assert.deepEqual(rows[0], ['Work placement', '739', '220', '–not counted']);
   await clickAndWait(page, 'main a[href^="/reports/committee"]');
   assert.match(await page.locator('h1').innerText(), /2022/);
   await page.goto(`${server.url}/targets`);
