@@ -266,11 +266,13 @@ pub async fn insert_district<C: ConnectionTrait>(
     c: &C,
     code: &str,
     name: &str,
+    currency: &str,
     now: DateTime<Utc>,
 ) -> Result<district::Model, DbErr> {
     district::Entity::insert(district::ActiveModel {
         code: Set(code.to_owned()),
         name: Set(name.to_owned()),
+        currency: Set(currency.to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
@@ -280,16 +282,18 @@ pub async fn insert_district<C: ConnectionTrait>(
     .await
 }
 
-/// Renames a district if `version` is current; false when it is stale.
+/// Renames a district and sets its currency if `version` is current; false when it is stale.
 pub async fn update_district<C: ConnectionTrait>(
     c: &C,
     id: i64,
     version: i32,
     name: &str,
+    currency: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let res = district::Entity::update_many()
         .col_expr(district::Column::Name, Expr::value(name))
+        .col_expr(district::Column::Currency, Expr::value(currency))
         .col_expr(district::Column::UpdatedAt, Expr::value(now))
         .col_expr(district::Column::Version, Expr::col(district::Column::Version).add(1))
         .filter(district::Column::Id.eq(id))

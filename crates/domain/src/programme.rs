@@ -111,6 +111,40 @@ pub fn money(lang: Lang, minor: i64) -> String {
     }
 }
 
+/// The currencies a district may keep its money in (ISO 4217 codes).
+pub const CURRENCIES: [&str; 6] = ["DKK", "EUR", "GBP", "ISK", "NOK", "SEK"];
+
+/// A currency code as typed (any case, spaces around), when it is one of [`CURRENCIES`].
+pub fn parse_currency(s: &str) -> Result<&'static str, &'static str> {
+    let s = s.trim().to_uppercase();
+    CURRENCIES.iter().copied().find(|c| *c == s).ok_or("currency.unknown")
+}
+
+/// An amount in minor units with its currency, as the locale writes it: `DKK 1,247,000.50` and
+/// `£1,247,000.50` in English, `1.247.000,50 kr.` and `1.247.000,50 GBP` in Danish.
+pub fn money_in(lang: Lang, minor: i64, currency: &str) -> String {
+    with_currency(lang, money(lang, minor), currency)
+}
+
+/// A whole amount (no minor units) with its currency, written the same way.
+pub fn whole_in(lang: Lang, whole: i64, currency: &str) -> String {
+    with_currency(lang, crate::format::number(lang, whole), currency)
+}
+
+fn with_currency(lang: Lang, n: String, currency: &str) -> String {
+    let (sign, n) = match n.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", n.as_str()),
+    };
+    match (lang, currency) {
+        (Lang::En, "GBP") => format!("{sign}£{n}"),
+        (Lang::En, "EUR") => format!("{sign}€{n}"),
+        (Lang::En, c) => format!("{sign}{c} {n}"),
+        (Lang::Da, "DKK") => format!("{sign}{n} kr."),
+        (Lang::Da, c) => format!("{sign}{n} {c}"),
+    }
+}
+
 /// Minor units as plain text with a point (`1247000.00`), as files and the API's `_text`
 /// fields write them.
 pub fn plain(minor: i64) -> String {
@@ -145,5 +179,19 @@ mod tests {
         assert_eq!(money(Lang::Da, -123_456), "-1.234,56");
         assert_eq!(plain(-123_456), "-1234.56");
         assert_eq!(plain(7), "0.07");
+    }
+
+    #[test]
+    fn money_carries_its_currency_as_each_locale_writes_it() {
+        assert_eq!(money_in(Lang::En, 124_700_050, "DKK"), "DKK 1,247,000.50");
+        assert_eq!(money_in(Lang::Da, 124_700_050, "DKK"), "1.247.000,50 kr.");
+        assert_eq!(money_in(Lang::En, 124_700_050, "GBP"), "£1,247,000.50");
+        assert_eq!(money_in(Lang::Da, 124_700_050, "GBP"), "1.247.000,50 GBP");
+        assert_eq!(money_in(Lang::En, -123_456, "GBP"), "-£1,234.56");
+        assert_eq!(money_in(Lang::Da, -5, "DKK"), "-0,05 kr.");
+        assert_eq!(whole_in(Lang::En, 250_000, "EUR"), "€250,000");
+        assert_eq!(whole_in(Lang::Da, 250_000, "SEK"), "250.000 SEK");
+        assert_eq!(parse_currency(" gbp "), Ok("GBP"));
+        assert_eq!(parse_currency("XYZ"), Err("currency.unknown"));
     }
 }

@@ -277,6 +277,11 @@ impl Page {
         format::number(self.lang, *n)
     }
 
+    /// A whole amount of money with its currency, as the page's language writes it.
+    pub fn amount(&self, n: &i64, currency: &str) -> String {
+        accord_domain::programme::whole_in(self.lang, *n, currency)
+    }
+
     /// A quantity with a fraction, as the page's language writes it.
     pub fn dec(&self, n: &f64) -> String {
         format::decimal(self.lang, *n)

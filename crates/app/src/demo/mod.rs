@@ -30,11 +30,12 @@ pub struct DemoLogin {
     pub role: &'static str,
 }
 
-const DISTRICTS: &[(&str, &str)] = &[
-    ("slagelse", "Jobcenter Slagelse"),
-    ("birmingham-solihull", "Birmingham and Solihull District"),
-    ("large-organisations", "Large Organisations Unit"),
-    ("salford", "Salford District"),
+/// Code, name and the currency of the district's money.
+const DISTRICTS: &[(&str, &str, &str)] = &[
+    ("slagelse", "Jobcenter Slagelse", "DKK"),
+    ("birmingham-solihull", "Birmingham and Solihull District", "GBP"),
+    ("large-organisations", "Large Organisations Unit", "GBP"),
+    ("salford", "Salford District", "GBP"),
 ];
 
 const USERS: &[(&str, &str, &str, &[&str])] = &[
@@ -58,8 +59,8 @@ pub async fn load(app: &App) -> Result<Option<Vec<DemoLogin>>> {
         return Ok(None);
     }
     let system = Actor::system();
-    for (code, name) in DISTRICTS {
-        districts::create(app, &system, code, name).await?;
+    for (code, name, currency) in DISTRICTS {
+        districts::create_in(app, &system, code, name, currency).await?;
     }
     let mut logins = Vec::new();
     let create = |email: &str, name: &str, role: &str, ds: &[&str], organisation: Option<&str>| {

@@ -56,7 +56,7 @@ const MANAGER: &str = "lou@accord.example";
 pub async fn load(app: &App) -> Result<()> {
     let system = Actor::system();
     for (code, name) in DISTRICTS {
-        districts::create(app, &system, code, name).await?;
+        districts::create_in(app, &system, code, name, "GBP").await?;
     }
     for (code, name, ds) in REGIONS {
         let input = RegionInput {

@@ -68,6 +68,27 @@ both! {
         assert_eq!(v["error"]["changed"], json!(["name"]));
         let (_, d) = api.get(&format!("/districts/{id}")).await;
         assert_eq!(d["name"], "East and Coast");
+
+        // Its money: Danish kroner unless told; another currency is named, a wrong one refused.
+        assert_eq!(d["currency"], "DKK");
+        let (s, v) = api.send(Method::PATCH, &format!("/districts/{id}"), json!({"currency": "XYZ", "version": 2})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert!(v["error"]["fields"]["currency"].as_str().unwrap().contains("\"XYZ\" is not a currency"), "{v}");
+        let (s, v) = api.send(Method::PATCH, &format!("/districts/{id}"), json!({"currency": "gbp", "version": 2})).await;
+        assert_eq!((s, v["currency"].as_str(), v["name"].as_str()), (StatusCode::OK, Some("GBP"), Some("East and Coast")), "{v}");
+        let (s, w) = api.send(Method::POST, "/districts", json!({"code": "west", "name": "West", "currency": "SEK"})).await;
+        assert_eq!((s, w["currency"].as_str()), (StatusCode::CREATED, Some("SEK")), "{w}");
+        // In the browser, in Danish: the form offers the currencies by name.
+        let b = app.signed_in("admin@test.example").await;
+        b.get("/language/da").await;
+        let form = b.get(&format!("/districts/{id}/edit")).await;
+        assert!(form.body.contains("<option value=\"GBP\" selected>GBP – britiske pund</option>"), "{}", form.body);
+        let page = b.post(&format!("/districts/{id}"), &[("name", "East and Coast"), ("currency", "NOPE"), ("version", "3")]).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.body.contains("&#34;NOPE&#34; er ikke en valuta"), "{}", page.body);
+        let page = b.post(&format!("/districts/{id}"), &[("name", "East and Coast"), ("currency", "EUR"), ("version", "3")]).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+        assert!(b.get(&format!("/districts/{id}")).await.body.contains("EUR – euro"));
     }
 
     async fn a_stale_form_shows_what_changed(app) {

@@ -275,10 +275,22 @@ both! {
         let (_, b) = api.get(&format!("/programmes/{id}/budget")).await;
         assert_eq!(b["budget_minor"].as_i64(), Some(5_000_000), "{b}");
 
-        // The page writes the money per locale.
+        // The page writes the money per locale, with the district's currency.
         let browser = app.signed_in("secretariat@test.example").await;
         let page = browser.get("/budget?year=2022").await;
-        assert!(page.body.contains("1,247,000.00") && page.body.contains("1,023,952.63"), "{}", page.body);
+        assert!(page.body.contains("DKK 1,247,000.00") && page.body.contains("DKK 1,023,952.63"), "{}", page.body);
+        // A district that keeps its money in pounds shows pounds.
+        let admin = app.api(&app.token("admin@test.example").await);
+        let (_, d) = admin.get("/districts?q=north").await;
+        let north = &d["items"][0];
+        let (s, v) = admin.send(Method::PATCH, &format!("/districts/{}", north["id"]), json!({"currency": "GBP", "version": north["version"]})).await;
+        assert_eq!((s, v["currency"].as_str()), (StatusCode::OK, Some("GBP")), "{v}");
+        let page = browser.get("/budget?year=2022").await;
+        assert!(page.body.contains("£1,247,000.00") && !page.body.contains("DKK 1,247,000.00"), "{}", page.body);
+        let page = browser.get(&format!("/budget-lines/{line}")).await;
+        assert!(page.body.contains("£1,023,952.63") && page.body.contains("£0.10"), "{}", page.body);
+        let (s, v) = admin.send(Method::PATCH, &format!("/districts/{}", north["id"]), json!({"currency": "DKK", "version": v["version"]})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
 
         // The committee report carries the secretariat's budget of the year, on the page too.
         let (s, c) = api.get("/reports/committee?year=2022").await;
@@ -286,7 +298,7 @@ both! {
         assert_eq!((c["budget"]["budget_minor"].as_i64(), c["budget"]["remaining_minor"].as_i64()), (Some(124_700_000), Some(124_700_000 - spent)), "{c}");
         let page = browser.get("/reports/committee?year=2022&lang=da").await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.body.contains("1.247.000,00") && page.body.contains("1.023.952,63"), "{}", page.body);
+        assert!(page.body.contains("1.247.000,00 kr.") && page.body.contains("1.023.952,63 kr."), "{}", page.body);
 
         // A closed line keeps its spend and takes no more, refused naming the field.
         let (_, l) = api.get(&format!("/budget-lines/{line}")).await;

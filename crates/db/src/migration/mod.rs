@@ -26,6 +26,7 @@ mod m0021_programmes;
 mod m0022_survey_more;
 mod m0023_programmes_more;
 mod m0024_case_visits;
+mod m0025_district_currency;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_survey_more::Migration),
             Box::new(m0023_programmes_more::Migration),
             Box::new(m0024_case_visits::Migration),
+            Box::new(m0025_district_currency::Migration),
         ]
     }
 }

@@ -17,6 +17,8 @@ pub struct District {
     pub id: i64,
     pub code: String,
     pub name: String,
+    /// The ISO 4217 code of the district's money: `DKK`, `EUR`, `GBP`, `ISK`, `NOK` or `SEK`.
+    pub currency: String,
     /// The district the record belongs to: for a district, its own code.
     pub district: String,
     pub created_at: DateTime<Utc>,
@@ -31,6 +33,7 @@ impl From<DistrictView> for District {
             district: d.code.clone(),
             code: d.code,
             name: d.name,
+            currency: d.currency,
             created_at: d.created_at,
             updated_at: d.updated_at,
             version: d.version,
@@ -94,6 +97,8 @@ pub struct NewDistrict {
     #[schema(pattern = "^[a-z][a-z0-9-]{1,31}$")]
     pub code: String,
     pub name: String,
+    /// The ISO 4217 code of the district's money (default `DKK`).
+    pub currency: Option<String>,
 }
 
 /// Creates a district (administrators).
@@ -104,7 +109,8 @@ pub async fn create(
     ApiActor(actor): ApiActor,
     Json(body): Json<NewDistrict>,
 ) -> WebResult<(StatusCode, Json<District>)> {
-    let d = accord_app::districts::create(&state.app, &actor, &body.code, &body.name).await?;
+    let currency = body.currency.as_deref().unwrap_or("DKK");
+    let d = accord_app::districts::create_in(&state.app, &actor, &body.code, &body.name, currency).await?;
     Ok((StatusCode::CREATED, Json(d.into())))
 }
 
@@ -123,11 +129,13 @@ pub async fn get(
 pub struct DistrictPatch {
     #[schema(min_length = 1)]
     pub name: Option<String>,
+    /// The ISO 4217 code of the district's money.
+    pub currency: Option<String>,
     /// The version read; a stale one is refused with 409.
     pub version: i32,
 }
 
-/// Renames a district (administrators). The code does not change.
+/// Renames a district or sets its currency (administrators). The code does not change.
 #[utoipa::path(patch, path = "/districts/{id}", tag = "districts", params(("id" = i64, Path)), request_body = DistrictPatch,
     responses((status = 200, body = District), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
@@ -138,5 +146,6 @@ pub async fn update(
 ) -> WebResult<Json<District>> {
     let current = accord_app::districts::get(&state.app, &actor, id).await?;
     let name = body.name.unwrap_or(current.name);
-    Ok(Json(accord_app::districts::update(&state.app, &actor, id, body.version, &name).await?.into()))
+    let currency = body.currency.unwrap_or(current.currency);
+    Ok(Json(accord_app::districts::update(&state.app, &actor, id, body.version, &name, &currency).await?.into()))
 }

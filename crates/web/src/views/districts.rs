@@ -49,6 +49,7 @@ pub async fn list(State(state): State<AppState>, Staff { ctx, actor }: Staff) ->
 struct ShowTemplate {
     page: Page,
     district: DistrictView,
+    currency_name: String,
     can_manage: bool,
 }
 
@@ -60,6 +61,7 @@ pub async fn show(
     let district = accord_app::districts::get(&state.app, &actor, id).await?;
     Ok(super::render(&ShowTemplate {
         page: ctx.page(district.name.clone()),
+        currency_name: ctx.t(&format!("currency.{}", district.currency)),
         district,
         can_manage: actor.can(Permission::ManageDistricts),
     }))
@@ -77,6 +79,7 @@ struct FormTemplate {
     version: Option<i32>,
     code: String,
     name: String,
+    currencies: Vec<super::Opt>,
 }
 
 #[derive(Deserialize, Default)]
@@ -85,6 +88,8 @@ pub struct DistrictForm {
     code: String,
     #[serde(default)]
     name: String,
+    #[serde(default)]
+    currency: String,
     #[serde(default)]
     version: Option<i32>,
 }
@@ -111,9 +116,23 @@ fn render_form(
         version: f.version,
         code: f.code.clone(),
         name: f.name.clone(),
+        currencies: currency_options(ctx, &f.currency),
     });
     *res.status_mut() = status;
     res
+}
+
+/// The currencies a district may keep its money in, each named in the page's language.
+fn currency_options(ctx: &ReqCtx, selected: &str) -> Vec<super::Opt> {
+    let selected = if selected.trim().is_empty() { "DKK" } else { selected.trim() };
+    accord_domain::programme::CURRENCIES
+        .iter()
+        .map(|c| super::Opt {
+            value: (*c).to_owned(),
+            label: format!("{c} – {}", ctx.t(&format!("currency.{c}"))),
+            checked: *c == selected,
+        })
+        .collect()
 }
 
 pub async fn new(Staff { ctx, actor }: Staff) -> WebResult<Response> {
@@ -127,7 +146,7 @@ pub async fn create(
     Staff { ctx, actor }: Staff,
     CsrfForm(f): CsrfForm<DistrictForm>,
 ) -> WebResult<Response> {
-    match accord_app::districts::create(&state.app, &actor, &f.code, &f.name).await {
+    match accord_app::districts::create_in(&state.app, &actor, &f.code, &f.name, &f.currency).await {
         Ok(d) => Ok(super::redirect_with_flash(&ctx, &format!("/districts/{}", d.id), "district_saved")),
         Err(AppError::Invalid(errors)) => Ok(render_form(&ctx, None, &f, &errors, vec![])),
         Err(e) => Err(e.into()),
@@ -142,7 +161,7 @@ pub async fn edit(
     actor.require_write()?;
     actor.require(Permission::ManageDistricts)?;
     let d = accord_app::districts::get(&state.app, &actor, id).await?;
-    let f = DistrictForm { code: d.code, name: d.name, version: Some(d.version) };
+    let f = DistrictForm { code: d.code, name: d.name, currency: d.currency, version: Some(d.version) };
     Ok(render_form(&ctx, Some(id), &f, &FieldErrors::new(), vec![]))
 }
 
@@ -153,14 +172,22 @@ pub async fn update(
     CsrfForm(f): CsrfForm<DistrictForm>,
 ) -> WebResult<Response> {
     let version = f.version.unwrap_or_default();
-    match accord_app::districts::update(&state.app, &actor, id, version, &f.name).await {
+    match accord_app::districts::update(&state.app, &actor, id, version, &f.name, &f.currency).await {
         Ok(d) => Ok(super::redirect_with_flash(&ctx, &format!("/districts/{}", d.id), "district_saved")),
         Err(AppError::Invalid(errors)) => Ok(render_form(&ctx, Some(id), &f, &errors, vec![])),
         Err(AppError::Conflict { current, .. }) => {
             let current: DistrictView =
                 serde_json::from_value(current).map_err(|e| AppError::Internal(e.to_string()))?;
-            let rows = vec![(ctx.t("districts.name"), current.name.clone(), f.name.clone())];
-            let kept = DistrictForm { code: current.code, name: f.name.clone(), version: Some(current.version) };
+            let rows = vec![
+                (ctx.t("districts.name"), current.name.clone(), f.name.clone()),
+                (ctx.t("districts.currency"), current.currency.clone(), f.currency.clone()),
+            ];
+            let kept = DistrictForm {
+                code: current.code,
+                name: f.name.clone(),
+                currency: f.currency.clone(),
+                version: Some(current.version),
+            };
             Ok(render_form(&ctx, Some(id), &kept, &FieldErrors::new(), rows))
         }
         Err(e) => Err(e.into()),

@@ -15,12 +15,13 @@ use accord_app::programmes::{
     self as pg, Budget, LineInput, ParticipantInput, PartnerInput, ProgrammeInput, ProgrammeView, SpendInput,
 };
 use accord_app::{Actor, AppError, Paging};
-use accord_domain::programme::money;
+use accord_domain::programme::money_in;
 use accord_domain::{FieldErrors, FundingSource, Lang, PartnerRole, ProgrammeKind, TargetGroup, Vocabulary, format};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 fn label(lang: Lang, prefix: &str, code: &str) -> String {
     i18n::t(lang, &format!("{prefix}.{code}"))
@@ -255,28 +256,44 @@ pub struct Totals {
     pub remaining: String,
 }
 
-/// The lines of a budget and its totals as a table shows them, money per locale.
-pub fn line_rows(lang: Lang, b: &Budget) -> (Vec<LineRow>, Totals) {
+/// The currency of a district's money, by its code (Danish kroner when not known).
+pub fn currency_of<'a>(currencies: &'a HashMap<String, String>, district: &str) -> &'a str {
+    currencies.get(district).map(String::as_str).unwrap_or("DKK")
+}
+
+/// The lines of a budget and its totals as a table shows them, money per locale and each
+/// amount with its district's currency. Lines in different currencies have no total: their
+/// sums would add pounds to kroner, so the totals show a dash.
+pub fn line_rows(lang: Lang, b: &Budget, currencies: &HashMap<String, String>) -> (Vec<LineRow>, Totals) {
     let rows = b
         .lines
         .iter()
-        .map(|l| LineRow {
-            id: l.id,
-            name: l.name.clone(),
-            source: label(lang, "budget.sources", &l.funding_source),
-            year: l.year,
-            programme: l.programme_id.zip(l.programme_name.clone()),
-            budget: money(lang, l.budget_minor),
-            spent: money(lang, l.spent_minor),
-            remaining: money(lang, l.remaining_minor),
-            overspent: l.remaining_minor < 0,
-            closed: l.closed,
+        .map(|l| {
+            let cur = currency_of(currencies, &l.district);
+            LineRow {
+                id: l.id,
+                name: l.name.clone(),
+                source: label(lang, "budget.sources", &l.funding_source),
+                year: l.year,
+                programme: l.programme_id.zip(l.programme_name.clone()),
+                budget: money_in(lang, l.budget_minor, cur),
+                spent: money_in(lang, l.spent_minor, cur),
+                remaining: money_in(lang, l.remaining_minor, cur),
+                overspent: l.remaining_minor < 0,
+                closed: l.closed,
+            }
         })
         .collect();
-    let totals = Totals {
-        budget: money(lang, b.budget_minor),
-        spent: money(lang, b.spent_minor),
-        remaining: money(lang, b.remaining_minor),
+    let mut used = b.lines.iter().map(|l| currency_of(currencies, &l.district));
+    let first = used.next().unwrap_or("DKK");
+    let totals = if used.all(|c| c == first) {
+        Totals {
+            budget: money_in(lang, b.budget_minor, first),
+            spent: money_in(lang, b.spent_minor, first),
+            remaining: money_in(lang, b.remaining_minor, first),
+        }
+    } else {
+        Totals { budget: "–".into(), spent: "–".into(), remaining: "–".into() }
     };
     (rows, totals)
 }
@@ -365,7 +382,7 @@ async fn render_show(
         &line.funding_source,
         Some("common.choose"),
     );
-    let (lines, totals) = line_rows(lang, &budget);
+    let (lines, totals) = line_rows(lang, &budget, &accord_app::districts::currencies(&state.app).await?);
     let measures: Vec<String> = pg::MEASURES.iter().map(|m| label(lang, "programme.measures", m)).collect();
     let t = ShowTemplate {
         page: ctx.page(v.name.clone()),
@@ -495,7 +512,7 @@ async fn render_budget(
 ) -> WebResult<Response> {
     let lang = ctx.lang;
     let b = pg::secretariat_budget(&state.app, actor, None, year).await?;
-    let (lines, totals) = line_rows(lang, &b);
+    let (lines, totals) = line_rows(lang, &b, &accord_app::districts::currencies(&state.app).await?);
     let district = line.district.clone().unwrap_or_default();
     let t = BudgetTemplate {
         page: ctx.page(ctx.t("budget.title")),
@@ -573,18 +590,20 @@ async fn render_line(
 ) -> WebResult<Response> {
     let lang = ctx.lang;
     let l = pg::get_line(&state.app, actor, id).await?;
+    let currencies = accord_app::districts::currencies(&state.app).await?;
+    let cur = currency_of(&currencies, &l.district);
     let t = LineTemplate {
         page: ctx.page(l.name.clone()),
         source: label(lang, "budget.sources", &l.funding_source),
-        budget: money(lang, l.budget_minor),
-        spent: money(lang, l.spent_minor),
-        remaining: money(lang, l.remaining_minor),
+        budget: money_in(lang, l.budget_minor, cur),
+        spent: money_in(lang, l.spent_minor, cur),
+        remaining: money_in(lang, l.remaining_minor, cur),
         spend: l
             .spend
             .iter()
             .map(|s| SpendRow {
                 date: format::date_short(lang, s.spent_on),
-                amount: money(lang, s.amount_minor),
+                amount: money_in(lang, s.amount_minor, cur),
                 description: s.description.clone(),
                 activity_id: s.activity_id,
             })

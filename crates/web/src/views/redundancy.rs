@@ -206,6 +206,8 @@ struct ShowTemplate {
     pager: Option<super::Pager>,
     statuses: Vec<Opt>,
     can_manage: bool,
+    /// The currency of the event's district.
+    currency: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -272,9 +274,16 @@ pub async fn show(
         pager,
         statuses,
         can_manage: rd::can_manage(&actor),
+        currency: district_currency(&state, &e.district).await?,
         e,
     };
     Ok(super::render(&t))
+}
+
+/// The currency of a district's money, by its code.
+async fn district_currency(state: &AppState, district: &str) -> WebResult<String> {
+    let currencies = accord_app::districts::currencies(&state.app).await?;
+    Ok(super::programmes::currency_of(&currencies, district).to_owned())
 }
 
 async fn event_form(
@@ -735,6 +744,8 @@ struct CaseTemplate {
     purpose: String,
     accesses: Vec<AccessView>,
     manager: bool,
+    /// The currency of the event's district, for the cost of retraining.
+    currency: String,
 }
 
 pub async fn show_case(
@@ -748,11 +759,13 @@ pub async fn show_case(
         Err(ask) => return Ok(ask),
     };
     let accesses = cs::accesses(&state.app, &actor, id).await?;
+    let event = rd::get(&state.app, &actor, c.event.id).await?;
     let t = CaseTemplate {
         page: ctx.page(crate::i18n::t_value(ctx.lang, "case.heading", &c.id.to_string())),
         purpose: purpose.as_str().to_owned(),
         accesses,
         manager: actor.has(accord_domain::Role::Manager),
+        currency: district_currency(&state, &event.district).await?,
         c,
     };
     Ok(super::render(&t))

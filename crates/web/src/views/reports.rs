@@ -1011,7 +1011,8 @@ pub async fn committee(
         Lang::Da => ("en", "English"),
         Lang::En => ("da", "Dansk"),
     };
-    let (lines, totals) = super::programmes::line_rows(lang, &r.budget);
+    let currencies = accord_app::districts::currencies(&state.app).await?;
+    let (lines, totals) = super::programmes::line_rows(lang, &r.budget, &currencies);
     let tpl = CommitteeTemplate {
         lines,
         totals,
