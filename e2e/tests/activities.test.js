@@ -210,7 +210,7 @@ test('the upload works without JavaScript', { timeout: 60_000 }, async (t) => {
   await page.setInputFiles('#file', { name: 'nojs.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
   const res = await clickAndWait(page, 'main form button[name=action][value=check]');
   assert.equal(res.status(), 200);
-  assert.match(await page.locator('main .notice-success').innerText(), /1 rows: 1 new/);
+  assert.match(await page.locator('main .notice-success').innerText(), /1 row: 1 new/);
 });
 
 test('the activity list, a request and the import history in English and Danish', { timeout: 120_000 }, async (t) => {

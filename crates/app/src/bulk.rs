@@ -10,7 +10,7 @@
 
 use crate::activities::{self, ActivityInput, RequestInput, TypeIndex};
 use crate::files::{self, TableReader};
-use crate::import::kinds::{ImportReport, Kind, LineError, check_columns};
+use crate::import::kinds::{ImportReport, Kind, LineError, read_header};
 use crate::{Actor, App, AppError, Result};
 use accord_db::bulk::{self as store, Cell, Inserter, Keys, Resolver, Row, Table};
 use accord_domain::FieldErrors;
@@ -136,10 +136,10 @@ pub async fn import_records(
         Ok(r) => r,
         Err(msg) => return Ok(report_fail(0, "file", "import.unreadable", Some(&msg))),
     };
-    let header = reader.header.clone();
-    if let Some(r) = check_columns(kind, &header) {
-        return Ok(r);
-    }
+    let header = match read_header(kind, &reader.header) {
+        Ok(columns) => columns,
+        Err(r) => return Ok(r),
+    };
     let table = table(kind);
     let cols = table.columns();
     let col_index: HashMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
@@ -177,7 +177,7 @@ pub async fn import_records(
             col_index
                 .get(c)
                 .and_then(|i| row.get(*i))
-                .map(|s| files::unneutralise(s.trim()).to_owned())
+                .map(|s| kind.code_of(c, files::unneutralise(s.trim())).to_owned())
                 .unwrap_or_default()
         };
         let mut errors = FieldErrors::new();

@@ -1553,8 +1553,12 @@ mod tests {
         for s in ["2023-01-25", "25-01-2023", "25.01.2023", " 2023-1-25 ", "25.1.2023"] {
             assert_eq!(parse_date(s), Ok(d), "{s}");
         }
-        for s in ["2023-02-30", "31.02.2023", "2023/01/25", "25-01-23x", "", "2023-01-2a"] {
+        for s in ["2023/01/25", "25-01-23x", "", "2023-01-2a", "31-02", "2023-02", "31-02.2023"] {
             assert_eq!(parse_date(s), Err("date.invalid"), "{s}");
+        }
+        // The right shape, but no such day: said so, not "not a date".
+        for s in ["2023-02-30", "31.02.2023", "31-02-2022", "2022-2-30", "30.2.2022", "2022-13-01", "00-01-2022"] {
+            assert_eq!(parse_date(s), Err("date.impossible"), "{s}");
         }
     }
 }

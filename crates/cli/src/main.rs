@@ -676,7 +676,7 @@ async fn run(cli: Cli) -> Result<()> {
                         "line {}, column {}: {}",
                         e.line,
                         e.error.field,
-                        accord_web::i18n::field_error(accord_domain::Lang::En, &e.error)
+                        accord_web::i18n::import_problem(accord_domain::Lang::En, k, &e.error)
                     );
                 }
                 if report.more_errors > 0 {

@@ -120,7 +120,9 @@ impl NewPassword {
     }
 }
 
-/// Reads a date as people write it: `2023-01-25`, `25-01-2023` or `25.01.2023`.
+/// Reads a date as people write it: `2023-01-25`, `25-01-2023` or `25.01.2023`. A date in one
+/// of those forms that the calendar does not have (`2022-02-30`, `31.02.2022`, month 13) is
+/// `date.impossible`; anything else that is not a date is `date.invalid`.
 pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, &'static str> {
     let s = s.trim();
     // The padded forms directly (a million-row import reads them all); the rest through chrono.
@@ -137,7 +139,7 @@ pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, &'static str> {
             None
         };
         if let Some((y, m, d)) = ymd {
-            return chrono::NaiveDate::from_ymd_opt(y as i32, m, d).ok_or("date.invalid");
+            return chrono::NaiveDate::from_ymd_opt(y as i32, m, d).ok_or("date.impossible");
         }
     }
     for fmt in ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"] {
@@ -145,7 +147,21 @@ pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, &'static str> {
             return Ok(d);
         }
     }
-    Err("date.invalid")
+    if date_shaped(s) { Err("date.impossible") } else { Err("date.invalid") }
+}
+
+/// Whether `s` has the shape of one of the three forms (digits between its separators), with
+/// its numbers unpadded: `2023-2-30`, `30.2.2023`.
+fn date_shaped(s: &str) -> bool {
+    let digits =
+        |p: &str, n: std::ops::RangeInclusive<usize>| n.contains(&p.len()) && p.bytes().all(|c| c.is_ascii_digit());
+    let parts: Vec<&str> = s.split(['-', '.']).collect();
+    let one_separator = !(s.contains('-') && s.contains('.'));
+    match parts[..] {
+        [y, m, d] if s.contains('-') && y.len() == 4 => digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2),
+        [d, m, y] => one_separator && digits(d, 1..=2) && digits(m, 1..=2) && digits(y, 4..=4),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -237,6 +237,10 @@ fn is_current(href: &str, path: &str) -> bool {
         // belong to the activity report.
         "/reports/committee" => path == href,
         "/reports/activities" => path.starts_with("/reports") && path != "/reports/committee",
+        // The upload page of every kind of file stands with the import history, not with the
+        // organisations whose path it has.
+        "/imports" => path == href || path.starts_with("/imports/") || path == "/organisations/import",
+        "/organisations" => path == href || (path.starts_with("/organisations/") && path != "/organisations/import"),
         // Members and meetings belong to their bodies.
         "/bodies" => ["/bodies", "/members/", "/meetings/", "/meeting-items/"].iter().any(|p| path.starts_with(p)),
         // Actions, milestones and issued reports belong to their plans.
@@ -392,5 +396,18 @@ pub fn milestone_class(status: &str) -> &'static str {
         "on_track" => "tag-blue",
         "likely_delayed" => "tag-yellow",
         _ => "tag-grey",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_current;
+
+    #[test]
+    fn the_upload_page_stands_with_the_imports_in_the_menu() {
+        assert!(is_current("/imports", "/organisations/import"));
+        assert!(is_current("/imports", "/imports/3/roll-back"));
+        assert!(!is_current("/organisations", "/organisations/import"));
+        assert!(is_current("/organisations", "/organisations/12"));
     }
 }

@@ -1,5 +1,6 @@
 //! Translation: every user-visible string lives in `locales/app.yml`, in English and Danish.
 
+use accord_app::import::Kind;
 use accord_domain::Lang;
 
 /// The text for `key` in `lang`.
@@ -29,6 +30,63 @@ pub fn role(lang: Lang, role: accord_domain::Role) -> String {
 /// The message for a field error, naming the value where the message has room for it.
 pub fn field_error(lang: Lang, e: &accord_domain::FieldError) -> String {
     t_value(lang, &format!("error.{}", e.code), e.value.as_deref().unwrap_or(""))
+}
+
+/// `n` things: the key's `.one` text for one, its `.many` text otherwise, with `%{value}` the
+/// number as the language writes it.
+pub fn counted(lang: Lang, key: &str, n: i64) -> String {
+    let form = if n == 1 { "one" } else { "many" };
+    t_value(lang, &format!("{key}.{form}"), &accord_domain::format::number(lang, n))
+}
+
+/// A name that a file may give in English or Danish, the reader's language first and the other
+/// after it in brackets: `navn (name)` on a Danish page, `name (navn)` on an English one.
+pub fn both_names(lang: Lang, en: &str, da: &str) -> String {
+    match lang {
+        _ if en == da => en.to_owned(),
+        Lang::Da => format!("{da} ({en})"),
+        Lang::En => format!("{en} ({da})"),
+    }
+}
+
+/// A column of an import file by both its names.
+pub fn import_column(lang: Lang, kind: Kind, column: &str) -> String {
+    match kind.danish_column(column) {
+        Some(da) => both_names(lang, column, da),
+        None => column.to_owned(),
+    }
+}
+
+/// Columns of an import file by both their names, separated by commas.
+pub fn import_columns(lang: Lang, kind: Kind, columns: &[&str]) -> String {
+    columns.iter().map(|c| import_column(lang, kind, c)).collect::<Vec<_>>().join(", ")
+}
+
+/// The words a code column of an import file takes, each by both its names; `None` for a
+/// column that is not one of codes.
+pub fn import_words(lang: Lang, kind: Kind, column: &str) -> Option<String> {
+    kind.words(column)
+        .map(|w| w.words.iter().map(|(code, da)| both_names(lang, code, da)).collect::<Vec<_>>().join(", "))
+}
+
+/// A problem of an import file: [`field_error`], with the columns and words a file may use
+/// named where the problem is one of them.
+pub fn import_problem(lang: Lang, kind: Kind, e: &accord_domain::FieldError) -> String {
+    let value = e.value.as_deref().unwrap_or("");
+    match e.code.as_str() {
+        "import.missing_column" => t_value(lang, "error.import.missing_column", &import_column(lang, kind, &e.field)),
+        "import.unknown_columns" => t_args(
+            lang,
+            "error.import.unknown_columns_of",
+            &[("value", value), ("columns", &import_columns(lang, kind, kind.columns()))],
+        ),
+        code if code.ends_with("_unknown") && kind.words(&e.field).is_some() => t_args(
+            lang,
+            "error.import.word_unknown",
+            &[("value", value), ("words", &import_words(lang, kind, &e.field).unwrap_or_default())],
+        ),
+        _ => field_error(lang, e),
+    }
 }
 
 #[cfg(test)]
@@ -177,5 +235,62 @@ mod tests {
         assert_eq!(super::t(Lang::En, "login.title"), "Sign in to Accord");
         assert_eq!(super::t(Lang::Da, "login.title"), "Log ind i Accord");
         assert_eq!(super::t_value(Lang::Da, "home.welcome", "Mette"), "Velkommen, Mette");
+    }
+
+    /// The Danish words that import files may use for codes are the labels the pages show.
+    #[test]
+    fn import_words_are_the_danish_labels() {
+        use accord_app::import::Kind;
+        use accord_domain::Lang;
+        let kinds =
+            [Kind::Organisations, Kind::Contacts, Kind::Agreements, Kind::Activities, Kind::RecruitmentRequests];
+        let mut seen = 0;
+        for kind in kinds {
+            for column in kind.columns() {
+                let Some(w) = kind.words(column) else { continue };
+                for (code, da) in w.words {
+                    let label = super::t(Lang::Da, &format!("{}.{code}", w.labels));
+                    assert_eq!(label.trim().to_lowercase(), *da, "{kind:?} {column} {code}");
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 20);
+    }
+
+    #[test]
+    fn import_problems_name_the_columns_and_words_in_the_readers_language() {
+        use accord_app::import::Kind;
+        use accord_domain::{FieldError, FieldErrors, Lang};
+        let e = |field: &str, code: &str, value: &str| -> FieldError {
+            FieldErrors::single(field, code, Some(value)).0.remove(0)
+        };
+        let missing = e("start_date", "import.missing_column", "start_date");
+        assert_eq!(
+            super::import_problem(Lang::Da, Kind::Activities, &missing),
+            "Kolonnen startdato (start_date) mangler."
+        );
+        assert_eq!(
+            super::import_problem(Lang::En, Kind::Activities, &missing),
+            "The column start_date (startdato) is missing."
+        );
+        let word = e("outcome", "activity.outcome_unknown", "vundet");
+        let da = super::import_problem(Lang::Da, Kind::Activities, &word);
+        assert!(
+            da.contains("\"vundet\"")
+                && da.contains("i gang (ongoing), ansat (hired), afsluttet (ended), afbrudt (cancelled)"),
+            "{da}"
+        );
+        let en = super::import_problem(Lang::En, Kind::Activities, &word);
+        assert!(en.contains("ongoing (i gang), hired (ansat)"), "{en}");
+        let unknown = e("header", "import.unknown_columns", "farve");
+        assert!(
+            super::import_problem(Lang::Da, Kind::Activities, &unknown)
+                .contains("kilde-id (source_id), aktivitetstype (type)")
+        );
+        assert_eq!(super::counted(Lang::Da, "import.bad_lines", 1), "Filen har 1 problem");
+        assert_eq!(super::counted(Lang::Da, "import.bad_lines", 2), "Filen har 2 problemer");
+        assert_eq!(super::counted(Lang::En, "import.bad_lines", 1), "The file has 1 problem");
+        assert_eq!(super::counted(Lang::En, "import.bad_lines", 2), "The file has 2 problems");
     }
 }

@@ -15,11 +15,27 @@ use accord_db::sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter}
 use accord_domain::{ConsentPurpose, FieldErrors};
 use chrono::Utc;
 
-pub use kinds::{ImportReport, Kind, LineError, check_columns};
+pub use kinds::{ImportReport, Kind, LineError, read_header};
 
-fn check_header(kind: Kind, table: &Table) -> Option<ImportReport> {
-    if let Some(r) = check_columns(kind, &table.header) {
-        return Some(r);
+/// Checks the header and puts the table in the contract's terms: English column names, and
+/// the codes that the Danish words of code columns stand for.
+fn check_header(kind: Kind, table: &mut Table) -> Option<ImportReport> {
+    match read_header(kind, &table.header) {
+        Ok(columns) => table.header = columns,
+        Err(r) => return Some(r),
+    }
+    for (i, column) in table.header.iter().enumerate() {
+        if kind.words(column).is_none() {
+            continue;
+        }
+        for (_, row) in &mut table.rows {
+            if let Some(v) = row.get_mut(i) {
+                let code = kind.code_of(column, v.trim());
+                if code != v.trim() {
+                    *v = code.to_owned();
+                }
+            }
+        }
     }
     if table.rows.is_empty() {
         return Some(ImportReport::fail(1, "file", "import.empty", None));
@@ -80,11 +96,11 @@ pub async fn import_file(
     if matches!(kind, Kind::Activities | Kind::RecruitmentRequests) {
         return crate::bulk::import_records(app, actor, kind, district.id, bytes, filename, dry_run, progress).await;
     }
-    let table = match files::read_table(bytes) {
+    let mut table = match files::read_table(bytes) {
         Ok(t) => t,
         Err(msg) => return Ok(ImportReport::fail(0, "file", "import.unreadable", Some(&msg))),
     };
-    if let Some(report) = check_header(kind, &table) {
+    if let Some(report) = check_header(kind, &mut table) {
         return Ok(report);
     }
     let txn = app.db.write().await?;

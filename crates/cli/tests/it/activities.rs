@@ -195,7 +195,7 @@ both! {
                 vec![("start_date", msg("period.end_before_start", "2023-06-01")), ("end_date", msg("period.end_before_start", "2023-05-31"))],
                 "end before start",
             ),
-            (with(json!({"start_date": "31.02.2023"})), vec![("start_date", msg("date.invalid", "31.02.2023"))], "no such day"),
+            (with(json!({"start_date": "31.02.2023"})), vec![("start_date", msg("date.impossible", "31.02.2023"))], "no such day"),
             (with(json!({"outcome": "won"})), vec![("outcome", msg("activity.outcome_unknown", "won"))], "unknown outcome"),
             (with(json!({"organisation_ref": "NOPE"})), vec![("organisation_ref", msg("org.unknown", "NOPE"))], "unknown organisation"),
             (with(json!({"account_manager_email": "nobody@test.example"})), vec![("account_manager_email", String::new())], "unknown account manager"),

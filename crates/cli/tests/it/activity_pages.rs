@@ -320,7 +320,7 @@ both! {
         let b = app.signed_in("am@test.example").await;
         let page = b.get("/organisations/import").await;
         assert!(page.body.contains("<option value=\"activities\">Activities</option>") && page.body.contains("<option value=\"recruitment-requests\">Recruitment requests</option>"));
-        assert!(page.body.contains("source_id, type, organisation_ref, start_date, end_date, citizen_ref, outcome"));
+        assert!(page.body.contains("source_id (kilde-id), type (aktivitetstype), organisation_ref (organisation), start_date (startdato), end_date (slutdato), citizen_ref (borgerreference), outcome (resultat)"));
         assert!(page.body.contains("data-upload-progress") && page.body.contains("/static/upload.js"));
         assert!(b.get("/organisations/import?kind=activities").await.body.contains("<option value=\"activities\" selected>"));
         let js = b.get("/static/upload.js").await;
@@ -330,7 +330,7 @@ both! {
         let bad = format!("{ACTIVITIES}F4,knitting,DK-1,2022-01-01,,,\n");
         let (s, body) = upload(&b, "activities", "import", "fasit.csv", bad).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(body.contains("<td class=\"numeric\">5</td>") && body.contains("<code>type</code>") && body.contains("is not an activity type."), "{body}");
+        assert!(body.contains("<td class=\"numeric\">5</td>") && body.contains("<code>type (aktivitetstype)</code>") && body.contains("is not an activity type."), "{body}");
         assert!(b.get("/imports").await.body.contains("Nothing has been imported yet."));
         // Thousands of bad lines: the first are listed, the rest counted.
         let mut many = String::from("source_id,type,organisation_ref,start_date\n");

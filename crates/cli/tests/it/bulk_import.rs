@@ -127,7 +127,7 @@ F1,work_placement,S1,2022-01-03,,CIT-1,hired\n";
         for want in [
             (3, "type", "activity_type.unknown"),
             (4, "organisation_ref", "org.unknown"),
-            (5, "start_date", "date.invalid"),
+            (5, "start_date", "date.impossible"),
             (6, "start_date", "period.end_before_start"),
             (6, "end_date", "period.end_before_start"),
             (7, "citizen_ref", "citizen_ref.national_id"),

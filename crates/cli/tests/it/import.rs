@@ -94,15 +94,15 @@ both! {
         let res = upload("import", "ref,name,cvr\nA,Good,29189749\nB,Bad,123\n").await.unwrap();
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let body = res.text().await.unwrap();
-        assert!(body.contains("The file has 1 problems") || body.contains("The file has 1 problem"), "{body}");
-        assert!(body.contains("<td class=\"numeric\">3</td>") && body.contains("<code>cvr</code>"));
+        assert!(body.contains("The file has 1 problem</h2>"), "{body}");
+        assert!(body.contains("<td class=\"numeric\">3</td>") && body.contains("<code>cvr (cvr-nummer)</code>"));
         let (_, v) = app.api(&app.token("am@test.example").await).get("/organisations").await;
         assert_eq!(v["total"], 0);
         let res = upload("check", "ref,name\nA,Good\n").await.unwrap();
         assert!(res.text().await.unwrap().contains("The file is ready to import"));
         let res = upload("import", "ref,name\nA,Good\n").await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
-        assert!(res.text().await.unwrap().contains("1 rows: 1 new"));
+        assert!(res.text().await.unwrap().contains("1 row: 1 new, 0 changed, 0 unchanged."));
         // Without the form's token the upload is refused.
         let form = reqwest::multipart::Form::new().text("kind", "organisations").part("file", reqwest::multipart::Part::bytes(b"ref,name\nB,X\n".to_vec()));
         let res = b.client.post(format!("{}/organisations/import", app.url)).multipart(form).send().await.unwrap();

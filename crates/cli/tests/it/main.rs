@@ -20,6 +20,7 @@ mod communications;
 mod concurrency;
 mod consent;
 mod crash;
+mod danish_import;
 mod directory;
 mod districts;
 mod events;

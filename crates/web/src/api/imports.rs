@@ -153,7 +153,8 @@ pub struct ImportErrorDetail {
 
 /// A 422 in the import's shape: `fields` names what is wrong (a parameter, or the first
 /// problem of each column), `lines` every problem in the file.
-pub(crate) fn refused(report: ImportReport, params: FieldErrors) -> Response {
+/// `kind` names the columns and words of a file of that kind in the messages.
+pub(crate) fn refused(report: ImportReport, params: FieldErrors, kind: Option<Kind>) -> Response {
     let lang = Lang::En;
     let mut fields = std::collections::BTreeMap::new();
     for e in &params.0 {
@@ -163,7 +164,10 @@ pub(crate) fn refused(report: ImportReport, params: FieldErrors) -> Response {
         .errors
         .into_iter()
         .map(|e| {
-            let message = i18n::field_error(lang, &e.error);
+            let message = match kind {
+                Some(k) => i18n::import_problem(lang, k, &e.error),
+                None => i18n::field_error(lang, &e.error),
+            };
             fields.entry(e.error.field.clone()).or_insert_with(|| message.clone());
             ImportLineError { line: e.line, field: e.error.field, code: e.error.code, value: e.error.value, message }
         })
@@ -198,7 +202,9 @@ pub async fn create(
 ) -> WebResult<Response> {
     let kind = match Kind::parse(p.kind.trim()) {
         Ok(k) => k,
-        Err(code) => return Ok(refused(ImportReport::default(), FieldErrors::single("kind", code, Some(&p.kind)))),
+        Err(code) => {
+            return Ok(refused(ImportReport::default(), FieldErrors::single("kind", code, Some(&p.kind)), None));
+        }
     };
     let filename = p.filename.as_deref().map(str::trim).filter(|f| !f.is_empty()).unwrap_or("api-upload");
     let district = p.district.as_deref().map(str::trim).filter(|d| !d.is_empty());
@@ -208,11 +214,11 @@ pub async fn create(
             .await
         {
             Ok(r) => r,
-            Err(AppError::Invalid(e)) => return Ok(refused(ImportReport::default(), e)),
+            Err(AppError::Invalid(e)) => return Ok(refused(ImportReport::default(), e, Some(kind))),
             Err(e) => return Err(e.into()),
         };
     if !report.errors.is_empty() || report.more_errors > 0 {
-        return Ok(refused(report, FieldErrors::new()));
+        return Ok(refused(report, FieldErrors::new(), Some(kind)));
     }
     let result = ImportResult {
         kind: kind.as_str().to_owned(),

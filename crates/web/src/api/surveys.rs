@@ -507,11 +507,11 @@ pub async fn import_responses(
     tracing::info!(survey = id, bytes = body.len(), dry_run = p.dry_run, "survey answers imported over the API");
     let report = match sv::import_responses(&state.app, &actor, id, &body, p.dry_run).await {
         Ok(r) => r,
-        Err(AppError::Invalid(e)) => return Ok(super::imports::refused(Default::default(), e)),
+        Err(AppError::Invalid(e)) => return Ok(super::imports::refused(Default::default(), e, None)),
         Err(e) => return Err(e.into()),
     };
     if !report.errors.is_empty() || report.more_errors > 0 {
-        return Ok(super::imports::refused(report, FieldErrors::new()));
+        return Ok(super::imports::refused(report, FieldErrors::new(), None));
     }
     let out = AnswersImported {
         rows: report.rows,

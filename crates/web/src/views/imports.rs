@@ -180,8 +180,41 @@ struct ImportTemplate {
     records_href: Option<String>,
     kinds: Vec<Opt>,
     districts: Vec<Opt>,
-    activity_columns: String,
-    request_columns: String,
+    help: Vec<KindHelp>,
+}
+
+/// What the upload page says of one kind of file: its columns and the words of its code
+/// columns, by their names in the reader's language first.
+struct KindHelp {
+    title: String,
+    required: String,
+    columns: String,
+    /// Each code column and the words it takes.
+    words: Vec<(String, String)>,
+    note: Option<String>,
+    /// Activities: a link to the activity types, whose names the type column takes.
+    types_link: bool,
+}
+
+fn kind_help(lang: Lang, kind: Kind) -> KindHelp {
+    let note = match kind {
+        Kind::Contacts => Some("import.consent_note"),
+        Kind::Activities => Some("import.activities_note"),
+        Kind::RecruitmentRequests => Some("import.requests_note"),
+        _ => None,
+    };
+    KindHelp {
+        title: i18n::t(lang, &format!("import.kinds.{}", kind.as_str())),
+        required: i18n::import_columns(lang, kind, kind.required()),
+        columns: i18n::import_columns(lang, kind, kind.columns()),
+        words: kind
+            .columns()
+            .iter()
+            .filter_map(|c| Some((i18n::import_column(lang, kind, c), i18n::import_words(lang, kind, c)?)))
+            .collect(),
+        note: note.map(|k| i18n::t(lang, k)),
+        types_link: kind == Kind::Activities,
+    }
 }
 
 /// The kinds of file the upload page takes.
@@ -198,6 +231,7 @@ async fn render_import(
     errors: &FieldErrors,
 ) -> WebResult<Response> {
     let lang = ctx.lang;
+    let n = |key: &str, count: usize| i18n::counted(lang, key, count as i64);
     let summary = report
         .as_ref()
         .map(|r| {
@@ -205,26 +239,33 @@ async fn render_import(
                 lang,
                 "import.summary",
                 &[
-                    ("rows", &r.rows.to_string()),
-                    ("added", &r.added.to_string()),
-                    ("updated", &r.updated.to_string()),
-                    ("unchanged", &r.unchanged.to_string()),
+                    ("rows", &n("import.n_rows", r.rows)),
+                    ("added", &n("import.n_added", r.added)),
+                    ("updated", &n("import.n_updated", r.updated)),
+                    ("unchanged", &n("import.n_unchanged", r.unchanged)),
                 ],
             )
         })
         .unwrap_or_default();
+    // The problems name the columns and words in the kind the page was asked for.
+    let shown_kind = Kind::parse(kind).ok();
     let lines: Vec<(usize, String, String)> = report
         .as_ref()
-        .map(|r| r.errors.iter().map(|e| (e.line, e.error.field.clone(), i18n::field_error(lang, &e.error))).collect())
+        .map(|r| {
+            r.errors
+                .iter()
+                .map(|e| match shown_kind {
+                    Some(k) => {
+                        (e.line, i18n::import_column(lang, k, &e.error.field), i18n::import_problem(lang, k, &e.error))
+                    }
+                    None => (e.line, e.error.field.clone(), i18n::field_error(lang, &e.error)),
+                })
+                .collect()
+        })
         .unwrap_or_default();
     let more = report.as_ref().map(|r| r.more_errors).unwrap_or(0);
-    let bad_title =
-        i18n::t_value(lang, "import.bad_lines", &accord_domain::format::number(lang, (lines.len() + more) as i64));
-    let more_text = if more > 0 {
-        i18n::t_value(lang, "import.more_errors", &accord_domain::format::number(lang, more as i64))
-    } else {
-        String::new()
-    };
+    let bad_title = n("import.bad_lines", lines.len() + more);
+    let more_text = if more > 0 { n("import.more_errors", more) } else { String::new() };
     let records_href =
         report.as_ref().filter(|r| !r.dry_run && r.errors.is_empty()).and_then(|r| r.import_id).map(|id| {
             let list = if kind == Kind::RecruitmentRequests.as_str() { "/recruitment-requests" } else { "/activities" };
@@ -249,8 +290,7 @@ async fn render_import(
             })
             .collect(),
         districts: district_options(state, actor, district.unwrap_or("")).await?,
-        activity_columns: Kind::Activities.columns().join(", "),
-        request_columns: Kind::RecruitmentRequests.columns().join(", "),
+        help: IMPORT_KINDS.iter().map(|k| kind_help(lang, *k)).collect(),
     });
     if failed {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

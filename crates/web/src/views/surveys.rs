@@ -902,7 +902,7 @@ async fn render_import(
             r.errors.iter().map(|e| (e.line, e.error.field.clone(), crate::i18n::field_error(lang, &e.error))).collect()
         })
         .unwrap_or_default();
-    let bad_title = crate::i18n::t_value(lang, "import.bad_lines", &format::number(lang, lines.len() as i64));
+    let bad_title = crate::i18n::counted(lang, "import.bad_lines", lines.len() as i64);
     let failed = report.as_ref().is_some_and(|r| !r.errors.is_empty()) || !errors.is_empty();
     let mut res = super::render(&ImportTemplate {
         page: ctx.page(ctx.t("survey.import_title")),
