@@ -33,6 +33,7 @@ mod mail_crash;
 mod mailings;
 mod national;
 mod nodes;
+mod org_picker;
 mod pages;
 mod plans;
 mod programmes;
