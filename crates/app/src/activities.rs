@@ -289,12 +289,7 @@ async fn organisation_for(
         Some(code) => vec![dir::pick_district(app, actor, Some(code)).await?.id],
         None => accord_db::users::list_districts(c, &actor.scope()).await?.into_iter().map(|d| d.id).collect(),
     };
-    for d in districts {
-        if let Some(o) = dq::resolve_ref(c, d, r).await? {
-            return Ok(o);
-        }
-    }
-    Err(AppError::field("organisation_ref", "org.unknown", Some(r)))
+    crate::directory::require_org(c, &districts, "organisation_ref", r).await
 }
 
 /// A person by e-mail who may hold the record in the district, or the organisation's account

@@ -598,13 +598,7 @@ pub(crate) async fn check<C: ConnectionTrait>(
             errors.add("organisation_ref", "field.required", None);
             None
         }
-        Some(r) => match dq::resolve_ref(c, district_id, r).await? {
-            Some(o) => Some(o),
-            None => {
-                errors.add("organisation_ref", "org.unknown", Some(r));
-                None
-            }
-        },
+        Some(r) => dir::resolve_org(c, &[district_id], "organisation_ref", r, errors).await?,
     };
     let kind = match opt(&input.kind) {
         None => {
@@ -1063,7 +1057,7 @@ async fn district_for(app: &App, actor: &Actor, input: &AgreementInput) -> Resul
     let all = accord_db::users::list_districts(&app.db.conn, &actor.scope()).await?;
     if all.len() > 1 && !input.organisation_ref.trim().is_empty() {
         for d in &all {
-            if dq::resolve_ref(&app.db.conn, d.id, &input.organisation_ref).await?.is_some() {
+            if dir::names_any(&app.db.conn, d.id, &input.organisation_ref).await? {
                 return Ok(DistrictRef { id: d.id, code: d.code.clone(), name: d.name.clone() });
             }
         }

@@ -276,13 +276,7 @@ pub async fn nominate(app: &App, actor: &Actor, award_id: i64, input: &Nominatio
             errors.add("organisation", "field.required", None);
             None
         }
-        Some(r) => match dq::resolve_ref(c, award.district_id, r).await? {
-            Some(o) => Some(o),
-            None => {
-                errors.add("organisation", "org.unknown", Some(r));
-                None
-            }
-        },
+        Some(r) => crate::directory::resolve_org(c, &[award.district_id], "organisation", r, &mut errors).await?,
     };
     if let Some(o) = &org
         && q::nominations_of(c, vec![award.id]).await?.iter().any(|n| n.organisation_id == o.id)

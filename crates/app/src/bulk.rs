@@ -47,11 +47,18 @@ fn parse_row(
         errors.add("organisation_ref", "field.required", None);
         None
     } else {
-        let found = orgs.find(&org_ref);
-        if found.is_none() {
-            errors.add("organisation_ref", "org.unknown", Some(org_ref.trim()));
+        match orgs.find(&org_ref) {
+            (1, found) => found,
+            (0, _) => {
+                errors.add("organisation_ref", "org.unknown", Some(org_ref.trim()));
+                None
+            }
+            (total, _) => {
+                let choices = accord_domain::OrgChoices { total: total as u64, orgs: vec![] };
+                errors.add_choices("organisation_ref", "org.ambiguous", org_ref.trim(), choices);
+                None
+            }
         }
-        found
     };
     let parsed = match kind {
         Kind::RecruitmentRequests => {

@@ -177,10 +177,9 @@ async fn featured(app: &App, district_id: i64, text: &str, errors: &mut FieldErr
     }
     let mut ids = Vec::new();
     for r in refs {
-        match dq::resolve_ref(&app.db.conn, district_id, r).await? {
+        match crate::directory::resolve_org(&app.db.conn, &[district_id], "organisations", r, errors).await? {
             Some(o) if !ids.contains(&o.id) => ids.push(o.id),
-            Some(_) => {}
-            None => errors.add("organisations", "org.unknown", Some(r)),
+            _ => {}
         }
     }
     Ok(ids)

@@ -6,8 +6,8 @@ use accord_db::directory as q;
 use accord_db::entities::{account_manager_period, contact, interaction, organisation, organisation_alias, user};
 use accord_db::sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use accord_domain::{
-    CompaniesHouse, Cvr, Email, FieldErrors, InteractionKind, OrgKind, OrgLevel, OrgStatus, PNumber, PersonName, Role,
-    SizeBand, identifiers, sector,
+    CompaniesHouse, Cvr, Email, FieldErrors, InteractionKind, OrgChoice, OrgChoices, OrgKind, OrgLevel, OrgStatus,
+    PNumber, PersonName, Role, Scope, SizeBand, identifiers, sector,
 };
 use accord_domain::{OrgFilter, OrgSort};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -636,24 +636,117 @@ impl From<organisation::Model> for OrgRef {
     }
 }
 
-/// The organisation a ref (or a CVR, P-number or Companies House number, or a merged record's
-/// identifier) names, in the district whose code is given or, with none, in each of the
-/// actor's districts in turn.
+/// How many organisations a form offers when a typed name matches several.
+const CHOICES: u64 = 20;
+
+/// How many organisations the lookup while typing suggests.
+const SUGGESTIONS: u64 = 10;
+
+/// An organisation as a form offers it: name, CVR, reference and where it is.
+fn choice(o: &organisation::Model) -> OrgChoice {
+    let city = [o.postcode.as_deref(), o.ward.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    OrgChoice {
+        r#ref: o.r#ref.clone(),
+        name: o.name.clone(),
+        cvr: o.cvr.clone(),
+        city: (!city.is_empty()).then_some(city),
+    }
+}
+
+/// The organisation a form's typed text names among the districts given (ones the caller
+/// has already checked the actor may work in): its reference, an identifier (CVR, P-number,
+/// Companies House number, a merged record's) or a part of its name. One match is taken;
+/// with none, or several, the field gets an error (several are offered to choose from) and
+/// the answer is `None`.
+pub(crate) async fn resolve_org<C: ConnectionTrait>(
+    c: &C,
+    district_ids: &[i64],
+    field: &str,
+    text: &str,
+    errors: &mut FieldErrors,
+) -> Result<Option<organisation::Model>> {
+    let text = text.trim();
+    let (total, mut orgs) = q::match_organisations(c, &Scope::Districts(district_ids.to_vec()), text, CHOICES).await?;
+    match (total, orgs.len()) {
+        (1, 1) => Ok(orgs.pop()),
+        (0, _) | (_, 0) => {
+            errors.add(field, "org.unknown", Some(text));
+            Ok(None)
+        }
+        _ => {
+            let orgs = orgs.iter().map(choice).collect();
+            errors.add_choices(field, "org.ambiguous", text, OrgChoices { total, orgs });
+            Ok(None)
+        }
+    }
+}
+
+/// Whether a typed text names any organisation in the district (see [`resolve_org`]): where
+/// a form that names no district finds its district.
+pub(crate) async fn names_any<C: ConnectionTrait>(c: &C, district_id: i64, text: &str) -> Result<bool> {
+    Ok(q::match_organisations(c, &Scope::Districts(vec![district_id]), text, 1).await?.0 > 0)
+}
+
+/// [`resolve_org`] for a form whose only problem so far is the organisation: its error is
+/// the answer.
+pub(crate) async fn require_org<C: ConnectionTrait>(
+    c: &C,
+    district_ids: &[i64],
+    field: &str,
+    text: &str,
+) -> Result<organisation::Model> {
+    let mut errors = FieldErrors::new();
+    match resolve_org(c, district_ids, field, text, &mut errors).await? {
+        Some(o) => Ok(o),
+        None => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// The organisation a typed text names (see [`resolve_org`]) in the district whose code is
+/// given or, with none, in the actor's districts; `None` unless exactly one matches.
 pub async fn find_by_ref(app: &App, actor: &Actor, district: &str, r: &str) -> Result<Option<OrgRef>> {
+    find_org(app, actor, district, "organisation", r, &mut FieldErrors::new()).await
+}
+
+/// [`find_by_ref`], with why nothing was found (no match, or several to choose from) added to
+/// `errors` under `field`. Blank text finds nothing and says nothing.
+pub async fn find_org(
+    app: &App,
+    actor: &Actor,
+    district: &str,
+    field: &str,
+    text: &str,
+    errors: &mut FieldErrors,
+) -> Result<Option<OrgRef>> {
     require(can_view(actor))?;
-    if r.trim().is_empty() {
+    if text.trim().is_empty() {
         return Ok(None);
     }
     let district = district.trim();
-    for d in accord_db::users::list_districts(&app.db.conn, &actor.scope()).await? {
-        if !district.is_empty() && d.code != district {
-            continue;
-        }
-        if let Some(o) = q::resolve_ref(&app.db.conn, d.id, r).await? {
-            return Ok(Some(o.into()));
-        }
+    let ids: Vec<i64> = accord_db::users::list_districts(&app.db.conn, &actor.scope())
+        .await?
+        .into_iter()
+        .filter(|d| district.is_empty() || d.code == district)
+        .map(|d| d.id)
+        .collect();
+    Ok(resolve_org(&app.db.conn, &ids, field, text, errors).await?.map(OrgRef::from))
+}
+
+/// Organisations that a text being typed may name, for suggestions: at most ten, among the
+/// actor's districts. Fewer than two characters suggest nothing.
+pub async fn lookup(app: &App, actor: &Actor, text: &str) -> Result<Vec<OrgChoice>> {
+    require(can_view(actor))?;
+    if text.trim().chars().count() < q::NAME_PART_MIN {
+        return Ok(Vec::new());
     }
-    Ok(None)
+    let (_, orgs) = q::match_organisations(&app.db.conn, &actor.scope(), text, SUGGESTIONS).await?;
+    Ok(orgs.iter().map(choice).collect())
 }
 
 /// The refs of the organisations below `id` that the actor may see, nearest first, at most
@@ -1048,13 +1141,7 @@ pub(crate) async fn check_contact<C: ConnectionTrait>(
                 errors.add("organisation_ref", "field.required", None);
                 None
             }
-            Some(r) => match q::resolve_ref(c, district_id, r).await? {
-                Some(o) => Some(o.id),
-                None => {
-                    errors.add("organisation_ref", "org.unknown", Some(r));
-                    None
-                }
-            },
+            Some(r) => resolve_org(c, &[district_id], "organisation_ref", r, errors).await?.map(|o| o.id),
         },
     };
     let name = errors.take("name", &input.name, PersonName::parse(&input.name));
@@ -1168,27 +1255,13 @@ pub async fn create_contact(
     let district_id = match org_id {
         Some(id) => q::get_organisation(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)?.district_id,
         // The district of the organisation named, among the districts the actor works in.
+        None if input.organisation_ref.trim().is_empty() => {
+            return Err(AppError::field("organisation_ref", "field.required", None));
+        }
         None => {
-            let mut found = None;
-            for d in accord_db::users::list_districts(&app.db.conn, &actor.scope()).await? {
-                if q::resolve_ref(&app.db.conn, d.id, &input.organisation_ref).await?.is_some() {
-                    found = Some(d.id);
-                    break;
-                }
-            }
-            match found {
-                Some(d) => d,
-                None if input.organisation_ref.trim().is_empty() => {
-                    return Err(AppError::field("organisation_ref", "field.required", None));
-                }
-                None => {
-                    return Err(AppError::field(
-                        "organisation_ref",
-                        "org.unknown",
-                        Some(input.organisation_ref.trim()),
-                    ));
-                }
-            }
+            let ids: Vec<i64> =
+                accord_db::users::list_districts(&app.db.conn, &actor.scope()).await?.iter().map(|d| d.id).collect();
+            require_org(&app.db.conn, &ids, "organisation_ref", &input.organisation_ref).await?.district_id
         }
     };
     let mut errors = FieldErrors::new();

@@ -449,16 +449,13 @@ pub async fn create(app: &App, actor: &Actor, input: &AccountInput) -> Result<Ac
             errors.add("organisation", "field.required", None);
             None
         }
-        Some(r) => match accord_db::directory::resolve_ref(c, district.id, r).await? {
+        Some(r) => match crate::directory::resolve_org(c, &[district.id], "organisation", r, &mut errors).await? {
             Some(o) if o.level == OrgLevel::Group.as_str() => Some(o),
             Some(o) => {
                 errors.add("organisation", "national.not_group", Some(&o.name));
                 None
             }
-            None => {
-                errors.add("organisation", "org.unknown", Some(r));
-                None
-            }
+            None => None,
         },
     };
     let checked = check_account(app, district.id, input, &mut errors).await?;

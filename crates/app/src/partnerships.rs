@@ -122,7 +122,7 @@ pub(crate) async fn org_names(app: &App, ids: impl IntoIterator<Item = i64>) -> 
         .collect())
 }
 
-/// Organisations named by reference (or CVR, P-number, Companies House number) in a district.
+/// Organisations named by reference, identifier or a part of the name in a district.
 pub(crate) async fn resolve_orgs(
     app: &App,
     e: &mut FieldErrors,
@@ -132,10 +132,9 @@ pub(crate) async fn resolve_orgs(
 ) -> Result<Vec<i64>> {
     let mut out = Vec::new();
     for r in refs.iter().flat_map(|r| r.split(',')).map(str::trim).filter(|r| !r.is_empty()) {
-        match accord_db::directory::resolve_ref(&app.db.conn, district_id, r).await? {
+        match crate::directory::resolve_org(&app.db.conn, &[district_id], field, r, e).await? {
             Some(o) if !out.contains(&o.id) => out.push(o.id),
-            Some(_) => {}
-            None => e.add(field, "org.unknown", Some(r)),
+            _ => {}
         }
     }
     Ok(out)
@@ -697,13 +696,7 @@ pub async fn save_member(
             e.add("organisation", "field.required", None);
             None
         }
-        r => match accord_db::directory::resolve_ref(&app.db.conn, b.district_id, r).await? {
-            Some(o) => Some(o),
-            None => {
-                e.add("organisation", "org.unknown", Some(r));
-                None
-            }
-        },
+        r => crate::directory::resolve_org(&app.db.conn, &[b.district_id], "organisation", r, &mut e).await?,
     };
     let representative = text(&mut e, "representative", &input.representative, 1000, true);
     let role = match val(&input.role) {

@@ -531,13 +531,7 @@ pub async fn add_partner(app: &App, actor: &Actor, id: i64, input: &PartnerInput
             errors.add("organisation", "field.required", None);
             None
         }
-        Some(r) => match dq::resolve_ref(c, p.district_id, r).await? {
-            Some(o) => Some(o),
-            None => {
-                errors.add("organisation", "org.unknown", Some(r));
-                None
-            }
-        },
+        Some(r) => crate::directory::resolve_org(c, &[p.district_id], "organisation", r, &mut errors).await?,
     };
     let role = match opt(&input.role) {
         None => {

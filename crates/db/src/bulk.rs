@@ -111,11 +111,13 @@ const REQUEST_COLS: &[Col] = &[
     Col { db: "hires", file: "hires", ty: Ty::Int },
 ];
 
-/// Finds an organisation of the district as `accord_db::directory::resolve_ref` does: by
-/// ref, then by P-number, CVR or Companies House number (the last two not for sites), then by
-/// a merged record's identifier.
+/// Finds an organisation of the district as `accord_db::directory::match_organisations`
+/// does: by ref, then by P-number, CVR or Companies House number (the last two not for
+/// sites), then by a merged record's identifier, then by a part of its name.
 pub struct Resolver {
     by_ref: HashMap<String, i64>,
+    /// Lower-cased names, for a file that names organisations rather than giving a ref.
+    names: Vec<(String, i64)>,
     by_number: HashMap<String, i64>,
     by_alias: HashMap<String, i64>,
     account_manager: HashMap<i64, i64>,
@@ -124,7 +126,7 @@ pub struct Resolver {
 impl Resolver {
     /// The organisations of one district (checked by the use case against the actor's scope).
     pub async fn load<C: ConnectionTrait>(c: &C, district_id: i64) -> Result<Resolver, DbErr> {
-        type Row = (i64, String, Option<String>, Option<String>, Option<String>, String, Option<i64>);
+        type Row = (i64, String, Option<String>, Option<String>, Option<String>, String, Option<i64>, String);
         let rows: Vec<Row> = organisation::Entity::find()
             .select_only()
             .columns([
@@ -135,6 +137,7 @@ impl Resolver {
                 organisation::Column::CompaniesHouse,
                 organisation::Column::Level,
                 organisation::Column::AccountManagerId,
+                organisation::Column::NameNorm,
             ])
             .filter(organisation::Column::DistrictId.eq(district_id))
             .order_by_asc(organisation::Column::Id)
@@ -143,12 +146,14 @@ impl Resolver {
             .await?;
         let mut r = Resolver {
             by_ref: HashMap::with_capacity(rows.len()),
+            names: Vec::with_capacity(rows.len()),
             by_number: HashMap::with_capacity(rows.len()),
             by_alias: HashMap::new(),
             account_manager: HashMap::new(),
         };
-        for (id, rf, cvr, p, ch, level, am) in rows {
+        for (id, rf, cvr, p, ch, level, am, name) in rows {
             r.by_ref.insert(rf, id);
+            r.names.push((name, id));
             if let Some(p) = p {
                 r.by_number.entry(p).or_insert(id);
             }
@@ -174,17 +179,29 @@ impl Resolver {
         Ok(r)
     }
 
-    /// The organisation a file's `organisation_ref` names.
-    pub fn find(&self, value: &str) -> Option<i64> {
+    /// The organisations a file's `organisation_ref` names: the one its identifier names, or
+    /// else how many have a name containing it and the first of them (by id).
+    pub fn find(&self, value: &str) -> (usize, Option<i64>) {
         let v = value.trim();
         if v.is_empty() {
-            return None;
+            return (0, None);
         }
         if let Some(id) = self.by_ref.get(v) {
-            return Some(*id);
+            return (1, Some(*id));
         }
         let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-        self.by_number.get(&compact).or_else(|| self.by_alias.get(v)).or_else(|| self.by_alias.get(&compact)).copied()
+        if let Some(id) =
+            self.by_number.get(&compact).or_else(|| self.by_alias.get(v)).or_else(|| self.by_alias.get(&compact))
+        {
+            return (1, Some(*id));
+        }
+        let fragment = crate::search::without_controls(v).to_lowercase().replace(['%', '_', '\\'], "");
+        if fragment.chars().count() < crate::directory::NAME_PART_MIN {
+            return (0, None);
+        }
+        let mut hits = self.names.iter().filter(|(name, _)| name.contains(fragment.as_str()));
+        let first = hits.next().map(|(_, id)| *id);
+        (first.map_or(0, |_| 1 + hits.count()), first)
     }
 
     /// The account manager of an organisation, whom a new record gets.

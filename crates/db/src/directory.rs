@@ -250,6 +250,72 @@ pub async fn resolve_ref<C: ConnectionTrait>(
     }
 }
 
+/// The fewest characters of a name that find organisations by it: one letter would find
+/// an organisation by chance.
+pub const NAME_PART_MIN: usize = 2;
+
+/// The organisations a typed text names among the districts of the scope, at most `limit` of
+/// them by name, and how many there are in all. An exact reference, then an identifier (CVR,
+/// P-number, Companies House number), then a merged record's identifier names its
+/// organisation as [`resolve_ref`] does; only when none does, every organisation whose name
+/// contains the text, of at least [`NAME_PART_MIN`] characters (case does not matter: the text is compared with the lower-cased name
+/// stored beside it, so Danish letters match on both databases).
+pub async fn match_organisations<C: ConnectionTrait>(
+    c: &C,
+    scope: &Scope,
+    text: &str,
+    limit: u64,
+) -> Result<(u64, Vec<organisation::Model>), DbErr> {
+    let v = crate::search::without_controls(text);
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok((0, Vec::new()));
+    }
+    let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let by_name = || {
+        scope::find::<organisation::Entity>(scope)
+            .order_by_asc(organisation::Column::NameNorm)
+            .order_by_asc(organisation::Column::Id)
+    };
+    let identifiers = [
+        Condition::all().add(organisation::Column::Ref.eq(v)),
+        Condition::any().add(organisation::Column::PNumber.eq(compact.clone())).add(
+            Condition::all().add(organisation::Column::Level.ne("site")).add(
+                Condition::any()
+                    .add(organisation::Column::Cvr.eq(compact.clone()))
+                    .add(organisation::Column::CompaniesHouse.eq(compact.clone())),
+            ),
+        ),
+    ];
+    for cond in identifiers {
+        let q = by_name().filter(cond);
+        let total = q.clone().count(c).await?;
+        if total > 0 {
+            return Ok((total, q.limit(limit).all(c).await?));
+        }
+    }
+    let aliased = scope::find::<organisation_alias::Entity>(scope)
+        .filter(
+            Condition::any()
+                .add(organisation_alias::Column::Value.eq(v))
+                .add(organisation_alias::Column::Value.eq(compact)),
+        )
+        .all(c)
+        .await?;
+    if !aliased.is_empty() {
+        let q = by_name().filter(organisation::Column::Id.is_in(aliased.iter().map(|a| a.organisation_id)));
+        let total = q.clone().count(c).await?;
+        return Ok((total, q.limit(limit).all(c).await?));
+    }
+    let pattern = like_pattern(v);
+    if pattern.chars().count() < NAME_PART_MIN + 2 {
+        return Ok((0, Vec::new()));
+    }
+    let q = by_name().filter(organisation::Column::NameNorm.like(pattern));
+    let total = q.clone().count(c).await?;
+    Ok((total, q.limit(limit).all(c).await?))
+}
+
 /// Another organisation in the district holding this identifier (`field` is `ref`, `cvr`,
 /// `p_number` or `companies_house`).
 pub async fn holder_of<C: ConnectionTrait>(

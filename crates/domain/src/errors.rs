@@ -2,7 +2,7 @@ use serde::Serialize;
 
 /// One problem with one input field. `code` is a message key (translated by the UI);
 /// `value` is what was given, so the message can name it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: String,
     pub code: String,
@@ -10,6 +10,28 @@ pub struct FieldError {
     /// Where the record the message is about can be seen (a duplicate's page).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
+    /// The organisations a typed name matched when it matched several: the form offers them
+    /// to choose from. The API's body names the field only.
+    #[serde(skip)]
+    pub choices: Option<OrgChoices>,
+}
+
+/// Organisations a form may offer in place of an ambiguous name: the first of them and how
+/// many matched in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OrgChoices {
+    pub total: u64,
+    pub orgs: Vec<OrgChoice>,
+}
+
+/// One organisation offered by name, with what tells it apart from others of a like name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OrgChoice {
+    #[serde(rename = "ref")]
+    pub r#ref: String,
+    pub name: String,
+    pub cvr: Option<String>,
+    pub city: Option<String>,
 }
 
 /// Every problem found in one submission, in the order the fields were checked.
@@ -28,7 +50,16 @@ impl FieldErrors {
             code: code.to_owned(),
             value: value.map(str::to_owned),
             link: None,
+            choices: None,
         });
+    }
+
+    /// Adds an error for a name that matched several organisations, offering them.
+    pub fn add_choices(&mut self, field: &str, code: &str, value: &str, choices: OrgChoices) {
+        self.add(field, code, Some(value));
+        if let Some(last) = self.0.last_mut() {
+            last.choices = Some(choices);
+        }
     }
 
     /// Adds an error that points at another record.

@@ -32,7 +32,7 @@ pub use activity::{ActivityOutcome, ActivityType, CandidateOutcome, RequestStatu
 pub use agreement::{AgreementKind, AgreementStatus, Side, TargetMetric};
 pub use award::AwardFilter;
 pub use communication::{Channel, CommunicationFilter};
-pub use errors::{FieldError, FieldErrors};
+pub use errors::{FieldError, FieldErrors, OrgChoice, OrgChoices};
 pub use events::{Attendance, EventKind, RegistrationStatus};
 pub use identifiers::{CompaniesHouse, Cvr, InteractionKind, OrgKind, OrgLevel, OrgStatus, PNumber, SizeBand};
 pub use lang::Lang;

@@ -4,7 +4,7 @@
 use crate::ctx::ReqCtx;
 use crate::error::WebError;
 use accord_app::AppError;
-use accord_domain::{FieldErrors, Lang};
+use accord_domain::{FieldErrors, Lang, OrgChoice, OrgChoices};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use serde::Deserialize;
@@ -35,9 +35,45 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
         if token.csrf.is_empty() || !same(&token.csrf, ctx.csrf()) {
             return Err(WebError(AppError::Forbidden));
         }
+        let bytes = with_choices(bytes);
         let value = serde_html_form::from_bytes(&bytes)
             .map_err(|e| WebError(AppError::field("form", "form.undecodable", Some(&e.to_string()))))?;
         Ok(CsrfForm(value))
+    }
+}
+
+/// The suffix of the radio buttons that offer the organisations a typed name matched: a
+/// field `X.choice` chosen (not blank) stands in for the text typed in `X`.
+pub const CHOICE: &str = ".choice";
+
+/// The body with each organisation chosen from a list put in place of the text its field had.
+fn with_choices(bytes: Bytes) -> Bytes {
+    if !bytes.windows(CHOICE.len()).any(|w| w == b".choice") {
+        return bytes;
+    }
+    let Ok(pairs) = serde_html_form::from_bytes::<Vec<(String, String)>>(&bytes) else { return bytes };
+    let chosen: Vec<(String, String)> = pairs
+        .iter()
+        .filter_map(|(k, v)| k.strip_suffix(CHOICE).filter(|_| !v.trim().is_empty()).map(|f| (f.to_owned(), v.clone())))
+        .collect();
+    let mut out: Vec<(String, String)> =
+        pairs.into_iter().filter(|(k, _)| !k.ends_with(CHOICE) && !chosen.iter().any(|(f, _)| f == k)).collect();
+    out.extend(chosen);
+    serde_html_form::to_string(&out).map(Bytes::from).unwrap_or(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chosen_organisation_stands_in_for_the_typed_name() {
+        let got = with_choices(Bytes::from("a=1&organisation_ref=net&organisation_ref.choice=ORG-2"));
+        assert_eq!(got, Bytes::from("a=1&organisation_ref=ORG-2"));
+        let blank = with_choices(Bytes::from("organisation_ref=netto&organisation_ref.choice="));
+        assert_eq!(blank, Bytes::from("organisation_ref=netto"));
+        let none = Bytes::from("organisation_ref=netto");
+        assert_eq!(with_choices(none.clone()), none);
     }
 }
 
@@ -47,6 +83,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
 pub struct ShownErrors {
     /// Field, message, and a link to the record the message is about (a duplicate).
     pub items: Vec<(String, String, Option<String>)>,
+    /// Field, and the organisations a name typed in it matched, to choose from.
+    pub choices: Vec<(String, OrgChoices)>,
 }
 
 impl ShownErrors {
@@ -57,7 +95,23 @@ impl ShownErrors {
                 .iter()
                 .map(|e| (e.field.clone(), crate::i18n::field_error(lang, e), e.link.clone()))
                 .collect(),
+            choices: errors
+                .0
+                .iter()
+                .filter_map(|e| e.choices.as_ref().map(|c| (e.field.clone(), c.clone())))
+                .filter(|(_, c)| !c.orgs.is_empty())
+                .collect(),
         }
+    }
+
+    /// The organisations offered for a field whose typed name matched several.
+    pub fn choices(&self, field: &str) -> &[OrgChoice] {
+        self.choices.iter().find(|(f, _)| f == field).map(|(_, c)| c.orgs.as_slice()).unwrap_or(&[])
+    }
+
+    /// Whether more organisations matched than are offered.
+    pub fn more_choices(&self, field: &str) -> bool {
+        self.choices.iter().any(|(f, c)| f == field && c.total > c.orgs.len() as u64)
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {

@@ -29,7 +29,8 @@ pub fn role(lang: Lang, role: accord_domain::Role) -> String {
 
 /// The message for a field error, naming the value where the message has room for it.
 pub fn field_error(lang: Lang, e: &accord_domain::FieldError) -> String {
-    t_value(lang, &format!("error.{}", e.code), e.value.as_deref().unwrap_or(""))
+    let count = e.choices.as_ref().map(|c| c.total.to_string()).unwrap_or_default();
+    t_args(lang, &format!("error.{}", e.code), &[("value", e.value.as_deref().unwrap_or("")), ("count", &count)])
 }
 
 /// `n` things: the key's `.one` text for one, its `.many` text otherwise, with `%{value}` the

@@ -21,7 +21,7 @@ async fn patch(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCo
 
 /// The English message the API gives for an error code and value.
 fn msg(code: &str, value: &str) -> String {
-    let e = FieldError { field: String::new(), code: code.into(), value: Some(value.into()), link: None };
+    let e = FieldError { field: String::new(), code: code.into(), value: Some(value.into()), ..Default::default() };
     accord_web::i18n::field_error(Lang::En, &e)
 }
 

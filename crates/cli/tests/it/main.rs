@@ -34,6 +34,7 @@ mod mail_crash;
 mod mailings;
 mod national;
 mod nodes;
+mod org_picker;
 mod pages;
 mod plans;
 mod programmes;

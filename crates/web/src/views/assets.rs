@@ -10,6 +10,7 @@ const FAVICON: &str = include_str!("../../static/favicon.svg");
 const PRINT_JS: &str = include_str!("../../static/print.js");
 const UPLOAD_JS: &str = include_str!("../../static/upload.js");
 const PAGE_JS: &str = include_str!("../../static/page.js");
+const ORGPICKER_JS: &str = include_str!("../../static/orgpicker.js");
 
 /// Changes whenever an asset does, so browsers may cache them for a year.
 pub static VERSION: LazyLock<String> = LazyLock::new(|| {
@@ -20,6 +21,7 @@ pub static VERSION: LazyLock<String> = LazyLock::new(|| {
     PRINT_JS.hash(&mut h);
     UPLOAD_JS.hash(&mut h);
     PAGE_JS.hash(&mut h);
+    ORGPICKER_JS.hash(&mut h);
     format!("{:x}", h.finish())
 });
 
@@ -30,6 +32,7 @@ pub async fn serve(Path(file): Path<String>) -> Response {
         "print.js" => (PRINT_JS, "text/javascript; charset=utf-8"),
         "upload.js" => (UPLOAD_JS, "text/javascript; charset=utf-8"),
         "page.js" => (PAGE_JS, "text/javascript; charset=utf-8"),
+        "orgpicker.js" => (ORGPICKER_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     ([(header::CONTENT_TYPE, ctype), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")], body)

@@ -418,7 +418,10 @@ async fn register_page(
     let mut org = None;
     let mut contacts = vec![];
     if !organisation.trim().is_empty() {
-        match accord_app::directory::find_by_ref(&state.app, actor, &e.district, organisation).await? {
+        let mut lookup = FieldErrors::new();
+        match accord_app::directory::find_org(&state.app, actor, &e.district, "organisation", organisation, &mut lookup)
+            .await?
+        {
             Some(o) => {
                 let id = o.id;
                 org = Some((o.id, o.name));
@@ -434,7 +437,7 @@ async fn register_page(
                     })
                     .collect();
             }
-            None if errors.is_empty() => errors.add("organisation", "org.unknown", Some(organisation.trim())),
+            None if errors.is_empty() => errors = lookup,
             None => {}
         }
     }

@@ -68,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit", get(audit::list))
         .route("/organisations", get(organisations::list).post(organisations::create))
         .route("/organisations/new", get(organisations::new))
+        .route("/organisations/lookup", get(organisations::lookup))
         .route(
             "/organisations/import",
             get(imports::upload_form)

@@ -18,7 +18,7 @@ use accord_domain::{OrgFilter, OrgSort};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 fn sector_label(lang: Lang, code: &Option<String>) -> String {
@@ -117,6 +117,23 @@ pub fn identifiers(o: &OrgView) -> String {
     .flatten()
     .collect::<Vec<_>>()
     .join(" · ")
+}
+
+#[derive(Deserialize)]
+pub struct LookupQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// The organisations that the text being typed into an organisation field may name, as JSON
+/// for the script that suggests them: at most ten `{ref, name, cvr, city}`.
+pub async fn lookup(
+    State(state): State<AppState>,
+    Staff { actor, .. }: Staff,
+    Query(f): Query<LookupQuery>,
+) -> WebResult<Response> {
+    let found = dir::lookup(&state.app, &actor, &f.q).await?;
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], axum::Json(found)).into_response())
 }
 
 pub async fn list(
