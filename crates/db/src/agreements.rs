@@ -157,11 +157,11 @@ pub async fn list_agreements<C: ConnectionTrait>(
         Err(code) => return Ok(Err(code)),
     };
     let total = q.clone().count(c).await?;
-    let by: sea_orm::sea_query::SimpleExpr = match sort.column {
-        AgreementColumn::CreatedAt => Expr::col(A::CreatedAt).into(),
-        AgreementColumn::Ref => Expr::col(A::Ref).into(),
-        AgreementColumn::Kind => Expr::col(A::Kind).into(),
-        AgreementColumn::StartDate => Expr::col(A::StartDate).into(),
+    let by: Expr = match sort.column {
+        AgreementColumn::CreatedAt => Expr::col(A::CreatedAt),
+        AgreementColumn::Ref => Expr::col(A::Ref),
+        AgreementColumn::Kind => Expr::col(A::Kind),
+        AgreementColumn::StartDate => Expr::col(A::StartDate),
         // The review date, or the end, whichever comes first; those with neither last.
         AgreementColumn::ReviewDate => Expr::expr(Func::coalesce([
             Expr::col(A::ReviewOn),

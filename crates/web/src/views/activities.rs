@@ -193,7 +193,7 @@ pub async fn list(
         result.total,
     ) {
         Ok(list) => list,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     let mut type_opts = type_options(lang, &types, &f.kind, None);
     // Retired types are still there to find the records that have them.

@@ -63,7 +63,7 @@ impl Listing {
         order: Order<C>,
         paging: Paging,
         total: u64,
-    ) -> Result<Listing, Response> {
+    ) -> Result<Listing, Box<Response>> {
         let filters: Vec<(String, String)> = filters
             .iter()
             .filter(|(_, v)| !v.trim().is_empty())
@@ -76,7 +76,7 @@ impl Listing {
         }
         let pages = paging.pages(total);
         if paging.page > pages {
-            return Err(past_end(ctx, base, &query, paging.page, pages));
+            return Err(Box::new(past_end(ctx, base, &query, paging.page, pages)));
         }
         Ok(Listing {
             base: base.to_owned(),

@@ -193,7 +193,7 @@ pub async fn list(
         result.total,
     ) {
         Ok(list) => list,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     let t = ListTemplate {
         page: ctx.page(ctx.t("org.title")),

@@ -212,7 +212,7 @@ pub async fn list(
         result.page.total,
     ) {
         Ok(list) => list,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     let t = ListTemplate {
         page: ctx.page(ctx.t("req.title")),

@@ -48,7 +48,7 @@ pub async fn list(
         crate::i18n::t_value(ctx.lang, "users.caption", &accord_domain::format::number(ctx.lang, result.total as i64));
     let list = match Listing::new(&ctx, "/users", &[("q", &q.q)], sort, paging, result.total) {
         Ok(list) => list,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     let mut res = super::render(&ListTemplate {
         page: ctx.page(ctx.t("users.title")),
