@@ -405,7 +405,7 @@ pub struct PageLink {
 }
 
 /// The page numbers a pager shows: the first, the last, and two either side of `current`;
-/// 0 where pages are left out.
+/// 0 where two or more pages are left out.
 pub fn page_numbers(current: u64, pages: u64) -> Vec<u64> {
     let mut shown: Vec<u64> = [1, pages].into_iter().chain(current.saturating_sub(2)..=current + 2).collect();
     shown.retain(|p| (1..=pages).contains(p));
@@ -413,8 +413,11 @@ pub fn page_numbers(current: u64, pages: u64) -> Vec<u64> {
     shown.dedup();
     let mut out = Vec::with_capacity(shown.len() + 2);
     for p in shown {
-        if out.last().is_some_and(|last| p > last + 1) {
-            out.push(0);
+        match out.last() {
+            // A gap of one page shows that page: it takes no more room than the ellipsis.
+            Some(&last) if p == last + 2 => out.push(last + 1),
+            Some(&last) if p > last + 2 => out.push(0),
+            _ => {}
         }
         out.push(p);
     }
@@ -539,7 +542,8 @@ mod tests {
         assert_eq!(page_numbers(1, 1), vec![1]);
         assert_eq!(page_numbers(1, 5), vec![1, 2, 3, 4, 5]);
         assert_eq!(page_numbers(1, 9), vec![1, 2, 3, 0, 9]);
-        assert_eq!(page_numbers(5, 9), vec![1, 0, 3, 4, 5, 6, 7, 0, 9]);
+        assert_eq!(page_numbers(5, 9), vec![1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(page_numbers(6, 11), vec![1, 0, 4, 5, 6, 7, 8, 0, 11]);
         assert_eq!(page_numbers(9, 9), vec![1, 0, 7, 8, 9]);
         assert_eq!(page_numbers(4, 9), vec![1, 2, 3, 4, 5, 6, 0, 9]);
     }
