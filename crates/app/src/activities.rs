@@ -250,7 +250,7 @@ use accord_db::directory as dq;
 use accord_db::entities::{activity, organisation, recruitment_candidate, recruitment_request, user};
 use accord_db::sea_orm::{ActiveValue::Set, ColumnTrait, QueryFilter};
 use accord_domain::CandidateOutcome;
-use accord_domain::RecordFilter;
+use accord_domain::{ActivitySort, RecordFilter, RequestSort};
 use chrono::{DateTime, Utc};
 
 /// Recording activities and requests: the roles that work with employers.
@@ -587,9 +587,15 @@ pub async fn update_activity(app: &App, actor: &Actor, id: i64, input: &Activity
     get_activity_quietly(app, actor, id).await
 }
 
-pub async fn list_activities(app: &App, actor: &Actor, f: &RecordFilter, paging: Paging) -> Result<Page<ActivityView>> {
+pub async fn list_activities(
+    app: &App,
+    actor: &Actor,
+    f: &RecordFilter,
+    sort: ActivitySort,
+    paging: Paging,
+) -> Result<Page<ActivityView>> {
     require(dir::can_view(actor))?;
-    let (rows, total) = q::list_activities(&app.db.conn, &actor.scope(), f, paging.page, paging.per_page).await?;
+    let (rows, total) = q::list_activities(&app.db.conn, &actor.scope(), f, sort, paging.page, paging.per_page).await?;
     Ok(Page { items: activity_views(app, rows).await?, total, paging })
 }
 
@@ -860,9 +866,15 @@ pub struct RequestPage {
     pub hires: i64,
 }
 
-pub async fn list_requests(app: &App, actor: &Actor, f: &RecordFilter, paging: Paging) -> Result<RequestPage> {
+pub async fn list_requests(
+    app: &App,
+    actor: &Actor,
+    f: &RecordFilter,
+    sort: RequestSort,
+    paging: Paging,
+) -> Result<RequestPage> {
     require(dir::can_view(actor))?;
-    let (rows, total) = q::list_requests(&app.db.conn, &actor.scope(), f, paging.page, paging.per_page).await?;
+    let (rows, total) = q::list_requests(&app.db.conn, &actor.scope(), f, sort, paging.page, paging.per_page).await?;
     let (_, positions, hires) = q::request_totals(&app.db.conn, &actor.scope(), f).await?;
     Ok(RequestPage { page: Page { items: request_views(app, rows).await?, total, paging }, positions, hires })
 }

@@ -1337,7 +1337,14 @@ pub async fn list(
 /// Active agreements due for review (or ending) within the window: all of them for the
 /// secretariat, the actor's own when `mine`.
 pub async fn review_due(app: &App, actor: &Actor, mine: bool, paging: Paging) -> Result<Page<AgreementView>> {
-    list(app, actor, &review_filter(actor, mine)?, AgreementSort::Review, paging).await
+    list(
+        app,
+        actor,
+        &review_filter(actor, mine)?,
+        AgreementSort::asc(accord_domain::AgreementColumn::ReviewDate),
+        paging,
+    )
+    .await
 }
 
 /// How many agreements [`review_due`] lists, without reading them: for the dashboard and the

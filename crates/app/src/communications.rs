@@ -9,7 +9,7 @@ use accord_db::directory as dq;
 use accord_db::entities::communication;
 use accord_db::sea_orm::{ActiveValue::Set, EntityTrait};
 use accord_domain::communication::link;
-use accord_domain::{Channel, CommunicationFilter, FieldErrors};
+use accord_domain::{Channel, CommunicationFilter, CommunicationSort, FieldErrors};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -357,10 +357,11 @@ pub async fn list(
     app: &App,
     actor: &Actor,
     f: &CommunicationFilter,
+    sort: CommunicationSort,
     paging: Paging,
 ) -> Result<Page<CommunicationView>> {
     require(can_view(actor))?;
-    let (rows, total) = q::list(&app.db.conn, &actor.scope(), f, paging.page, paging.per_page).await?;
+    let (rows, total) = q::list(&app.db.conn, &actor.scope(), f, sort, paging.page, paging.per_page).await?;
     Ok(Page { items: views(app, rows).await?, total, paging })
 }
 

@@ -269,7 +269,12 @@ pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(usize)) -
     let district = accord_db::users::district_by_code(c, &accord_db::Scope::All, &spec.district)
         .await?
         .ok_or_else(|| AppError::field("district", "district.unknown", Some(&spec.district)))?;
-    let staff: Vec<i64> = accord_db::users::list(c, None, 1, 10_000).await?.0.into_iter().map(|u| u.user.id).collect();
+    let staff: Vec<i64> = accord_db::users::list(c, None, Default::default(), 1, 10_000)
+        .await?
+        .0
+        .into_iter()
+        .map(|u| u.user.id)
+        .collect();
     if staff.is_empty() {
         return Err(AppError::Internal("create at least one user first".into()));
     }

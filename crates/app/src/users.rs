@@ -2,7 +2,7 @@
 
 use crate::{Actor, App, AppError, DistrictRef, Page, Paging, Permission, Result, auth};
 use accord_db::{Scope, sessions, users};
-use accord_domain::{Email, FieldErrors, NewPassword, PersonName, Role};
+use accord_domain::{Email, FieldErrors, NewPassword, PersonName, Role, UserSort};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -289,9 +289,9 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<UserView> {
     Ok(v)
 }
 
-pub async fn list(app: &App, actor: &Actor, q: Option<&str>, paging: Paging) -> Result<Page<UserView>> {
+pub async fn list(app: &App, actor: &Actor, q: Option<&str>, sort: UserSort, paging: Paging) -> Result<Page<UserView>> {
     actor.require(Permission::ManageUsers)?;
-    let (items, total) = users::list(&app.db.conn, q, paging.page, paging.per_page).await?;
+    let (items, total) = users::list(&app.db.conn, q, sort, paging.page, paging.per_page).await?;
     Ok(Page { items: items.into_iter().map(UserView::from).collect(), total, paging })
 }
 

@@ -3,7 +3,7 @@
 
 use crate::entities::{activity, organisation, recruitment_candidate, recruitment_request};
 use crate::scope::{self, Scope};
-use accord_domain::query::RecordFilter;
+use accord_domain::query::{ActivityColumn, ActivitySort, RecordFilter, RequestColumn, RequestSort};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -55,19 +55,26 @@ fn activities(scope: &Scope, f: &RecordFilter) -> sea_orm::Select<activity::Enti
     q
 }
 
-/// One page of activities, newest start first, and how many match in all.
+/// One page of activities in the order asked for, and how many match in all.
 pub async fn list_activities<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
     f: &RecordFilter,
+    sort: ActivitySort,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<activity::Model>, u64), DbErr> {
+    use activity::Column as A;
     let q = activities(scope, f);
     let total = q.clone().count(c).await?;
-    let rows = q
-        .order_by_desc(activity::Column::StartDate)
-        .order_by_desc(activity::Column::Id)
+    let by = match sort.column {
+        ActivityColumn::StartDate => A::StartDate,
+        ActivityColumn::SourceId => A::SourceId,
+        ActivityColumn::Type => A::Type,
+        ActivityColumn::CitizenRef => A::CitizenRef,
+        ActivityColumn::Outcome => A::Outcome,
+    };
+    let rows = crate::sorted(q, by, A::Id, sort.descending)
         .offset(page.saturating_sub(1) * per_page)
         .limit(per_page)
         .all(c)
@@ -134,19 +141,25 @@ fn requests(scope: &Scope, f: &RecordFilter) -> sea_orm::Select<recruitment_requ
     q
 }
 
-/// One page of recruitment requests, newest received first, and how many match in all.
+/// One page of recruitment requests in the order asked for, and how many match in all.
 pub async fn list_requests<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
     f: &RecordFilter,
+    sort: RequestSort,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<recruitment_request::Model>, u64), DbErr> {
+    use recruitment_request::Column as R;
     let q = requests(scope, f);
     let total = q.clone().count(c).await?;
-    let rows = q
-        .order_by_desc(recruitment_request::Column::ReceivedDate)
-        .order_by_desc(recruitment_request::Column::Id)
+    let by = match sort.column {
+        RequestColumn::ReceivedDate => R::ReceivedDate,
+        RequestColumn::Title => R::Title,
+        RequestColumn::Positions => R::Positions,
+        RequestColumn::Status => R::Status,
+    };
+    let rows = crate::sorted(q, by, R::Id, sort.descending)
         .offset(page.saturating_sub(1) * per_page)
         .limit(per_page)
         .all(c)

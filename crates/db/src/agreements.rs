@@ -7,7 +7,7 @@ use crate::entities::{
     commitment_template, organisation, recruitment_request,
 };
 use crate::scope::{self, Scope};
-use accord_domain::query::{AgreementFilter, AgreementSort};
+use accord_domain::query::{AgreementColumn, AgreementFilter, AgreementSort};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
@@ -157,20 +157,19 @@ pub async fn list_agreements<C: ConnectionTrait>(
         Err(code) => return Ok(Err(code)),
     };
     let total = q.clone().count(c).await?;
-    let q = match sort {
-        AgreementSort::Newest => q.order_by_desc(A::CreatedAt).order_by_desc(A::Id),
-        AgreementSort::Oldest => q.order_by_asc(A::CreatedAt).order_by_asc(A::Id),
-        AgreementSort::Start => q.order_by_asc(A::StartDate).order_by_asc(A::Id),
-        // Soonest first: the review date, or the end, whichever comes first.
-        AgreementSort::Review => q
-            .order_by_asc(Expr::expr(Func::coalesce([
-                Expr::col(A::ReviewOn),
-                Expr::col(A::EndDate),
-                Expr::val(NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date")),
-            ])))
-            .order_by_asc(A::Id),
-        AgreementSort::Ref => q.order_by_asc(A::Ref).order_by_asc(A::Id),
+    let by: Expr = match sort.column {
+        AgreementColumn::CreatedAt => Expr::col(A::CreatedAt),
+        AgreementColumn::Ref => Expr::col(A::Ref),
+        AgreementColumn::Kind => Expr::col(A::Kind),
+        AgreementColumn::StartDate => Expr::col(A::StartDate),
+        // The review date, or the end, whichever comes first; those with neither last.
+        AgreementColumn::ReviewDate => Expr::expr(Func::coalesce([
+            Expr::col(A::ReviewOn),
+            Expr::col(A::EndDate),
+            Expr::val(NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date")),
+        ])),
     };
+    let q = crate::sorted(q, by, A::Id, sort.descending);
     let rows = q.offset(page.saturating_sub(1) * per_page).limit(per_page).all(c).await?;
     Ok(Ok((rows, total)))
 }

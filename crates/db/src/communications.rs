@@ -3,6 +3,7 @@
 use crate::entities::{communication, communication_organisation};
 use crate::scope::{self, Scope};
 use accord_domain::CommunicationFilter;
+use accord_domain::query::{CommunicationColumn, CommunicationSort};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
@@ -43,19 +44,22 @@ fn filtered(scope: &Scope, f: &CommunicationFilter) -> sea_orm::Select<communica
     q
 }
 
-/// One page of the log, newest first, and how many pieces match in all.
+/// One page of the log in the order asked for, and how many pieces match in all.
 pub async fn list<C: ConnectionTrait>(
     c: &C,
     scope: &Scope,
     f: &CommunicationFilter,
+    sort: CommunicationSort,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<communication::Model>, u64), DbErr> {
     let q = filtered(scope, f);
     let total = q.clone().count(c).await?;
-    let rows = q
-        .order_by_desc(communication::Column::PublishedOn)
-        .order_by_desc(communication::Column::Id)
+    let by = match sort.column {
+        CommunicationColumn::PublishedOn => communication::Column::PublishedOn,
+        CommunicationColumn::Title => communication::Column::Title,
+    };
+    let rows = crate::sorted(q, by, communication::Column::Id, sort.descending)
         .offset(page.saturating_sub(1) * per_page)
         .limit(per_page)
         .all(c)

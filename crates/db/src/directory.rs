@@ -5,7 +5,7 @@ use crate::entities::{
 };
 use crate::scope::{self, Scope};
 use crate::search::{like_pattern, search_condition_on};
-use accord_domain::query::{OrgFilter, OrgSort};
+use accord_domain::query::{OrgColumn, OrgFilter, OrgSort};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -99,12 +99,16 @@ pub async fn list_organisations<C: ConnectionTrait>(
         Some(n) => n,
         None => q.clone().count(c).await?,
     };
-    let q = match sort {
-        OrgSort::Newest => q.order_by_desc(organisation::Column::CreatedAt).order_by_desc(organisation::Column::Id),
-        OrgSort::Oldest => q.order_by_asc(organisation::Column::CreatedAt).order_by_asc(organisation::Column::Id),
-        OrgSort::Name => q.order_by_asc(organisation::Column::NameNorm).order_by_asc(organisation::Column::Id),
-        OrgSort::NameDesc => q.order_by_desc(organisation::Column::NameNorm).order_by_desc(organisation::Column::Id),
+    use organisation::Column as O;
+    let by = match sort.column {
+        OrgColumn::CreatedAt => O::CreatedAt,
+        OrgColumn::Name => O::NameNorm,
+        OrgColumn::Kind => O::Kind,
+        OrgColumn::Sector => O::Sector,
+        OrgColumn::Ward => O::Ward,
+        OrgColumn::Status => O::Status,
     };
+    let q = crate::sorted(q, by, O::Id, sort.descending);
     let rows = q.offset(page.saturating_sub(1) * per_page).limit(per_page).all(c).await?;
     Ok((rows, total))
 }

@@ -53,6 +53,18 @@ pub mod surveys;
 pub mod tokens;
 pub mod users;
 
+/// `q` sorted by `by` one way or the other, ties by `id` the same way, so that every page of a
+/// sorted list is stable. `by` is always a column or expression a list's whitelist chose.
+pub(crate) fn sorted<Q: sea_orm::QueryOrder>(
+    q: Q,
+    by: impl sea_orm::IntoSimpleExpr,
+    id: impl sea_orm::IntoSimpleExpr,
+    descending: bool,
+) -> Q {
+    let way = if descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
+    q.order_by(by, way.clone()).order_by(id, way)
+}
+
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,

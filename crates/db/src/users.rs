@@ -2,6 +2,7 @@
 
 use crate::entities::{district, organisation, user, user_district, user_role};
 use crate::scope::{self, Scope};
+use accord_domain::query::{UserColumn, UserSort};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
@@ -99,10 +100,11 @@ pub async fn get<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<UserRecord
     }
 }
 
-/// Users whose name or e-mail contains `q`, by name, one page at a time.
+/// Users whose name or e-mail contains `q`, in the order asked for, one page at a time.
 pub async fn list<C: ConnectionTrait>(
     c: &C,
     q: Option<&str>,
+    sort: UserSort,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<UserRecord>, u64), DbErr> {
@@ -116,9 +118,11 @@ pub async fn list<C: ConnectionTrait>(
         );
     }
     let total = query.clone().count(c).await?;
-    let users = query
-        .order_by_asc(user::Column::Name)
-        .order_by_asc(user::Column::Id)
+    let by = match sort.column {
+        UserColumn::Name => user::Column::Name,
+        UserColumn::Email => user::Column::Email,
+    };
+    let users = crate::sorted(query, by, user::Column::Id, sort.descending)
         .offset((page.saturating_sub(1)) * per_page)
         .limit(per_page)
         .all(c)

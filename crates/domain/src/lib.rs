@@ -40,7 +40,10 @@ pub use mail::{ConsentPurpose, ConsentSource, MergeValues, SkipReason};
 pub use national::AccountStatus;
 pub use partnership::{BodyKind, MeetingFrequency, MemberRole, MilestoneStatus, Quarter, ResourceKind};
 pub use programme::{FundingSource, PartnerRole, ProgrammeKind, TargetGroup};
-pub use query::{AgreementFilter, AgreementSort, AuditFilter, OrgFilter, OrgSort, RecordFilter};
+pub use query::{
+    ActivitySort, AgreementColumn, AgreementFilter, AgreementSort, AuditFilter, CommunicationSort, Order, OrgFilter,
+    OrgSort, RecordFilter, RequestSort, SortColumn, UserSort,
+};
 pub use redundancy::{
     AccessPurpose, ActivityState, CaseStatus, CloseReason, Element, EventRole, Level, NationalId, SessionKind,
     TrainingStatus,

@@ -28,6 +28,7 @@ mod import;
 mod injection;
 mod interactions;
 mod invitations;
+mod lists;
 mod load;
 mod mail_bench;
 mod mail_crash;

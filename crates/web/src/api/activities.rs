@@ -169,7 +169,7 @@ pub async fn list(
         filter.outcome = Some(o.get().as_str().to_owned());
     }
     let paging = Paging::new(pp.page, pp.per_page);
-    let r = act::list_activities(&state.app, &actor, &filter, paging).await?;
+    let r = act::list_activities(&state.app, &actor, &filter, Default::default(), paging).await?;
     Ok(Json(ActivityList {
         items: r.items.into_iter().map(Activity::from).collect(),
         total: r.total,

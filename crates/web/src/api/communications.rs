@@ -115,7 +115,7 @@ pub async fn list(
         organisation_id: p.organisation_id,
     };
     let paging = Paging::new(pp.page, pp.per_page);
-    let r = comm::list(&state.app, &actor, &f, paging).await?;
+    let r = comm::list(&state.app, &actor, &f, Default::default(), paging).await?;
     Ok(Json(CommunicationList {
         items: r.items.into_iter().map(Communication::from).collect(),
         total: r.total,

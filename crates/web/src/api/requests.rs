@@ -153,7 +153,7 @@ pub async fn list(
         filter.kind = Some(st.get().as_str().to_owned());
     }
     let paging = Paging::new(pp.page, pp.per_page);
-    let r = act::list_requests(&state.app, &actor, &filter, paging).await?;
+    let r = act::list_requests(&state.app, &actor, &filter, Default::default(), paging).await?;
     Ok(Json(RecruitmentRequestList {
         items: r.page.items.into_iter().map(RecruitmentRequest::from).collect(),
         total: r.page.total,

@@ -72,7 +72,7 @@ pub async fn list(
     Query(pp): Query<PageParams>,
 ) -> WebResult<Json<UserList>> {
     let paging = Paging::new(pp.page, pp.per_page);
-    let r = accord_app::users::list(&state.app, &actor, p.q.as_deref(), paging).await?;
+    let r = accord_app::users::list(&state.app, &actor, p.q.as_deref(), Default::default(), paging).await?;
     Ok(Json(UserList {
         items: r.items.into_iter().map(User::from).collect(),
         total: r.total,

@@ -2,11 +2,12 @@
 //! and the latest activities on an employer's page. Also the helpers the recruitment request
 //! pages share: filters, labels and field messages.
 
+use super::Opt;
+use super::listing::Listing;
 use super::shared::{
-    can_record, date_filter, date_opt, district_filter, district_name, district_options, import_filter, label, options,
-    org_filter, require_record, staff_filter, staff_options, with_field_errors, worded,
+    can_record, date_filter, date_opt, district_filter, district_label, district_name, district_options, import_filter,
+    label, options, org_filter, require_record, staff_filter, staff_options, with_field_errors, worded,
 };
-use super::{Opt, Pager};
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::WebResult;
 use crate::forms::{CsrfForm, ShownErrors};
@@ -15,8 +16,8 @@ use crate::state::AppState;
 use accord_app::activities::{self as act, ActivityInput, ActivityView, TypeIndex};
 use accord_app::directory as dir;
 use accord_app::{Actor, AppError, Paging};
-use accord_domain::RecordFilter;
 use accord_domain::{ActivityOutcome, FieldErrors, Lang, format};
+use accord_domain::{ActivitySort, RecordFilter};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -52,6 +53,7 @@ pub struct ListQuery {
     pub district: String,
     pub import: String,
     pub organisation: String,
+    pub sort: String,
     pub page: Option<u64>,
 }
 
@@ -68,6 +70,8 @@ pub struct Row {
     pub outcome: String,
     pub outcome_class: &'static str,
     pub account_manager: String,
+    /// The district's name, where the list shows several districts.
+    pub district: String,
 }
 
 pub fn row(lang: Lang, types: &TypeIndex, a: &ActivityView) -> Row {
@@ -83,6 +87,7 @@ pub fn row(lang: Lang, types: &TypeIndex, a: &ActivityView) -> Row {
         outcome: label(lang, "act.outcomes", &a.outcome),
         outcome_class: outcome_class(&a.outcome),
         account_manager: a.account_manager_name.clone().unwrap_or_default(),
+        district: String::new(),
     }
 }
 
@@ -112,7 +117,7 @@ struct ListTemplate {
     errors: ShownErrors,
     rows: Vec<Row>,
     caption: String,
-    pager: Pager,
+    list: Listing,
     types: Vec<Opt>,
     outcomes: Vec<Opt>,
     staff: Vec<Opt>,
@@ -146,6 +151,7 @@ pub async fn list(
     };
     let from = date_filter(&mut errors, "from", &f.from);
     let to = date_filter(&mut errors, "to", &f.to);
+    let sort = errors.take("sort", &f.sort, ActivitySort::parse(&f.sort)).unwrap_or_default();
     let (districts, district_id) = district_filter(&state, &actor, &f.district).await?;
     let organisation = org_filter(&state, &actor, &f.organisation).await?;
     let import = import_filter(&state, &actor, lang, &f.import).await?;
@@ -161,11 +167,15 @@ pub async fn list(
         district_id,
     };
     let paging = Paging::new(f.page, Some(50));
-    let result = act::list_activities(&state.app, &actor, &filter, paging).await?;
-    let rows = result.items.iter().map(|a| row(lang, &types, a)).collect();
+    let result = act::list_activities(&state.app, &actor, &filter, sort, paging).await?;
+    let rows = result
+        .items
+        .iter()
+        .map(|a| Row { district: district_label(&districts, &a.district), ..row(lang, &types, a) })
+        .collect();
     let caption = i18n::t_value(lang, "act.caption", &format::number(lang, result.total as i64));
-    let pager = Pager::new(
-        lang,
+    let list = match Listing::new(
+        &ctx,
         "/activities",
         &[
             ("q", &f.q),
@@ -178,9 +188,13 @@ pub async fn list(
             ("import", &f.import),
             ("organisation", &f.organisation),
         ],
+        sort,
         paging,
         result.total,
-    );
+    ) {
+        Ok(list) => list,
+        Err(refused) => return Ok(*refused),
+    };
     let mut type_opts = type_options(lang, &types, &f.kind, None);
     // Retired types are still there to find the records that have them.
     type_opts.extend(types.types.iter().filter(|t| t.retired).map(|t| Opt {
@@ -193,7 +207,7 @@ pub async fn list(
         errors: ShownErrors::new(lang, &errors),
         rows,
         caption,
-        pager,
+        list,
         types: type_opts,
         outcomes: options(lang, "act.outcomes", ActivityOutcome::ALL.iter().map(|o| o.as_str()), &f.outcome),
         staff: staff_filter(&state, &actor, &f.am).await?,
@@ -522,8 +536,8 @@ pub async fn for_organisation(state: &AppState, actor: &Actor, lang: Lang, org_i
     let filter = RecordFilter { organisation_id: Some(org_id), ..Default::default() };
     let paging = Paging::new(Some(1), Some(ON_ORG_PAGE));
     let types = act::types(&state.app).await?;
-    let acts = act::list_activities(&state.app, actor, &filter, paging).await?;
-    let reqs = act::list_requests(&state.app, actor, &filter, paging).await?;
+    let acts = act::list_activities(&state.app, actor, &filter, Default::default(), paging).await?;
+    let reqs = act::list_requests(&state.app, actor, &filter, Default::default(), paging).await?;
     let caption = |key: &str, shown: usize, total: u64| {
         i18n::t_args(
             lang,

@@ -2,6 +2,7 @@
 //! (activate, terminate, renew, documents), the form, the printable agreement in its own
 //! language, and the secretariat's commitment templates.
 
+use super::listing::Listing;
 use super::shared::{Empty, date_opt, district_name, district_options, label, options};
 use super::{Opt, Pager};
 use crate::ctx::{Page, ReqCtx, Staff};
@@ -134,6 +135,8 @@ pub struct Row {
     /// The first of review date and end, for the review list.
     pub due: String,
     pub overdue: bool,
+    /// The district's name, where the list shows several districts.
+    pub district: String,
 }
 
 fn row(lang: Lang, a: &AgreementView, today: NaiveDate) -> Row {
@@ -154,6 +157,7 @@ fn row(lang: Lang, a: &AgreementView, today: NaiveDate) -> Row {
         account_manager: a.account_manager_name.clone().unwrap_or_default(),
         due: date_opt(lang, due),
         overdue: due.is_some_and(|d| d < today),
+        district: String::new(),
     }
 }
 
@@ -165,12 +169,11 @@ struct ListTemplate {
     errors: ShownErrors,
     rows: Vec<Row>,
     caption: String,
-    pager: Pager,
+    list: Listing,
     kinds: Vec<Opt>,
     phases: Vec<Opt>,
     staff: Vec<Opt>,
     districts: Vec<Opt>,
-    sorts: Vec<Opt>,
     can_edit: bool,
 }
 
@@ -208,57 +211,44 @@ pub async fn list(
     let paging = Paging::new(f.page, Some(50));
     let result = ag::list(&state.app, &actor, &filter, sort, paging).await?;
     let staff = dir::staff(&state.app, &actor).await?;
-    let rows = result.items.iter().map(|a| row(lang, a, today)).collect();
+    let districts: Vec<Opt> = if all_districts.len() > 1 {
+        all_districts
+            .iter()
+            .map(|d| Opt { value: d.code.clone(), label: d.name.clone(), checked: d.code == f.district })
+            .collect()
+    } else {
+        vec![]
+    };
+    let rows = result
+        .items
+        .iter()
+        .map(|a| Row { district: super::shared::district_label(&districts, &a.district), ..row(lang, a, today) })
+        .collect();
     let caption = i18n::t_value(lang, "agr.caption", &format::number(lang, result.total as i64));
-    let pager = Pager::new(
-        lang,
+    let list = match Listing::new(
+        &ctx,
         "/agreements",
-        &[
-            ("q", &f.q),
-            ("kind", &f.kind),
-            ("phase", &f.phase),
-            ("am", &f.am),
-            ("district", &f.district),
-            ("sort", &f.sort),
-        ],
+        &[("q", &f.q), ("kind", &f.kind), ("phase", &f.phase), ("am", &f.am), ("district", &f.district)],
+        sort,
         paging,
         result.total,
-    );
-    let sorts = [
-        ("-created_at", "agr.sort_newest"),
-        ("created_at", "agr.sort_oldest"),
-        ("start_date", "agr.sort_start"),
-        ("review_date", "agr.sort_review"),
-        ("ref", "agr.sort_ref"),
-    ]
-    .iter()
-    .map(|(v, k)| Opt {
-        value: (*v).into(),
-        label: i18n::t(lang, k),
-        checked: f.sort == *v || (f.sort.is_empty() && *v == "-created_at"),
-    })
-    .collect();
+    ) {
+        Ok(list) => list,
+        Err(refused) => return Ok(*refused),
+    };
     let t = ListTemplate {
         page: ctx.page(ctx.t("agr.title")),
         errors: shown(lang, &errors),
         rows,
         caption,
-        pager,
+        list,
         kinds: options(lang, "agr.kinds", kind_codes(), &f.kind),
         phases: options(lang, "agr.phases", PHASES.into_iter(), &f.phase),
         staff: staff
             .iter()
             .map(|u| Opt { value: u.id.to_string(), label: u.name.clone(), checked: f.am == u.id.to_string() })
             .collect(),
-        districts: if all_districts.len() > 1 {
-            all_districts
-                .iter()
-                .map(|d| Opt { value: d.code.clone(), label: d.name.clone(), checked: d.code == f.district })
-                .collect()
-        } else {
-            vec![]
-        },
-        sorts,
+        districts,
         can_edit: can_edit(&actor),
         f,
     };

@@ -1,8 +1,9 @@
 //! The communications log in the browser: the list with its filters, the form to record or
 //! change a piece of outreach, and the confirmation before one is deleted.
 
-use super::shared::{Empty, district_filter, district_options, label, options, stale};
-use super::{Opt, Pager};
+use super::Opt;
+use super::listing::Listing;
+use super::shared::{Empty, district_filter, district_label, district_options, label, options, stale};
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::WebResult;
 use crate::forms::{CsrfForm, ShownErrors};
@@ -10,7 +11,7 @@ use crate::i18n;
 use crate::state::AppState;
 use accord_app::communications::{self as comm, CommunicationInput, CommunicationView, YearCounts};
 use accord_app::{Actor, AppError, Paging};
-use accord_domain::{Channel, CommunicationFilter, FieldErrors, Lang, format};
+use accord_domain::{Channel, CommunicationFilter, CommunicationSort, FieldErrors, Lang, format};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -35,6 +36,7 @@ pub struct ListQuery {
     pub channel: String,
     pub year: String,
     pub district: String,
+    pub sort: String,
     pub page: Option<u64>,
 }
 
@@ -47,6 +49,8 @@ pub struct Row {
     pub url: Option<String>,
     pub reach: String,
     pub organisations: Vec<(i64, String)>,
+    /// The district's name, where the list shows several districts.
+    pub district: String,
 }
 
 fn row(lang: Lang, v: &CommunicationView) -> Row {
@@ -58,6 +62,7 @@ fn row(lang: Lang, v: &CommunicationView) -> Row {
         url: v.url.clone(),
         reach: v.reach.map(|r| format::number(lang, r)).unwrap_or_default(),
         organisations: v.organisations.iter().map(|o| (o.id, o.name.clone())).collect(),
+        district: String::new(),
     }
 }
 
@@ -69,7 +74,7 @@ struct ListTemplate {
     errors: ShownErrors,
     rows: Vec<Row>,
     caption: String,
-    pager: Pager,
+    list: Listing,
     channels: Vec<Opt>,
     districts: Vec<Opt>,
     can_write: bool,
@@ -96,6 +101,7 @@ pub async fn list(
             }
         },
     };
+    let sort = errors.take("sort", &f.sort, CommunicationSort::parse(&f.sort)).unwrap_or_default();
     let (districts, district_id) = district_filter(&state, &actor, &f.district).await?;
     let filter = CommunicationFilter {
         district_id,
@@ -105,22 +111,30 @@ pub async fn list(
         organisation_id: None,
     };
     let paging = Paging::new(f.page, Some(50));
-    let result = comm::list(&state.app, &actor, &filter, paging).await?;
-    let rows = result.items.iter().map(|v| row(lang, v)).collect();
+    let result = comm::list(&state.app, &actor, &filter, sort, paging).await?;
+    let rows = result
+        .items
+        .iter()
+        .map(|v| Row { district: district_label(&districts, &v.district), ..row(lang, v) })
+        .collect();
     let caption = i18n::t_value(lang, "comm.caption", &format::number(lang, result.total as i64));
-    let pager = Pager::new(
-        lang,
+    let list = match Listing::new(
+        &ctx,
         "/communications",
         &[("q", &f.q), ("channel", &f.channel), ("year", &f.year), ("district", &f.district)],
+        sort,
         paging,
         result.total,
-    );
+    ) {
+        Ok(list) => list,
+        Err(refused) => return Ok(*refused),
+    };
     let t = ListTemplate {
         page: ctx.page(ctx.t("comm.title")),
         errors: ShownErrors::new(lang, &errors),
         rows,
         caption,
-        pager,
+        list,
         channels: options(lang, "comm.channels", channel_codes(), &f.channel),
         districts,
         can_write: comm::can_write(&actor),

@@ -14,6 +14,7 @@ pub mod events;
 pub mod health;
 pub mod home;
 pub mod imports;
+pub mod listing;
 pub mod mailings;
 pub mod national;
 pub mod organisations;
@@ -388,12 +389,41 @@ pub async fn not_found() -> WebError {
     WebError(AppError::NotFound)
 }
 
-/// Pagination links that keep the rest of the query.
+/// Pagination links that keep the rest of the query: previous and next, and the pages by
+/// number (the first, the last and those around the current one, gaps between them).
 pub struct Pager {
     pub pages: u64,
     pub prev: Option<String>,
     pub next: Option<String>,
     pub status: String,
+    pub links: Vec<PageLink>,
+}
+
+/// A numbered page in the pager; `number` 0 stands for a gap of pages not shown.
+pub struct PageLink {
+    pub number: u64,
+    pub href: String,
+    pub current: bool,
+}
+
+/// The page numbers a pager shows: the first, the last, and two either side of `current`;
+/// 0 where two or more pages are left out.
+pub fn page_numbers(current: u64, pages: u64) -> Vec<u64> {
+    let mut shown: Vec<u64> = [1, pages].into_iter().chain(current.saturating_sub(2)..=current + 2).collect();
+    shown.retain(|p| (1..=pages).contains(p));
+    shown.sort_unstable();
+    shown.dedup();
+    let mut out = Vec::with_capacity(shown.len() + 2);
+    for p in shown {
+        match out.last() {
+            // A gap of one page shows that page: it takes no more room than the ellipsis.
+            Some(&last) if p == last + 2 => out.push(last + 1),
+            Some(&last) if p > last + 2 => out.push(0),
+            _ => {}
+        }
+        out.push(p);
+    }
+    out
 }
 
 impl Pager {
@@ -409,8 +439,21 @@ impl Pager {
             ser.append_pair("page", &p.to_string());
             format!("{base}?{}", ser.finish())
         };
+        let links = if pages > 1 {
+            page_numbers(paging.page, pages)
+                .into_iter()
+                .map(|n| PageLink {
+                    number: n,
+                    href: if n == 0 { String::new() } else { link(n) },
+                    current: n == paging.page,
+                })
+                .collect()
+        } else {
+            vec![]
+        };
         Pager {
             pages,
+            links,
             prev: (paging.page > 1).then(|| link(paging.page - 1)),
             next: (paging.page < pages).then(|| link(paging.page + 1)),
             status: crate::i18n::t_args(
@@ -490,4 +533,20 @@ pub fn vocab_options(lang: Lang, prefix: &str, codes: &[&str], selected: &str, b
         checked: *c == selected,
     }));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_numbers;
+
+    #[test]
+    fn the_pager_shows_the_ends_and_a_window_around_the_current_page() {
+        assert_eq!(page_numbers(1, 1), vec![1]);
+        assert_eq!(page_numbers(1, 5), vec![1, 2, 3, 4, 5]);
+        assert_eq!(page_numbers(1, 9), vec![1, 2, 3, 0, 9]);
+        assert_eq!(page_numbers(5, 9), vec![1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        assert_eq!(page_numbers(6, 11), vec![1, 0, 4, 5, 6, 7, 8, 0, 11]);
+        assert_eq!(page_numbers(9, 9), vec![1, 0, 7, 8, 9]);
+        assert_eq!(page_numbers(4, 9), vec![1, 2, 3, 4, 5, 6, 0, 9]);
+    }
 }

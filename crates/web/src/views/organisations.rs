@@ -1,8 +1,9 @@
 //! The employer directory pages: list, record, form, merge, hand-over;
 //! contact persons and the contact log.
 
-use super::shared::{Empty, district_options, label};
-use super::{Opt, Pager};
+use super::Opt;
+use super::listing::Listing;
+use super::shared::{Empty, district_filter, district_label, district_options, label};
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::WebResult;
 use crate::forms::{CsrfForm, ShownErrors};
@@ -70,6 +71,7 @@ pub struct ListQuery {
     pub parent: String,
     /// Covered today by an agreement: `any`, a kind, or `none`.
     pub agreement: String,
+    pub district: String,
     pub page: Option<u64>,
 }
 
@@ -86,6 +88,7 @@ pub struct Row {
     pub children: i64,
     pub status: String,
     pub ceased: bool,
+    pub district: String,
 }
 
 #[derive(Template)]
@@ -96,13 +99,13 @@ struct ListTemplate {
     errors: ShownErrors,
     rows: Vec<Row>,
     caption: String,
-    pager: Pager,
+    list: Listing,
     kinds: Vec<Opt>,
     sectors: Vec<Opt>,
     staff: Vec<Opt>,
     statuses: Vec<Opt>,
     agreements: Vec<Opt>,
-    sorts: Vec<Opt>,
+    districts: Vec<Opt>,
     can_edit: bool,
     can_hand_over: bool,
 }
@@ -149,7 +152,9 @@ pub async fn list(
         "any" | "none" => Some(f.agreement.clone()),
         k => errors.take("agreement", k, AgreementKind::parse(k)).map(|k| k.as_str().to_owned()),
     };
+    let (districts, district_id) = district_filter(&state, &actor, &f.district).await?;
     let filter = OrgFilter {
+        district_id,
         q: Some(f.q.clone()).filter(|q| !q.trim().is_empty()),
         kind: Some(f.kind.clone()),
         sector: Some(f.sector.clone()),
@@ -175,6 +180,7 @@ pub async fn list(
             level: label(lang, "org.levels", &r.org.level),
             status: label(lang, "org.statuses", &r.org.status),
             ceased: r.org.status == "ceased",
+            district: district_label(&districts, &r.org.district),
             ward: r.org.ward.clone().unwrap_or_default(),
             account_manager: r.org.account_manager_name.clone().unwrap_or_default(),
             children: r.children,
@@ -184,8 +190,8 @@ pub async fn list(
         })
         .collect();
     let caption = i18n::t_value(lang, "org.caption", &accord_domain::format::number(lang, result.total as i64));
-    let pager = Pager::new(
-        lang,
+    let list = match Listing::new(
+        &ctx,
         "/organisations",
         &[
             ("q", &f.q),
@@ -194,33 +200,24 @@ pub async fn list(
             ("ward", &f.ward),
             ("am", &f.am),
             ("status", &f.status),
-            ("sort", &f.sort),
             ("rollup", &f.rollup),
             ("parent", &f.parent),
             ("agreement", &f.agreement),
+            ("district", &f.district),
         ],
+        sort,
         paging,
         result.total,
-    );
-    let sorts = [
-        ("-created_at", "org.sort_newest"),
-        ("name", "org.sort_name"),
-        ("-name", "org.sort_name_desc"),
-        ("created_at", "org.sort_oldest"),
-    ]
-    .iter()
-    .map(|(v, k)| Opt {
-        value: (*v).into(),
-        label: i18n::t(lang, k),
-        checked: f.sort == *v || (f.sort.is_empty() && *v == "-created_at"),
-    })
-    .collect();
+    ) {
+        Ok(list) => list,
+        Err(refused) => return Ok(*refused),
+    };
     let t = ListTemplate {
         page: ctx.page(ctx.t("org.title")),
         errors: ShownErrors::new(lang, &errors),
         rows,
         caption,
-        pager,
+        list,
         kinds: options(lang, "org.kinds", OrgKind::ALL.iter().map(|k| k.as_str()), &f.kind, false),
         sectors: sector::SECTORS
             .iter()
@@ -249,12 +246,16 @@ pub async fn list(
             });
             v
         },
-        sorts,
+        districts,
         can_edit: dir::can_edit(&actor),
         can_hand_over: dir::can_hand_over(&actor),
         f,
     };
-    Ok(super::render(&t))
+    let mut res = super::render(&t);
+    if !t.errors.is_empty() {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
 }
 
 // ---- form ----

@@ -1,11 +1,12 @@
 //! Recruitment requests in the browser: the list with the totals of what it shows, the record
 //! with its candidates, the form, and the open requests on the home page.
 
+use super::Opt;
+use super::listing::Listing;
 use super::shared::{
-    can_record, date_filter, date_opt, district_filter, district_name, district_options, import_filter, label, options,
-    org_filter, require_record, staff_filter, staff_options, with_field_errors, worded,
+    can_record, date_filter, date_opt, district_filter, district_label, district_name, district_options, import_filter,
+    label, options, org_filter, require_record, staff_filter, staff_options, with_field_errors, worded,
 };
-use super::{Opt, Pager};
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::WebResult;
 use crate::forms::{CsrfForm, ShownErrors};
@@ -14,8 +15,8 @@ use crate::state::AppState;
 use accord_app::activities::{self as act, CandidateInput, RequestInput, RequestView};
 use accord_app::directory as dir;
 use accord_app::{Actor, AppError, Paging};
-use accord_domain::RecordFilter;
 use accord_domain::{CandidateOutcome, FieldErrors, Lang, RequestStatus, format};
+use accord_domain::{RecordFilter, RequestSort};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -73,6 +74,7 @@ pub struct ListQuery {
     pub district: String,
     pub import: String,
     pub organisation: String,
+    pub sort: String,
     pub page: Option<u64>,
 }
 
@@ -90,6 +92,8 @@ pub struct Row {
     pub status: String,
     pub status_class: &'static str,
     pub account_manager: String,
+    /// The district's name, where the list shows several districts.
+    pub district: String,
 }
 
 pub fn row(lang: Lang, r: &RequestView) -> Row {
@@ -106,6 +110,7 @@ pub fn row(lang: Lang, r: &RequestView) -> Row {
         status: label(lang, "req.statuses", &r.status),
         status_class: status_class(&r.status),
         account_manager: r.account_manager_name.clone().unwrap_or_default(),
+        district: String::new(),
     }
 }
 
@@ -128,7 +133,7 @@ struct ListTemplate {
     rows: Vec<Row>,
     caption: String,
     totals: Totals,
-    pager: Pager,
+    list: Listing,
     statuses: Vec<Opt>,
     staff: Vec<Opt>,
     districts: Vec<Opt>,
@@ -150,6 +155,7 @@ pub async fn list(
     };
     let from = date_filter(&mut errors, "from", &f.from);
     let to = date_filter(&mut errors, "to", &f.to);
+    let sort = errors.take("sort", &f.sort, RequestSort::parse(&f.sort)).unwrap_or_default();
     let (districts, district_id) = district_filter(&state, &actor, &f.district).await?;
     let organisation = org_filter(&state, &actor, &f.organisation).await?;
     let import = import_filter(&state, &actor, lang, &f.import).await?;
@@ -165,7 +171,7 @@ pub async fn list(
         ..Default::default()
     };
     let paging = Paging::new(f.page, Some(50));
-    let result = act::list_requests(&state.app, &actor, &filter, paging).await?;
+    let result = act::list_requests(&state.app, &actor, &filter, sort, paging).await?;
     let n = result.page.total as i64;
     let totals = Totals {
         requests: format::number(lang, n),
@@ -181,10 +187,15 @@ pub async fn list(
             ],
         ),
     };
-    let rows = result.page.items.iter().map(|r| row(lang, r)).collect();
+    let rows = result
+        .page
+        .items
+        .iter()
+        .map(|r| Row { district: district_label(&districts, &r.district), ..row(lang, r) })
+        .collect();
     let caption = i18n::t_value(lang, "req.caption", &format::number(lang, n));
-    let pager = Pager::new(
-        lang,
+    let list = match Listing::new(
+        &ctx,
         "/recruitment-requests",
         &[
             ("q", &f.q),
@@ -196,16 +207,20 @@ pub async fn list(
             ("import", &f.import),
             ("organisation", &f.organisation),
         ],
+        sort,
         paging,
         result.page.total,
-    );
+    ) {
+        Ok(list) => list,
+        Err(refused) => return Ok(*refused),
+    };
     let t = ListTemplate {
         page: ctx.page(ctx.t("req.title")),
         errors: ShownErrors::new(lang, &errors),
         rows,
         caption,
         totals,
-        pager,
+        list,
         statuses: options(lang, "req.statuses", RequestStatus::ALL.iter().map(|s| s.as_str()), &f.status),
         staff: staff_filter(&state, &actor, &f.am).await?,
         districts,

@@ -72,6 +72,12 @@ pub async fn district_filter(state: &AppState, actor: &Actor, chosen: &str) -> W
     Ok((opts, id))
 }
 
+/// The name of the district `code` among those a list filters by; empty when the list has no
+/// district filter (the actor works in one district) and so shows no district column.
+pub fn district_label(districts: &[Opt], code: &str) -> String {
+    districts.iter().find(|d| d.value == code).map(|d| d.label.clone()).unwrap_or_default()
+}
+
 /// The districts a new record can be made in, when there are several.
 pub async fn district_options(state: &AppState, actor: &Actor, selected: &str) -> WebResult<Vec<Opt>> {
     let ds = accord_app::districts::list(&state.app, actor).await?;

@@ -1,13 +1,14 @@
 //! User administration (administrators only).
 
-use super::{Opt, Pager};
+use super::Opt;
+use super::listing::Listing;
 use crate::ctx::{Page, ReqCtx, Staff};
 use crate::error::{WebError, WebResult};
 use crate::forms::{CsrfForm, ShownErrors};
 use crate::state::AppState;
 use accord_app::users::{UserInput, UserView};
 use accord_app::{AppError, Paging, Permission};
-use accord_domain::{FieldErrors, Role};
+use accord_domain::{FieldErrors, Role, UserSort};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -21,13 +22,16 @@ struct ListTemplate {
     users: Vec<UserView>,
     q: String,
     caption: String,
-    pager: Pager,
+    list: Listing,
+    errors: ShownErrors,
 }
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     #[serde(default)]
     q: String,
+    #[serde(default)]
+    sort: String,
     page: Option<u64>,
 }
 
@@ -36,18 +40,28 @@ pub async fn list(
     Staff { ctx, actor }: Staff,
     Query(q): Query<ListQuery>,
 ) -> WebResult<Response> {
+    let mut errors = FieldErrors::new();
+    let sort = errors.take("sort", &q.sort, UserSort::parse(&q.sort)).unwrap_or_default();
     let paging = Paging::new(q.page, Some(50));
-    let result = accord_app::users::list(&state.app, &actor, Some(&q.q), paging).await?;
+    let result = accord_app::users::list(&state.app, &actor, Some(&q.q), sort, paging).await?;
     let caption =
         crate::i18n::t_value(ctx.lang, "users.caption", &accord_domain::format::number(ctx.lang, result.total as i64));
-    let pager = Pager::new(ctx.lang, "/users", &[("q", &q.q)], paging, result.total);
-    Ok(super::render(&ListTemplate {
+    let list = match Listing::new(&ctx, "/users", &[("q", &q.q)], sort, paging, result.total) {
+        Ok(list) => list,
+        Err(refused) => return Ok(*refused),
+    };
+    let mut res = super::render(&ListTemplate {
         page: ctx.page(ctx.t("users.title")),
         users: result.items,
         q: q.q,
         caption,
-        pager,
-    }))
+        list,
+        errors: ShownErrors::new(ctx.lang, &errors),
+    });
+    if !errors.is_empty() {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
 }
 
 #[derive(Template)]
