@@ -76,10 +76,12 @@ pub async fn create(app: &App, actor: &Actor, code: &str, name: &str) -> Result<
     create_in(app, actor, code, name, "DKK").await
 }
 
-/// Creates a district with the currency of its money (an ISO 4217 code of [`CURRENCIES`]).
+/// Creates a district with the currency of its money (an ISO 4217 code of [`CURRENCIES`];
+/// blank for Danish kroner).
 ///
 /// [`CURRENCIES`]: accord_domain::programme::CURRENCIES
 pub async fn create_in(app: &App, actor: &Actor, code: &str, name: &str, currency: &str) -> Result<DistrictView> {
+    let currency = if currency.trim().is_empty() { "DKK" } else { currency };
     actor.require_write()?;
     actor.require(Permission::ManageDistricts)?;
     let mut errors = FieldErrors::new();

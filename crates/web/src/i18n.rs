@@ -153,6 +153,18 @@ mod tests {
     }
 
     #[test]
+    fn no_key_is_given_twice() {
+        let mut seen = BTreeSet::new();
+        for line in CATALOGUE.lines() {
+            if line.starts_with([' ', '#']) || line.starts_with("_version") || line.trim().is_empty() {
+                continue;
+            }
+            let key = line.trim_end_matches(':');
+            assert!(seen.insert(key), "{key} is given twice: the later entry would silently replace the earlier");
+        }
+    }
+
+    #[test]
     fn every_key_is_in_english_and_danish() {
         for (key, langs) in catalogue() {
             assert!(langs.contains("en") && langs.contains("da"), "{key} has {langs:?}");

@@ -20,8 +20,8 @@ both! {
         assert_eq!(v["total"], 2);
         assert_eq!(v["items"][0]["action"], "update");
         assert_eq!(v["items"][0]["actor"], "admin@test.example");
-        assert_eq!(v["items"][0]["before"], json!({"name": "East"}));
-        assert_eq!(v["items"][0]["after"], json!({"name": "East Coast"}));
+        assert_eq!(v["items"][0]["before"], json!({"name": "East", "currency": "DKK"}));
+        assert_eq!(v["items"][0]["after"], json!({"name": "East Coast", "currency": "DKK"}));
         assert_eq!(v["items"][1]["action"], "create");
         let (_, v) = api.get(&format!("/audit?entity=user&entity_id={uid}&action=read")).await;
         assert_eq!(v["total"], 1, "reading a person's record is logged");

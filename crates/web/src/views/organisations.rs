@@ -136,7 +136,18 @@ pub async fn lookup(
     Query(f): Query<LookupQuery>,
 ) -> WebResult<Response> {
     let found = dir::lookup(&state.app, &actor, &f.q).await?;
-    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], axum::Json(found)).into_response())
+    // Names are the users' own text: `<`, `>` and `&` go out escaped, so that the answer
+    // cannot be read as markup even by a client that sniffs it as HTML.
+    let json = serde_json::to_string(&found)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "no-store"), (axum::http::header::CONTENT_TYPE, "application/json")],
+        json,
+    )
+        .into_response())
 }
 
 pub async fn list(
