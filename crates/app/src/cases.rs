@@ -14,7 +14,7 @@ use crate::partnerships::{audit_save, conflict, date, lenient, patch_over, requi
 use crate::redundancy::{self as ev, EventRef, StaffRef, count};
 use crate::{Actor, App, AppError, Result};
 use accord_db::entities::{
-    case_access, case_activity, case_checkin, case_job, case_session, case_tally, case_training, person, worker_case,
+    case_activity, case_checkin, case_job, case_session, case_tally, case_training, person, worker_case,
 };
 use accord_db::redundancy as q;
 use accord_db::sea_orm::sea_query::{Expr, ExprTrait};
@@ -154,20 +154,9 @@ async fn log_visit<C: accord_db::sea_orm::ConnectionTrait>(
     what: &str,
     session: Option<&str>,
 ) -> Result<()> {
-    q::log_access(
-        c,
-        case_access::ActiveModel {
-            case_id: Set(case_id),
-            user_id: Set(actor.user_id),
-            actor: Set(actor.label()),
-            purpose: Set(purpose.as_str().to_owned()),
-            what: Set(what.to_owned()),
-            at: Set(Utc::now()),
-            session_hash: Set(session.map(str::to_owned)),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let opening =
+        q::Opening { user_id: actor.user_id, actor: &actor.label(), purpose: purpose.as_str(), what, session };
+    q::log_access(c, case_id, opening, Utc::now()).await?;
     Ok(())
 }
 

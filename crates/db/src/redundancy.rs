@@ -326,8 +326,33 @@ pub async fn case_flags<C: ConnectionTrait>(c: &C, event_ids: &[i64]) -> Result<
 
 // ---- the access log ----
 
+/// One opening of a case: who, why, what was shown, and in which sign-in session.
+pub struct Opening<'a> {
+    pub user_id: Option<i64>,
+    pub actor: &'a str,
+    pub purpose: &'a str,
+    pub what: &'a str,
+    pub session: Option<&'a str>,
+}
+
 /// Appends one opening of a case to its access log.
-pub async fn log_access<C: ConnectionTrait>(c: &C, row: case_access::ActiveModel) -> Result<(), DbErr> {
+pub async fn log_access<C: ConnectionTrait>(
+    c: &C,
+    case_id: i64,
+    o: Opening<'_>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let row = case_access::ActiveModel {
+        case_id: Set(case_id),
+        user_id: Set(o.user_id),
+        actor: Set(o.actor.to_owned()),
+        purpose: Set(o.purpose.to_owned()),
+        what: Set(o.what.to_owned()),
+        at: Set(at),
+        session_hash: Set(o.session.map(str::to_owned)),
+        ..Default::default()
+    };
     case_access::Entity::insert(row).exec_without_returning(c).await?;
     Ok(())
 }
