@@ -66,6 +66,13 @@ pub async fn currencies(app: &App) -> Result<std::collections::HashMap<String, S
         .collect())
 }
 
+/// The currency of one district's money, by its id (Danish kroner when it has none).
+pub async fn currency(app: &App, district_id: i64) -> Result<String> {
+    Ok(users::get_district(&app.db.conn, &accord_db::Scope::All, district_id)
+        .await?
+        .map_or_else(|| "DKK".to_owned(), |d| d.currency))
+}
+
 /// Number of users per district id.
 pub async fn user_counts(app: &App) -> Result<Vec<(i64, i64)>> {
     Ok(users::district_user_counts(&app.db.conn).await?)

@@ -484,6 +484,14 @@ pub(crate) async fn event_row(app: &App, actor: &Actor, id: i64) -> Result<redun
     q::get_event(&app.db.conn, &actor.scope(), id).await?.ok_or(AppError::NotFound)
 }
 
+/// The currency of the event's district, without building the whole event: for pages that
+/// show its money beside something else (a case's retraining costs).
+pub async fn event_currency(app: &App, actor: &Actor, id: i64) -> Result<String> {
+    require(can_view(actor))?;
+    let r = event_row(app, actor, id).await?;
+    crate::districts::currency(app, r.district_id).await
+}
+
 pub async fn get(app: &App, actor: &Actor, id: i64) -> Result<EventView> {
     require(can_view(actor))?;
     let r = event_row(app, actor, id).await?;

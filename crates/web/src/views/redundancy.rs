@@ -280,10 +280,10 @@ pub async fn show(
     Ok(super::render(&t))
 }
 
-/// The currency of a district's money, by its code.
+/// The currency of a district's money, by its code (Danish kroner when it has none).
 async fn district_currency(state: &AppState, district: &str) -> WebResult<String> {
-    let currencies = accord_app::districts::currencies(&state.app).await?;
-    Ok(super::programmes::currency_of(&currencies, district).to_owned())
+    let d = accord_app::districts::by_code_unscoped(&state.app, district).await?;
+    Ok(d.map_or_else(|| "DKK".to_owned(), |d| d.currency))
 }
 
 async fn event_form(
@@ -759,13 +759,13 @@ pub async fn show_case(
         Err(ask) => return Ok(ask),
     };
     let accesses = cs::accesses(&state.app, &actor, id).await?;
-    let event = rd::get(&state.app, &actor, c.event.id).await?;
+    let currency = rd::event_currency(&state.app, &actor, c.event.id).await?;
     let t = CaseTemplate {
         page: ctx.page(crate::i18n::t_value(ctx.lang, "case.heading", &c.id.to_string())),
         purpose: purpose.as_str().to_owned(),
         accesses,
         manager: actor.has(accord_domain::Role::Manager),
-        currency: district_currency(&state, &event.district).await?,
+        currency,
         c,
     };
     Ok(super::render(&t))
